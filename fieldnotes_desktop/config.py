@@ -1,0 +1,37 @@
+"""Where Field Notes keeps its files: the database, the log folder and a theme override."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "fieldnotes-desktop"
+DB_ENV = "FIELDNOTES_DB"
+DB_FILENAME = "fieldnotes.db"
+
+
+def default_db_path() -> Path:
+    """The database in the platform's user data folder."""
+    return platformdirs.user_data_path(APP_NAME) / DB_FILENAME
+
+
+def resolve_db_path(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """`--db` first, then `FIELDNOTES_DB`, then the platform default."""
+    if explicit:
+        return Path(explicit).expanduser()
+    from_env = os.environ.get(DB_ENV)
+    if from_env:
+        return Path(from_env).expanduser()
+    return default_db_path()
+
+
+def log_dir() -> Path:
+    """The folder for the rotating log file."""
+    return platformdirs.user_log_path(APP_NAME)
+
+
+def theme_override_dir(db_path: Path) -> Path:
+    """A `theme/` folder beside the database overrides any packaged template."""
+    return db_path.parent / "theme"

@@ -1,0 +1,150 @@
+"""Frozen value objects that cross layers and threads instead of live ORM objects."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from dataclasses import dataclass, field
+
+DRAFT = "draft"
+FINISHED = "finished"
+STATUSES = (DRAFT, FINISHED)
+
+REVISION_REASONS = ("autosave", "manual", "export", "restore", "import")
+
+
+@dataclass(frozen=True, slots=True)
+class EntrySummary:
+    """What a list of entries shows: everything but the body."""
+
+    id: int
+    uuid: str
+    title: str
+    slug: str
+    status: str
+    category: str
+    date: dt.date | None
+    volume: int | None
+    elevation_m: int | None
+    tags: tuple[str, ...]
+    summary: str
+    words: int
+    reading_minutes: int | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    trashed_at: dt.datetime | None = None
+
+    @property
+    def trashed(self) -> bool:
+        return self.trashed_at is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Entry(EntrySummary):
+    """One entry with its Markdown body."""
+
+    body: str = ""
+
+    def summary_record(self) -> EntrySummary:
+        return EntrySummary(
+            **{name: getattr(self, name) for name in EntrySummary.__dataclass_fields__}
+        )
+
+
+class Unset(enum.Enum):
+    """Marks a field left as it is by an update (None is a value: it empties the field)."""
+
+    UNSET = 0
+
+
+UNSET = Unset.UNSET
+
+
+@dataclass(frozen=True, slots=True)
+class EntryFields:
+    """Values for creating or changing an entry; fields left `UNSET` keep their value."""
+
+    title: str | Unset = UNSET
+    slug: str | Unset = UNSET
+    body: str | Unset = UNSET
+    summary: str | Unset = UNSET
+    category: str | Unset = UNSET
+    status: str | Unset = UNSET
+    date: dt.date | None | Unset = UNSET
+    volume: int | None | Unset = UNSET
+    elevation_m: int | None | Unset = UNSET
+    reading_minutes: int | None | Unset = UNSET
+    tags: tuple[str, ...] | Unset = UNSET
+
+    def given(self) -> dict[str, object]:
+        """The fields that were set, by name."""
+        return {
+            name: getattr(self, name)
+            for name in self.__dataclass_fields__
+            if getattr(self, name) is not UNSET
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class EntryFilter:
+    """Which entries a list shows; empty fields filter nothing."""
+
+    status: str | None = None
+    category: str | None = None
+    tag: str | None = None
+    volume: int | None = None
+    trashed: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """One full-text match: the entry, a snippet with the match marked, and its bm25 rank."""
+
+    entry: EntrySummary
+    snippet: str
+    rank: float
+
+
+@dataclass(frozen=True, slots=True)
+class Revision:
+    """A kept version of an entry's title and body."""
+
+    id: int
+    entry_id: int
+    title: str
+    body: str
+    reason: str
+    created_at: dt.datetime
+    words: int
+
+
+@dataclass(frozen=True, slots=True)
+class Asset:
+    """An image or file stored in the database, named by its content hash."""
+
+    sha256: str
+    filename: str
+    mime: str
+    size: int
+
+
+@dataclass(frozen=True, slots=True)
+class SiteProfile:
+    """The site-wide settings every exported page uses."""
+
+    title: str = "Field Notes"
+    author: str = ""
+    role: str = ""
+    location: str = ""
+    now_md: str = ""
+    base_url: str = ""
+    language: str = "en"
+
+
+@dataclass(frozen=True, slots=True)
+class ImportReport:
+    """What an import stored."""
+
+    created: tuple[EntrySummary, ...] = ()
+    assets: int = 0
+    skipped: tuple[str, ...] = field(default_factory=tuple)
