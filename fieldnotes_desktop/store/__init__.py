@@ -1,0 +1,5 @@
+"""The SQLite store: models, the engine with its pragmas, migrations, full-text search."""
+
+from fieldnotes_desktop.store.engine import Store, open_store
+
+__all__ = ["Store", "open_store"]

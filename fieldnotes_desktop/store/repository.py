@@ -1,0 +1,238 @@
+"""Queries and row changes on entries; every function takes the caller's session."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import delete, func, select, text
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, defer
+
+from fieldnotes_desktop.errors import NotFoundError
+from fieldnotes_desktop.records import Entry, EntryFilter, EntrySummary, Revision, SearchHit
+from fieldnotes_desktop.store import search as fts
+from fieldnotes_desktop.store.models import EntryRow, RevisionRow, TagRow, entry_tags
+
+UTC = dt.timezone.utc
+# Control characters a writer never types mark the match
+# until the snippet is escaped; a body's own "<script>" must not reach a view as markup.
+_OPEN, _CLOSE = "\x02", "\x03"
+
+
+def aware(value: dt.datetime | None) -> dt.datetime | None:
+    """SQLite keeps naive UTC; records carry aware datetimes."""
+    return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
+
+
+def naive_utc(value: dt.datetime) -> dt.datetime:
+    return value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo else value
+
+
+def _summary_fields(row: EntryRow) -> dict[str, object]:
+    return dict(
+        id=row.id,
+        uuid=row.uuid,
+        title=row.title,
+        slug=row.slug,
+        status=row.status,
+        category=row.category,
+        date=row.date,
+        volume=row.volume,
+        elevation_m=row.elevation_m,
+        # Sorted here too: tags just assigned in this session are still in the writer's order,
+        # while the relationship loads them by name; a record must not depend on which it was.
+        tags=tuple(sorted(tag.name for tag in row.tags)),
+        summary=row.summary,
+        words=row.words,
+        reading_minutes=row.reading_minutes,
+        created_at=aware(row.created_at),
+        updated_at=aware(row.updated_at),
+        trashed_at=aware(row.trashed_at),
+    )
+
+
+def to_summary(row: EntryRow) -> EntrySummary:
+    return EntrySummary(**_summary_fields(row))  # type: ignore[arg-type]
+
+
+def to_entry(row: EntryRow) -> Entry:
+    return Entry(**_summary_fields(row), body=row.body)  # type: ignore[arg-type]
+
+
+def to_revision(row: RevisionRow) -> Revision:
+    return Revision(
+        id=row.id,
+        entry_id=row.entry_id,
+        title=row.title,
+        body=row.body,
+        reason=row.reason,
+        created_at=aware(row.created_at),  # type: ignore[arg-type]
+        words=row.words,
+    )
+
+
+def get_row(session: Session, entry_id: int) -> EntryRow:
+    row = session.get(EntryRow, entry_id)
+    if row is None:
+        raise NotFoundError(f"There is no entry number {entry_id}; it may have been deleted.")
+    return row
+
+
+def get_row_by_slug(session: Session, slug: str) -> EntryRow:
+    row = session.scalars(select(EntryRow).where(EntryRow.slug == slug)).one_or_none()
+    if row is None:
+        raise NotFoundError(f"There is no entry with the slug “{slug}”; `fieldnotes list` shows them.")
+    return row
+
+
+def slug_taken(session: Session, slug: str, except_id: int | None = None) -> bool:
+    query = select(EntryRow.id).where(EntryRow.slug == slug)
+    if except_id is not None:
+        query = query.where(EntryRow.id != except_id)
+    return session.scalars(query.limit(1)).first() is not None
+
+
+def _filtered(query, entry_filter: EntryFilter):  # type: ignore[no-untyped-def]
+    if entry_filter.trashed:
+        query = query.where(EntryRow.trashed_at.is_not(None))
+    else:
+        query = query.where(EntryRow.trashed_at.is_(None))
+    if entry_filter.status:
+        query = query.where(EntryRow.status == entry_filter.status)
+    if entry_filter.category:
+        query = query.where(EntryRow.category == entry_filter.category)
+    if entry_filter.volume is not None:
+        query = query.where(EntryRow.volume == entry_filter.volume)
+    if entry_filter.tag:
+        tagged = (
+            select(entry_tags.c.entry_id)
+            .join(TagRow, TagRow.id == entry_tags.c.tag_id)
+            .where(TagRow.name == entry_filter.tag)
+        )
+        query = query.where(EntryRow.id.in_(tagged))
+    return query
+
+
+def list_rows(
+    session: Session, entry_filter: EntryFilter, limit: int | None = None, offset: int = 0
+) -> Sequence[EntryRow]:
+    query = _filtered(select(EntryRow).options(defer(EntryRow.body)), entry_filter)
+    query = query.order_by(EntryRow.trashed_at, EntryRow.date.desc(), EntryRow.id.desc())
+    if limit is not None:
+        query = query.limit(limit).offset(offset)
+    return session.scalars(query).all()
+
+
+def count_rows(session: Session, entry_filter: EntryFilter) -> int:
+    return session.scalar(_filtered(select(func.count(EntryRow.id)), entry_filter)) or 0
+
+
+def distinct_values(session: Session, column: str) -> list[object]:
+    attribute = getattr(EntryRow, column)
+    query = (
+        select(attribute)
+        .where(EntryRow.trashed_at.is_(None), attribute.is_not(None), attribute != "")
+        .distinct()
+        .order_by(attribute)
+    )
+    return list(session.scalars(query).all())
+
+
+def tag_names(session: Session) -> list[str]:
+    used = select(entry_tags.c.tag_id).distinct()
+    return list(session.scalars(select(TagRow.name).where(TagRow.id.in_(used)).order_by(TagRow.name)))
+
+
+def tags_for(session: Session, names: Iterable[str]) -> list[TagRow]:
+    """The tag rows for `names`, creating the missing ones."""
+    wanted = list(dict.fromkeys(name.strip() for name in names if name.strip()))
+    if not wanted:
+        return []
+    existing = {t.name: t for t in session.scalars(select(TagRow).where(TagRow.name.in_(wanted)))}
+    rows = []
+    for name in wanted:
+        row = existing.get(name)
+        if row is None:
+            row = TagRow(name=name)
+            session.add(row)
+            existing[name] = row
+        rows.append(row)
+    return rows
+
+
+def search_rows(
+    session: Session, query_text: str, limit: int, include_trashed: bool = False
+) -> list[SearchHit]:
+    candidates: list[str | None] = []
+    if fts.uses_syntax(query_text):
+        candidates += [query_text, fts.plain_query(query_text, drop_operators=True)]
+    candidates += [fts.plain_query(query_text), fts.phrase_query(query_text)]
+    for candidate in dict.fromkeys(q for q in candidates if q):
+        try:
+            return _run_search(session, candidate, limit, include_trashed)
+        except OperationalError:
+            continue  # broken FTS syntax: fall back to a plainer reading of the same words
+    return []
+
+
+def _run_search(
+    session: Session, match: str, limit: int, include_trashed: bool
+) -> list[SearchHit]:
+    sql = text(
+        "SELECT entries_fts.rowid, "
+        "snippet(entries_fts, -1, :open, :close, '…', 16) AS snip, "
+        "bm25(entries_fts, 10.0, 4.0, 1.0) AS rank "
+        "FROM entries_fts WHERE entries_fts MATCH :match "
+        "ORDER BY rank LIMIT :limit"
+    )
+    # Over-fetch so that trashed entries filtered out below do not shorten the list.
+    with session.begin_nested():
+        found = session.execute(
+            sql, {"match": match, "limit": limit * 2 + 20, "open": _OPEN, "close": _CLOSE}
+        ).all()
+    if not found:
+        return []
+    ids = [row[0] for row in found]
+    rows = {
+        r.id: r
+        for r in session.scalars(
+            select(EntryRow).options(defer(EntryRow.body)).where(EntryRow.id.in_(ids))
+        )
+    }
+    hits = []
+    for rowid, snippet, rank in found:
+        row = rows.get(rowid)
+        if row is None or (row.trashed_at is not None and not include_trashed):
+            continue
+        hits.append(SearchHit(entry=to_summary(row), snippet=_snippet_html(snippet), rank=float(rank)))
+    return hits[:limit]
+
+
+def _snippet_html(raw: str | None) -> str:
+    """The snippet as safe HTML: the entry's own text escaped, only the match marks left as tags."""
+    return html.escape(raw or "", quote=False).replace(_OPEN, "<mark>").replace(_CLOSE, "</mark>")
+
+
+def latest_revision(session: Session, entry_id: int) -> RevisionRow | None:
+    return session.scalars(
+        select(RevisionRow)
+        .where(RevisionRow.entry_id == entry_id)
+        .order_by(RevisionRow.created_at.desc(), RevisionRow.id.desc())
+        .limit(1)
+    ).first()
+
+
+def revisions_of(session: Session, entry_id: int) -> list[Revision]:
+    rows = session.scalars(
+        select(RevisionRow)
+        .where(RevisionRow.entry_id == entry_id)
+        .order_by(RevisionRow.created_at.desc(), RevisionRow.id.desc())
+    )
+    return [to_revision(row) for row in rows]
+
+
+def delete_trashed(session: Session) -> int:
+    result = session.execute(delete(EntryRow).where(EntryRow.trashed_at.is_not(None)))
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
