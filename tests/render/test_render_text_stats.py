@@ -1,0 +1,41 @@
+"""Word counts and reading time."""
+
+from __future__ import annotations
+
+import pytest
+
+from fieldnotes_desktop.render import count_words, reading_minutes
+
+
+def test_prose_words_exclude_code_front_matter_urls_and_tags() -> None:
+    source = (
+        "---\ntitle: many words in the front matter\n---\n"
+        "# Two words\n\n"
+        "See [the route](https://example.org/a/b) and <b>bold</b> text.\n\n"
+        "```python\nthese words are code and do not count\n```\n\n"
+        "1. one\n2. two\n\n"
+        "![an image alt](x.png) https://example.org/bare\n"
+    )
+    # Two words / See the route and bold text. / one two
+    assert count_words(source) == 2 + 6 + 2
+
+
+def test_cjk_characters_each_count_as_a_word() -> None:
+    assert count_words("日本語のテキスト") == 8
+    assert count_words("登山は楽しい。") == 6
+    assert count_words("한국어 문장") == 5
+    assert count_words("山 and mountain") == 3
+
+
+def test_punctuation_only_pieces_do_not_count() -> None:
+    assert count_words("Well — then / now … ok - -- *") == 4
+    assert count_words("north—then and/or don't state-of-the-art") == 6
+
+
+@pytest.mark.parametrize(
+    ("words", "override", "minutes"),
+    [(0, None, 1), (1, None, 1), (230, None, 1), (231, None, 2), (1840, None, 8),
+     (1840, 3, 3), (1840, 0, 8), (1840, -2, 8)],
+)  # fmt: skip
+def test_reading_minutes(words: int, override: int | None, minutes: int) -> None:
+    assert reading_minutes(words, override) == minutes
