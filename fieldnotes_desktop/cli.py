@@ -1,0 +1,192 @@
+"""The `fieldnotes` command: the desktop app by default, headless import/list/search/export/site."""
+
+from __future__ import annotations
+
+import argparse
+import html
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from fieldnotes_desktop import __version__
+from fieldnotes_desktop.config import resolve_db_path
+from fieldnotes_desktop.errors import FieldnotesError
+from fieldnotes_desktop.records import STATUSES, EntryFilter, EntrySummary
+
+EXIT_OK, EXIT_USER_ERROR, EXIT_USAGE = 0, 1, 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="fieldnotes",
+        description="Write blog entries offline and export them as a static site. "
+        "Without a command, opens the desktop app.",
+    )
+    parser.add_argument("--version", action="version", version=f"fieldnotes {__version__}")
+    parser.add_argument(
+        "--db", metavar="PATH", help="the database file (default: $FIELDNOTES_DB or the user data folder)"
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = commands.add_parser("import", help="import Markdown files or folders (YAML front matter honoured)")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+
+    p = commands.add_parser("list", help="list entries, newest first")
+    p.add_argument("--status", choices=STATUSES)
+    p.add_argument("--json", action="store_true", help="print a JSON array")
+
+    p = commands.add_parser("search", help="full-text search over titles, summaries and bodies")
+    p.add_argument("query")
+    p.add_argument("--json", action="store_true", help="print a JSON array")
+
+    p = commands.add_parser("export", help="write the site (or chosen entries) as HTML")
+    p.add_argument("--out", required=True, metavar="DIR", help="the output folder (a file with --self-contained)")
+    p.add_argument("--entry", nargs="+", default=[], metavar="SLUG", help="export only these entries")
+    p.add_argument("--include-drafts", action="store_true", help="export drafts too")
+    p.add_argument("--self-contained", action="store_true", help="one entry as one HTML file, CSS and images inlined")
+    p.add_argument("--theme", metavar="DIR", help="a folder of templates overriding the built-in theme")
+
+    p = commands.add_parser("site", help="show (as JSON) or change the site settings")
+    p.add_argument("--title")
+    p.add_argument("--author")
+    p.add_argument("--role")
+    p.add_argument("--location")
+    p.add_argument("--now-file", metavar="F", help="a Markdown file with the “What I am doing now” text")
+    p.add_argument("--base-url", metavar="U", help="the published site's address, for the feed and sitemap")
+    p.add_argument("--language", help="the site's language code, such as en")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        from fieldnotes_desktop.app import run_gui
+
+        return run_gui(resolve_db_path(args.db))
+    try:
+        return _run(args)
+    except FieldnotesError as exc:
+        print(f"fieldnotes: {exc}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except KeyboardInterrupt:
+        print("fieldnotes: interrupted; nothing half-written was kept.", file=sys.stderr)
+        return EXIT_USER_ERROR
+
+
+def _run(args: argparse.Namespace) -> int:
+    from fieldnotes_desktop.services import open_services
+
+    services = open_services(resolve_db_path(args.db))
+    try:
+        handler = _HANDLERS[args.command]
+        return handler(services, args)
+    finally:
+        services.close()
+
+
+def summary_json(entry: EntrySummary) -> dict[str, object]:
+    return {
+        "id": entry.id,
+        "slug": entry.slug,
+        "title": entry.title,
+        "status": entry.status,
+        "date": entry.date.isoformat(),
+        "category": entry.category,
+        "tags": list(entry.tags),
+        "volume": entry.volume,
+        "elevation": entry.elevation_m,
+        "summary": entry.summary,
+        "words": entry.words,
+        "updated_at": entry.updated_at.isoformat(),
+    }
+
+
+def _print_table(rows: list[tuple[str, ...]]) -> None:
+    if not rows:
+        return
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+    for row in rows:
+        cells = [cell.ljust(width) for cell, width in zip(row, widths)] + [row[-1]]
+        print("  ".join(cells).rstrip())
+
+
+def _cmd_import(services, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def]
+    report = services.imports.import_paths([Path(p) for p in args.paths])
+    for entry in report.created:
+        print(f"imported  {entry.slug}  ({entry.status}, {entry.words} words)")
+    for warning in report.skipped:
+        print(f"warning: {warning}", file=sys.stderr)
+    images = f", {report.assets} images" if report.assets else ""
+    print(f"{len(report.created)} entries imported{images}.")
+    return EXIT_OK
+
+
+def _cmd_list(services, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def]
+    entries = services.entries.list_summaries(EntryFilter(status=args.status))
+    if args.json:
+        print(json.dumps([summary_json(e) for e in entries], ensure_ascii=False, indent=2))
+        return EXIT_OK
+    if not entries:
+        print("No entries yet; `fieldnotes import FOLDER` brings existing posts in.")
+        return EXIT_OK
+    _print_table(
+        [(e.date.isoformat(), e.status, e.slug, e.category or "—", e.title) for e in entries]
+    )
+    return EXIT_OK
+
+
+def _cmd_search(services, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def]
+    hits = services.entries.search(args.query)
+    if args.json:
+        rows = [dict(summary_json(h.entry), snippet=h.snippet, rank=h.rank) for h in hits]
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    if not hits:
+        print(f"Nothing matches “{args.query}”.")
+        return EXIT_OK
+    for hit in hits:
+        marked = hit.snippet.replace("<mark>", "").replace("</mark>", "")
+        snippet = html.unescape(marked).replace("\n", " ")
+        print(f"{hit.entry.slug}  {hit.entry.title}\n    {snippet}")
+    return EXIT_OK
+
+
+def _cmd_site(services, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def]
+    changes = {
+        name: value
+        for name in ("title", "author", "role", "location", "base_url", "language")
+        if (value := getattr(args, name)) is not None
+    }
+    if args.now_file:
+        from fieldnotes_desktop.services.markdown_files import decode
+
+        path = Path(args.now_file)
+        try:
+            changes["now_md"] = decode(path, path.read_bytes())
+        except OSError as exc:
+            raise FieldnotesError(f"Cannot read {path}: {exc.strerror}.") from exc
+    site = services.site.update(**changes) if changes else services.site.get()
+    if not changes:
+        from dataclasses import asdict
+
+        print(json.dumps(asdict(site), ensure_ascii=False, indent=2))
+    else:
+        print("Site settings saved.")
+    return EXIT_OK
+
+
+def _cmd_export(services, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def]
+    from fieldnotes_desktop.export.command import run_export
+
+    return run_export(services, args)
+
+
+_HANDLERS = {
+    "import": _cmd_import,
+    "list": _cmd_list,
+    "search": _cmd_search,
+    "site": _cmd_site,
+    "export": _cmd_export,
+}

@@ -1,0 +1,41 @@
+"""Opens a database and hands out the services over it, for the CLI, the app and tests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from fieldnotes_desktop.services.assets import AssetService
+from fieldnotes_desktop.services.clock import Clock, utc_now
+from fieldnotes_desktop.services.entries import EntryService
+from fieldnotes_desktop.services.importer import ImportService
+from fieldnotes_desktop.services.site import SiteService
+from fieldnotes_desktop.store import Store, open_store
+
+
+@dataclass(frozen=True)
+class Services:
+    store: Store
+    entries: EntryService
+    site: SiteService
+    assets: AssetService
+    imports: ImportService
+
+    @property
+    def db_path(self) -> Path:
+        return self.store.path
+
+    def close(self) -> None:
+        self.store.close()
+
+
+def open_services(db_path: Path | str, clock: Clock = utc_now) -> Services:
+    store = open_store(db_path)
+    entries = EntryService(store, clock)
+    return Services(
+        store=store,
+        entries=entries,
+        site=SiteService(store),
+        assets=AssetService(store),
+        imports=ImportService(store, entries),
+    )

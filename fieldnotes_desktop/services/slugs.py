@@ -1,0 +1,27 @@
+"""Slugs for entry URLs: readable, lower case, unique within the database."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+
+_NOT_WORD = re.compile(r"[^\w]+", re.UNICODE)
+
+
+def slugify(text: str) -> str:
+    """`Café au lait, 2024!` → `cafe-au-lait-2024`; letters of other scripts are kept."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    slug = _NOT_WORD.sub("-", stripped.lower()).strip("-_")
+    return slug[:80].strip("-") or "entry"
+
+
+def unique_slug(wanted: str, taken: Callable[[str], bool]) -> str:
+    """`wanted`, or `wanted-2`, `wanted-3`… — the first that `taken` does not claim."""
+    base = slugify(wanted)
+    candidate, n = base, 1
+    while taken(candidate):
+        n += 1
+        candidate = f"{base}-{n}"
+    return candidate
