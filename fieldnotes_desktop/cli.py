@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import html
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -73,6 +74,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("fieldnotes: interrupted; nothing half-written was kept.", file=sys.stderr)
         return EXIT_USER_ERROR
+    except BrokenPipeError:
+        # `fieldnotes list | head` closed the pipe early: not an error, and no traceback.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
+    except OSError as exc:
+        where = f" ({exc.filename})" if exc.filename else ""
+        print(f"fieldnotes: {exc.strerror or exc}{where}; check the path and try again.", file=sys.stderr)
+        return EXIT_USER_ERROR
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -119,7 +128,8 @@ def _cmd_import(services, args: argparse.Namespace) -> int:  # type: ignore[no-u
     for warning in report.skipped:
         print(f"warning: {warning}", file=sys.stderr)
     images = f", {report.assets} images" if report.assets else ""
-    print(f"{len(report.created)} entries imported{images}.")
+    noun = "entry" if len(report.created) == 1 else "entries"
+    print(f"{len(report.created)} {noun} imported{images}.")
     return EXIT_OK
 
 
@@ -178,7 +188,13 @@ def _cmd_site(services, args: argparse.Namespace) -> int:  # type: ignore[no-unt
 
 
 def _cmd_export(services, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def]
-    from fieldnotes_desktop.export.command import run_export
+    try:
+        from fieldnotes_desktop.export.command import run_export
+    except ModuleNotFoundError as exc:
+        # Until the export lands, its command must fail like any user error, not with a traceback.
+        if exc.name and exc.name.startswith("fieldnotes_desktop.export"):
+            raise FieldnotesError("Export is not available in this version yet.") from exc
+        raise
 
     return run_export(services, args)
 

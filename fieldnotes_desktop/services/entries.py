@@ -104,7 +104,7 @@ class EntryService:
             summary="",
             category="",
             status=DRAFT,
-            date=now.date(),
+            date=self._today(),
             created_at=now,
             updated_at=now,
             words=0,
@@ -131,7 +131,8 @@ class EntryService:
             if body_changes or title_changes:
                 self._keep_replaced_text(s, row, now)
             if "slug" in values:
-                slug = slugify(str(values.pop("slug") or row.title or "untitled"))
+                title = values.get("title", row.title)
+                slug = slugify(str(values.pop("slug") or title or "untitled"))
                 if slug != row.slug and repo.slug_taken(s, slug, except_id=row.id):
                     raise ValidationError(
                         f"The slug “{slug}” is already used by another entry; choose another."
@@ -208,6 +209,11 @@ class EntryService:
     def _now(self) -> dt.datetime:
         return repo.naive_utc(self._clock())
 
+    def _today(self) -> dt.date:
+        """The writer's calendar date: a new entry written on a Monday evening in California is
+        dated Monday, although it is already Tuesday in UTC."""
+        return self._clock().astimezone().date()
+
     def _apply(self, session: Session, row: EntryRow, values: dict[str, object]) -> None:
         for name, value in values.items():
             if name == "tags":
@@ -240,6 +246,8 @@ class EntryService:
         latest = repo.latest_revision(session, row.id)
         if latest is not None and (latest.title, latest.body) == (row.title, row.body):
             return
+        if latest is None and not row.body.strip():
+            return  # a brand-new empty entry has nothing worth keeping
         if always or latest is None or now - latest.created_at >= REVISION_INTERVAL:
             self._record_revision(session, row, "autosave", now)
 

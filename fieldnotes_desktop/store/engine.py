@@ -37,23 +37,33 @@ class Store:
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Session]:
         """One short transaction; SQLite failures come out as messages a writer can act on."""
-        try:
-            with self.session_factory.begin() as session:
-                yield session
-        except FieldnotesError:
-            raise
-        except (DBAPIError, sqlite3.Error) as exc:
-            raise translate_sqlite_error(exc, self.path) from exc
+        with self._errors_translated(), self.session_factory.begin() as session:
+            yield session
 
     @contextlib.contextmanager
     def full_sync(self) -> Iterator[Session]:
         """A transaction with `synchronous=FULL`, for snapshots that must survive power loss."""
-        with self.transaction() as session:
-            session.connection().exec_driver_sql("PRAGMA synchronous=FULL")
+        # SQLite refuses to change the level inside a transaction ("Safety level may not be
+        # changed"), so it is raised on a connection of our own before the transaction starts
+        # and lowered after it has ended, before the connection goes back to the pool.
+        with self._errors_translated(), self.engine.connect() as connection:
+            connection.exec_driver_sql("PRAGMA synchronous=FULL")
+            connection.commit()
             try:
-                yield session
+                with self.session_factory(bind=connection) as session, session.begin():
+                    yield session
             finally:
-                session.connection().exec_driver_sql("PRAGMA synchronous=NORMAL")
+                connection.exec_driver_sql("PRAGMA synchronous=NORMAL")
+                connection.commit()
+
+    @contextlib.contextmanager
+    def _errors_translated(self) -> Iterator[None]:
+        try:
+            yield
+        except FieldnotesError:
+            raise
+        except (DBAPIError, sqlite3.Error) as exc:
+            raise translate_sqlite_error(exc, self.path) from exc
 
     def close(self) -> None:
         self.engine.dispose()
@@ -79,13 +89,19 @@ def _upgrade(connection: Any) -> None:
 def _inspect_existing(path: Path) -> str | None:
     """The Alembic revision of an existing file, read without writing; refuses foreign files."""
     with path.open("rb") as handle:
-        header = handle.read(len(SQLITE_MAGIC))
-    if header != SQLITE_MAGIC:
+        header = handle.read(100)
+    if not header.startswith(SQLITE_MAGIC):
         raise DatabaseError(
             f"{path} is not a Field Notes database (it is not an SQLite file); "
             "choose another file with --db."
         )
     uri = f"{path.resolve().as_uri()}?mode=ro"
+    wal_file = path.with_name(path.name + "-wal")
+    if len(header) > 18 and header[18] == 2 and not wal_file.exists():
+        # A WAL-mode file with no -wal beside it is closed everywhere and complete on its own.
+        # Even a read-only connection would leave fresh -wal and -shm files next to a file we
+        # may be about to refuse; `immutable` reads it without creating anything.
+        uri += "&immutable=1"
     try:
         with contextlib.closing(sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)) as db:
             tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
@@ -138,8 +154,8 @@ def open_store(path: Path | str) -> Store:
     known = {rev.revision for rev in script.walk_revisions()}
     if current is not None and current not in known:
         raise DatabaseError(
-            f"{path} was written by a newer version of Field Notes Desktop; "
-            "update the app to open it (the file was not changed)."
+            f"{path} was written by a newer version of Field Notes Desktop (or by another "
+            "program); update the app to open it — the file was not changed."
         )
     if not path.parent.exists():
         try:

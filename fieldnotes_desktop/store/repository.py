@@ -180,17 +180,19 @@ def search_rows(
 def _run_search(
     session: Session, match: str, limit: int, include_trashed: bool
 ) -> list[SearchHit]:
+    trashed = "" if include_trashed else "AND entries.trashed_at IS NULL "
     sql = text(
         "SELECT entries_fts.rowid, "
         "snippet(entries_fts, -1, :open, :close, '…', 16) AS snip, "
         "bm25(entries_fts, 10.0, 4.0, 1.0) AS rank "
-        "FROM entries_fts WHERE entries_fts MATCH :match "
+        "FROM entries_fts JOIN entries ON entries.id = entries_fts.rowid "
+        f"WHERE entries_fts MATCH :match {trashed}"
         "ORDER BY rank LIMIT :limit"
     )
-    # Over-fetch so that trashed entries filtered out below do not shorten the list.
+    # A savepoint, so that a syntax error in the writer's query leaves the session usable.
     with session.begin_nested():
         found = session.execute(
-            sql, {"match": match, "limit": limit * 2 + 20, "open": _OPEN, "close": _CLOSE}
+            sql, {"match": match, "limit": limit, "open": _OPEN, "close": _CLOSE}
         ).all()
     if not found:
         return []
@@ -204,10 +206,11 @@ def _run_search(
     hits = []
     for rowid, snippet, rank in found:
         row = rows.get(rowid)
-        if row is None or (row.trashed_at is not None and not include_trashed):
-            continue
-        hits.append(SearchHit(entry=to_summary(row), snippet=_snippet_html(snippet), rank=float(rank)))
-    return hits[:limit]
+        if row is not None:
+            hits.append(
+                SearchHit(entry=to_summary(row), snippet=_snippet_html(snippet), rank=float(rank))
+            )
+    return hits
 
 
 def _snippet_html(raw: str | None) -> str:
