@@ -9,6 +9,7 @@ from fieldnotes_desktop.services.assets import AssetService
 from fieldnotes_desktop.services.clock import Clock, utc_now
 from fieldnotes_desktop.services.entries import EntryService
 from fieldnotes_desktop.services.importer import ImportService
+from fieldnotes_desktop.services.publish import ExportService
 from fieldnotes_desktop.services.site import SiteService
 from fieldnotes_desktop.store import Store, open_store
 
@@ -20,6 +21,7 @@ class Services:
     site: SiteService
     assets: AssetService
     imports: ImportService
+    exports: ExportService
 
     @property
     def db_path(self) -> Path:
@@ -32,10 +34,13 @@ class Services:
 def open_services(db_path: Path | str, clock: Clock = utc_now) -> Services:
     store = open_store(db_path)
     entries = EntryService(store, clock)
+    site = SiteService(store)
+    assets = AssetService(store)
     return Services(
         store=store,
         entries=entries,
-        site=SiteService(store),
-        assets=AssetService(store),
+        site=site,
+        assets=assets,
         imports=ImportService(store, entries),
+        exports=ExportService(store, entries, site, assets, clock),
     )

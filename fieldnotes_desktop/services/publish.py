@@ -7,16 +7,23 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from fieldnotes_desktop.config import theme_override_dir
 from fieldnotes_desktop.errors import ExportCancelled, ExportFailed, FieldnotesError, NotFoundError
 from fieldnotes_desktop.export.context import EntryPageContext, build_page_context, relative_linker
-from fieldnotes_desktop.export.single import single_file_page
-from fieldnotes_desktop.export.site import ENTRY_DEPTH, Job, SiteBuilder, SiteSnapshot, catalog_for, now_html
-from fieldnotes_desktop.export.theme import Theme
 from fieldnotes_desktop.export.entry_page import ENTRY_TEMPLATES
-from fieldnotes_desktop.export.site import SITE_TEMPLATES
+from fieldnotes_desktop.export.single import single_file_page
+from fieldnotes_desktop.export.site import (
+    ENTRY_DEPTH,
+    SITE_TEMPLATES,
+    Job,
+    SiteBuilder,
+    SiteSnapshot,
+    catalog_for,
+    now_html,
+)
+from fieldnotes_desktop.export.theme import Theme
 from fieldnotes_desktop.export.writer import SiteWriter
 from fieldnotes_desktop.records import FINISHED, Entry, EntryFilter, SiteProfile
 from fieldnotes_desktop.services.assets import AssetService
@@ -29,6 +36,7 @@ from fieldnotes_desktop.store.models import EntryRow, RevisionRow, SiteRow
 
 Progress = Callable[[int, int, str], None]
 Cancelled = Callable[[], bool]
+_CHUNK = 500  # ids per IN (...) query, well under SQLite's variable limit
 
 
 @dataclass(frozen=True)
@@ -213,20 +221,28 @@ class ExportService:
         now = repo.naive_utc(self._clock())
         try:
             with self._store.full_sync() as s:
-                for entry in entries:
-                    if s.get(EntryRow, entry.id) is None:
-                        continue  # deleted for good while the export ran
-                    latest = repo.latest_revision(s, entry.id)
-                    if latest is not None and latest.reason == "export" and (
-                        latest.title, latest.body
-                    ) == (entry.title, entry.body):
-                        continue
-                    s.add(
-                        RevisionRow(
-                            entry_id=entry.id, title=entry.title, body=entry.body,
-                            reason="export", words=entry.words, created_at=now,
-                        )
+                for start in range(0, len(entries), _CHUNK):
+                    chunk = entries[start : start + _CHUNK]
+                    ids = [e.id for e in chunk]
+                    alive = set(s.scalars(select(EntryRow.id).where(EntryRow.id.in_(ids))))
+                    newest = (
+                        select(func.max(RevisionRow.id))
+                        .where(RevisionRow.entry_id.in_(ids))
+                        .group_by(RevisionRow.entry_id)
                     )
+                    rows = s.scalars(select(RevisionRow).where(RevisionRow.id.in_(newest)))
+                    latest = {r.entry_id: (r.reason, r.title, r.body) for r in rows}
+                    for entry in chunk:
+                        if entry.id not in alive:
+                            continue  # deleted for good while the export ran
+                        if latest.get(entry.id) == ("export", entry.title, entry.body):
+                            continue
+                        s.add(
+                            RevisionRow(
+                                entry_id=entry.id, title=entry.title, body=entry.body,
+                                reason="export", words=entry.words, created_at=now,
+                            )
+                        )
         except FieldnotesError as exc:
             return [f"The site was written, but the export snapshots were not recorded: {exc}"]
         return []

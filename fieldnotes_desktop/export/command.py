@@ -1,0 +1,81 @@
+"""`fieldnotes export`: checks the options, runs the export with a progress bar on a terminal, prints the summary."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from fieldnotes_desktop.errors import ValidationError
+
+if TYPE_CHECKING:
+    from fieldnotes_desktop.services.container import Services
+    from fieldnotes_desktop.services.publish import ExportOptions
+
+Progress = Callable[[int, int, str], None]
+
+
+def options_from_args(args: argparse.Namespace) -> ExportOptions:
+    """The CLI's options as an `ExportOptions`, refusing combinations that cannot work."""
+    from fieldnotes_desktop.services.publish import ExportOptions
+
+    out = Path(args.out).expanduser()
+    slugs = tuple(args.entry or ())
+    if args.self_contained:
+        if len(slugs) != 1:
+            raise ValidationError("--self-contained writes one entry as one file; name exactly one with --entry SLUG.")
+        if out.is_dir() or str(args.out).endswith(("/", "\\")):
+            raise ValidationError(f"{out} is a folder; with --self-contained, --out names a file such as post.html.")
+    elif out.exists() and not out.is_dir():
+        raise ValidationError(f"{out} is a file; --out names the folder the site is written into.")
+    theme = Path(args.theme).expanduser() if args.theme else None
+    if theme is not None and not theme.is_dir():
+        raise ValidationError(f"The theme folder {theme} does not exist; check the path given to --theme.")
+    return ExportOptions(
+        out=out,
+        slugs=slugs,
+        include_drafts=bool(args.include_drafts),
+        self_contained=bool(args.self_contained),
+        theme_dir=theme,
+    )
+
+
+@contextmanager
+def progress_reporter() -> Iterator[Progress | None]:
+    """A rich progress bar on stderr when it is a terminal; nothing when output is piped."""
+    from rich.console import Console
+
+    console = Console(stderr=True)
+    if not console.is_terminal:
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        TextColumn("[bold]Exporting"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.description}", style="dim"),
+        console=console,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("", total=None)
+
+        def report(done: int, total: int, label: str) -> None:
+            bar.update(task, completed=done, total=total, description=label)
+
+        yield report
+
+
+def run_export(services: Services, args: argparse.Namespace) -> int:
+    options = options_from_args(args)
+    with progress_reporter() as progress:
+        report = services.exports.export(options, progress=progress)
+    for warning in report.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    print(report.summary())
+    return 0

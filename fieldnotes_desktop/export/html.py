@@ -1,0 +1,65 @@
+"""Small rewrites of sanitized HTML: heading levels, links for the feed and for single files, excerpts."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable
+
+# Sanitized HTML escapes `<` in text, so these patterns only ever meet real tags.
+_HEADING_TAG = re.compile(r"<(/?)h([1-6])(?=[\s>])", re.IGNORECASE)
+_UP_LINK_ATTR = re.compile(r'(\s(?:href|src)=")\.\./')
+_UP_ANCHOR = re.compile(r'<a\s[^>]*?href="\.\./([^"]*)"[^>]*>(.*?)</a>', re.DOTALL)
+_FIRST_PARAGRAPH = re.compile(r"<p(?:\s[^>]*)?>(.*?)</p>", re.DOTALL)
+_TAG = re.compile(r"<[^>]+>")
+_SPACE = re.compile(r"\s+")
+_SOURCE_LINE_ATTR = re.compile(r'\sdata-line="\d+"')
+
+
+def demote_headings(fragment: str) -> str:
+    """Shifts every heading one level down (h1→h2 … h5→h6, h6 stays): the title owns the page's h1."""
+
+    def shift(match: re.Match[str]) -> str:
+        level = min(int(match.group(2)) + 1, 6)
+        return f"<{match.group(1)}h{level}"
+
+    return _HEADING_TAG.sub(shift, fragment)
+
+
+def absolutize(fragment: str, base: str) -> str:
+    """Turns `../x` links and sources (relative to an entry page) into `base` + `x`."""
+    return _UP_LINK_ATTR.sub(lambda m: m.group(1) + base, fragment)
+
+
+def relink_up_anchors(fragment: str, link: Callable[[str], str | None]) -> str:
+    """Re-points `../x` anchors with `link(x)`; where it answers None the link text stays, plain."""
+
+    def replace(match: re.Match[str]) -> str:
+        target = link(html.unescape(match.group(1)))
+        if target is None:
+            return match.group(2)
+        return match.group(0).replace(f'href="../{match.group(1)}"', f'href="{html.escape(target)}"', 1)
+
+    return _UP_ANCHOR.sub(replace, fragment)
+
+
+def strip_source_lines(fragment: str) -> str:
+    """Drops the editor's `data-line` markers, which mean nothing to a feed reader."""
+    return _SOURCE_LINE_ATTR.sub("", fragment)
+
+
+def plain_text(fragment: str) -> str:
+    return _SPACE.sub(" ", html.unescape(_TAG.sub("", fragment))).strip()
+
+
+def excerpt(fragment: str, limit: int = 220) -> str:
+    """The first paragraph with words in it, as plain text cut at a word near `limit`."""
+    for match in _FIRST_PARAGRAPH.finditer(fragment):
+        text = plain_text(match.group(1))
+        if len(text.split()) < 4:
+            continue  # an image alone, or a one-word line, says nothing about the entry
+        if len(text) <= limit:
+            return text
+        cut = text[:limit].rsplit(" ", 1)[0].rstrip(",;:—–-")
+        return cut + "…"
+    return ""

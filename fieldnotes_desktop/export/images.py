@@ -1,0 +1,67 @@
+"""Image references in entries: resolved to stored assets, published under content-hashed names."""
+
+from __future__ import annotations
+
+import base64
+import mimetypes
+import re
+from collections.abc import Callable
+from pathlib import PurePosixPath
+
+from fieldnotes_desktop.records import Asset
+
+_SAFE_SUFFIX = re.compile(r"^[a-z0-9]{1,5}$")
+
+FindAsset = Callable[[str], Asset | None]
+AssetData = Callable[[str], bytes]
+
+
+def asset_path(asset: Asset) -> str:
+    """`assets/<first 16 hex of sha256>.<ext>`: a changed image gets a new name, caches stay right."""
+    suffix = PurePosixPath(asset.filename).suffix.lower().lstrip(".")
+    if not _SAFE_SUFFIX.match(suffix):
+        guessed = mimetypes.guess_extension(asset.mime or "") or ".bin"
+        suffix = guessed.lstrip(".")
+    return f"assets/{asset.sha256[:16]}.{suffix}"
+
+
+def is_external(reference: str) -> bool:
+    """References the export leaves as written: other sites, data URIs, in-page anchors."""
+    ref = reference.strip().lower()
+    return not ref or "://" in ref or ref.startswith(("data:", "//", "#", "mailto:"))
+
+
+def data_uri(asset: Asset, data: bytes) -> str:
+    mime = asset.mime if asset.mime.startswith("image/") else "image/png"
+    return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
+
+
+class ImageResolver:
+    """The `image_url` callback of one export: maps references, remembers what it needs and misses."""
+
+    def __init__(self, find: FindAsset, url_for: Callable[[Asset], str]) -> None:
+        self._find = find
+        self._url_for = url_for
+        self._known: dict[str, Asset | None] = {}
+        self.needed: dict[str, Asset] = {}
+        self.missing: list[tuple[str, str]] = []  # (page, reference)
+        self.page = ""
+
+    def __call__(self, reference: str) -> str | None:
+        if is_external(reference):
+            return None
+        if reference not in self._known:
+            self._known[reference] = self._find(reference)
+        asset = self._known[reference]
+        if asset is None:
+            if (self.page, reference) not in self.missing:
+                self.missing.append((self.page, reference))
+            return None
+        self.needed.setdefault(asset.sha256, asset)
+        return self._url_for(asset)
+
+    def warnings(self) -> list[str]:
+        return [
+            f"{page}: the image “{ref}” is not in the database, so it was left as written."
+            for page, ref in self.missing
+        ]

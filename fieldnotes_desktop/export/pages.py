@@ -1,0 +1,133 @@
+"""The shared page furniture (stylesheets, site links) and the entry lists of index and archives."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from markupsafe import Markup
+
+from fieldnotes_desktop.export.context import (
+    Linker,
+    date_label,
+    elevation_label,
+    entry_path,
+    volume_label,
+)
+from fieldnotes_desktop.records import DRAFT, EntrySummary
+
+SITE_CSS = "assets/site.css"
+PYGMENTS_CSS = "assets/pygments.css"
+FEED = "feed.xml"
+
+
+@dataclass(frozen=True, slots=True)
+class PageChrome:
+    """What every page carries around its content: its CSS and the site's links."""
+
+    inline_css: Markup | None
+    stylesheets: tuple[str, ...]
+    home_href: str | None
+    now_href: str | None
+    feed_href: str | None
+
+
+def linked_chrome(link: Linker) -> PageChrome:
+    """Chrome of a page in the exported folder: stylesheets linked, site links relative."""
+    return PageChrome(
+        inline_css=None,
+        stylesheets=tuple(h for h in (link(SITE_CSS), link(PYGMENTS_CSS)) if h),
+        home_href=link(""),
+        now_href=link("now/"),
+        feed_href=link(FEED),
+    )
+
+
+def inline_chrome(css: str, link: Linker) -> PageChrome:
+    """Chrome of a page that must stand alone (the preview, a single-file export)."""
+    return PageChrome(
+        inline_css=Markup(css.replace("</", "<\\/")),  # a stylesheet cannot close its <style>
+        stylesheets=(),
+        home_href=link(""),
+        now_href=link("now/"),
+        feed_href=link(FEED),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ListItem:
+    """One entry in the index or an archive."""
+
+    title: str
+    href: str | None
+    date_label: str
+    date_iso: str
+    category: str
+    category_href: str | None
+    elevation_label: str | None
+    summary: str
+    is_draft: bool
+
+
+@dataclass(frozen=True, slots=True)
+class VolumeGroup:
+    label: str
+    anchor: str
+    count_label: str
+    entries: tuple[ListItem, ...]
+
+
+def newest_first(entries: Iterable[EntrySummary]) -> list[EntrySummary]:
+    return sorted(entries, key=lambda e: (e.date, e.id), reverse=True)
+
+
+def list_items(
+    entries: Iterable[EntrySummary],
+    link: Linker,
+    category_slugs: Mapping[str, str],
+    summaries: Mapping[int, str],
+) -> tuple[ListItem, ...]:
+    items = []
+    for entry in newest_first(entries):
+        slug = category_slugs.get(entry.category)
+        items.append(
+            ListItem(
+                title=entry.title or "Untitled",
+                href=link(entry_path(entry.slug)),
+                date_label=date_label(entry.date),
+                date_iso=entry.date.isoformat(),
+                category=entry.category,
+                category_href=link(f"category/{slug}/") if slug else None,
+                elevation_label=elevation_label(entry.elevation_m),
+                summary=entry.summary.strip() or summaries.get(entry.id, ""),
+                is_draft=entry.status == DRAFT,
+            )
+        )
+    return tuple(items)
+
+
+def volume_groups(
+    entries: Iterable[EntrySummary],
+    link: Linker,
+    category_slugs: Mapping[str, str],
+    summaries: Mapping[int, str],
+) -> tuple[VolumeGroup, ...]:
+    """Entries by volume, the newest volume first; entries without a volume come last."""
+    by_volume: dict[int | None, list[EntrySummary]] = defaultdict(list)
+    for entry in entries:
+        by_volume[entry.volume].append(entry)
+    order = sorted(by_volume, key=lambda v: (v is None, -(v or 0)))
+    groups = []
+    for volume in order:
+        members = by_volume[volume]
+        count = len(members)
+        groups.append(
+            VolumeGroup(
+                label=volume_label(volume) or "Unbound notes",
+                anchor=f"vol-{volume:02d}" if volume is not None else "vol-none",
+                count_label=f"{count} {'entry' if count == 1 else 'entries'}",
+                entries=list_items(members, link, category_slugs, summaries),
+            )
+        )
+    return tuple(groups)

@@ -1,0 +1,239 @@
+"""The generator: turns a snapshot of entries into the files of the site, one job per file."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from fieldnotes_desktop.export import entry_page as parts
+from fieldnotes_desktop.export.archives import archive_slugs
+from fieldnotes_desktop.export.context import (
+    Catalog,
+    EntryPageContext,
+    Linker,
+    author_line,
+    build_page_context,
+    entry_path,
+    initials,
+    relative_linker,
+)
+from fieldnotes_desktop.export.feed import NO_BASE_URL_WARNING, build_feed, feed_entries, sitemap_urls
+from fieldnotes_desktop.export.html import demote_headings, excerpt, strip_source_lines
+from fieldnotes_desktop.export.images import AssetData, FindAsset, ImageResolver, asset_path
+from fieldnotes_desktop.export.pages import (
+    FEED,
+    PYGMENTS_CSS,
+    SITE_CSS,
+    linked_chrome,
+    list_items,
+    volume_groups,
+)
+from fieldnotes_desktop.export.theme import Theme
+from fieldnotes_desktop.records import Entry, EntrySummary, SiteProfile
+from fieldnotes_desktop.render import SectionRenderer, pygments_css, render_inline
+
+SITE_TEMPLATES = ("index.html", "archive.html", "now.html", "feed.xml", "sitemap.xml")
+ENTRY_DEPTH, ARCHIVE_DEPTH = "../", "../../"
+
+
+@dataclass(frozen=True, slots=True)
+class SiteSnapshot:
+    """What one export reads from the database, all in one transaction."""
+
+    site: SiteProfile
+    entries: tuple[Entry, ...]  # the entries this export publishes
+    finished: tuple[EntrySummary, ...]  # every finished entry: numbering and "More field notes"
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """One file of the site; `make` builds its content only when the writer gets to it."""
+
+    path: str
+    label: str
+    make: Callable[[], str | bytes]
+
+
+def catalog_for(site: SiteProfile, finished: Sequence[EntrySummary], listed: Sequence[EntrySummary]) -> Catalog:
+    everyone = [*finished, *listed]
+    return Catalog.of(
+        site,
+        finished,
+        category_slugs=archive_slugs(e.category for e in everyone),
+        tag_slugs=archive_slugs(t for e in everyone for t in e.tags),
+    )
+
+
+def now_html(site: SiteProfile) -> str:
+    return demote_headings(render_inline(site.now_md)) if site.now_md.strip() else ""
+
+
+class SiteBuilder:
+    """Renders pages through the theme; collects warnings, summaries and the images pages need."""
+
+    def __init__(
+        self,
+        theme: Theme,
+        snapshot: SiteSnapshot,
+        *,
+        now: dt.datetime,
+        find_asset: FindAsset,
+        asset_data: AssetData,
+    ) -> None:
+        self.theme = theme
+        self.snapshot = snapshot
+        self.site = snapshot.site
+        self._now = now
+        self.find_asset = find_asset
+        self.asset_data = asset_data
+        self.catalog = catalog_for(snapshot.site, snapshot.finished, snapshot.entries)
+        self.images = ImageResolver(find_asset, lambda asset: ENTRY_DEPTH + asset_path(asset))
+        # No cache: every body is rendered once, and its images resolve per page.
+        self._renderer = SectionRenderer(image_url=self.images, cache_size=0)
+        self._now_html = now_html(snapshot.site)
+        self._summaries: dict[int, str] = {}
+        self._feed_ids = {e.id for e in feed_entries(snapshot.entries)}
+        self._feed_bodies: dict[int, str] = {}
+        self.warnings: list[str] = []
+
+    # -- plans -----------------------------------------------------------------------------
+
+    def entry_jobs(self) -> list[Job]:
+        return [
+            Job(f"{entry_path(e.slug)}index.html", e.slug, lambda e=e: self.entry_page(e))  # type: ignore[misc]
+            for e in self.snapshot.entries
+        ]
+
+    def stylesheet_jobs(self) -> list[Job]:
+        return [
+            Job(SITE_CSS, "site.css", lambda: self.theme.source("site.css")),
+            Job(PYGMENTS_CSS, "pygments.css", pygments_css),
+        ]
+
+    def site_jobs(self) -> list[Job]:
+        """Index, now, archives, feed and sitemap: they run after the entry pages they summarise."""
+        jobs = [
+            Job("index.html", "index", self.index_page),
+            Job("now/index.html", "now", self.now_page),
+        ]
+        for name, slug in self._listed_slugs("category").items():
+            jobs.append(Job(f"category/{slug}/index.html", f"category {name}", lambda n=name: self.archive_page("category", n)))  # type: ignore[misc]
+        for name, slug in self._listed_slugs("tag").items():
+            jobs.append(Job(f"tag/{slug}/index.html", f"tag {name}", lambda n=name: self.archive_page("tag", n)))  # type: ignore[misc]
+        jobs.append(Job(FEED, "feed", self.feed))
+        if self.site.base_url:
+            jobs.append(Job("sitemap.xml", "sitemap", self.sitemap))
+        return jobs
+
+    def asset_jobs(self) -> list[Job]:
+        """The images the rendered pages asked for; known only once those pages are built."""
+        return [
+            Job(asset_path(a), a.filename, lambda a=a: self.asset_data(a.sha256))  # type: ignore[misc]
+            for a in sorted(self.images.needed.values(), key=asset_path)
+        ]
+
+    def check_templates(self, names: Sequence[str]) -> None:
+        self.theme.check(tuple(names))
+
+    # -- pages -----------------------------------------------------------------------------
+
+    def page_context(self, entry: EntrySummary, link: Linker | None = None) -> EntryPageContext:
+        return build_page_context(entry, self.catalog, self._now_html, link or relative_linker(ENTRY_DEPTH))
+
+    def entry_page(self, entry: Entry) -> str:
+        self.images.page = entry.slug
+        document = self._renderer.render(entry.body)
+        body = parts.body_html(document)
+        if not entry.summary.strip():
+            self._summaries[entry.id] = excerpt(body)
+        if entry.id in self._feed_ids:
+            # feed readers get the body without the preview's section wrappers and line marks
+            self._feed_bodies[entry.id] = strip_source_lines(demote_headings(document.inner_html))
+        ctx = self.page_context(entry)
+        return parts.entry_document(
+            self.theme,
+            site=self.site,
+            chrome=linked_chrome(relative_linker(ENTRY_DEPTH)),
+            page_title=f"{ctx.title} — {self.site.title}",
+            description=entry.summary.strip() or self._summaries.get(entry.id, ""),
+            header=parts.header_html(self.theme, ctx),
+            body=body,
+            footer=parts.footer_html(self.theme, ctx),
+        )
+
+    def index_page(self) -> str:
+        link = relative_linker("")
+        count = len(self.snapshot.entries)
+        return self.theme.render(
+            "index.html",
+            **self._header_vars(link, kicker=f"{count} {'entry' if count == 1 else 'entries'}"),
+            heading=self.site.title,
+            intro=self._byline(),
+            volumes=volume_groups(self.snapshot.entries, link, self.catalog.category_slugs, self._summaries),
+        )
+
+    def now_page(self) -> str:
+        link = relative_linker(ENTRY_DEPTH)
+        return self.theme.render(
+            "now.html",
+            **self._header_vars(link, kicker="Now"),
+            heading="What I am doing now",
+            intro="",
+            now_html=self._now_html,
+            author_name=self.site.author.strip(),
+            author_initials=initials(self.site.author),
+            author_line=author_line(self.site),
+        )
+
+    def archive_page(self, kind: str, name: str) -> str:
+        link = relative_linker(ARCHIVE_DEPTH)
+        if kind == "category":
+            members = [e for e in self.snapshot.entries if e.category == name]
+        else:
+            members = [e for e in self.snapshot.entries if name in e.tags]
+        count = len(members)
+        return self.theme.render(
+            "archive.html",
+            **self._header_vars(link, kicker=kind),
+            heading=name if kind == "category" else f"#{name}",
+            intro=f"{count} {'entry' if count == 1 else 'entries'} filed under {name}.",
+            items=list_items(members, link, self.catalog.category_slugs, self._summaries),
+        )
+
+    def feed(self) -> str:
+        if not self.site.base_url:
+            self.warnings.append(NO_BASE_URL_WARNING)
+        feed = build_feed(self.site, self.snapshot.entries, self._feed_bodies, self._summaries, self._now)
+        return self.theme.render("feed.xml", site=self.site, feed=feed)
+
+    def sitemap(self) -> str:
+        archives = [f"category/{s}/" for s in self._listed_slugs("category").values()]
+        archives += [f"tag/{s}/" for s in self._listed_slugs("tag").values()]
+        urls = sitemap_urls(self.site, self.snapshot.entries, archives)
+        return self.theme.render("sitemap.xml", urls=urls)
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def _listed_slugs(self, kind: str) -> dict[str, str]:
+        slugs = self.catalog.category_slugs if kind == "category" else self.catalog.tag_slugs
+        if kind == "category":
+            names = {e.category for e in self.snapshot.entries if e.category}
+        else:
+            names = {t for e in self.snapshot.entries for t in e.tags}
+        return {name: slugs[name] for name in sorted(names, key=lambda n: slugs[n])}
+
+    def _header_vars(self, link: Linker, kicker: str) -> dict[str, object]:
+        return {
+            "site": self.site,
+            "chrome": linked_chrome(link),
+            "site_label": (self.site.title.strip() or "Field Notes").upper(),
+            "kicker": kicker,
+        }
+
+    def _byline(self) -> str:
+        name = self.site.author.strip()
+        line = author_line(self.site)
+        if name and line:
+            return f"Field notes by {name}, {line}."
+        return f"Field notes by {name}." if name else ""

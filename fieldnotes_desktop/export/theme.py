@@ -1,0 +1,127 @@
+"""The theme: Jinja2 templates and CSS from package data, overridable file by file from a folder."""
+
+from __future__ import annotations
+
+import re
+import traceback
+from collections.abc import Callable
+from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from fieldnotes_desktop.errors import ExportFailed
+
+PACKAGE = "fieldnotes_desktop.export"
+TEMPLATE_SUFFIXES = (".html", ".xml", ".css")
+
+
+class PackageDataLoader(jinja2.BaseLoader):
+    """Reads templates with importlib.resources, so they load from a wheel, a zip or a bundle."""
+
+    def __init__(self, root: Traversable) -> None:
+        self._root = root
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str | None, Callable[[], bool] | None]:
+        node = self._root
+        for part in template.split("/"):
+            if part in ("", ".", ".."):
+                raise jinja2.TemplateNotFound(template)
+            node = node / part
+        if not node.is_file():
+            raise jinja2.TemplateNotFound(template)
+        return node.read_text(encoding="utf-8"), f"theme/{template}", lambda: True
+
+
+def packaged_theme() -> Traversable:
+    return resources.files(PACKAGE) / "theme"
+
+
+class Theme:
+    """Renders the theme's templates; every failure becomes one `ExportFailed` sentence."""
+
+    def __init__(self, override_dir: Path | None = None) -> None:
+        loaders: list[jinja2.BaseLoader] = []
+        self.override_dir = override_dir if override_dir and override_dir.is_dir() else None
+        if self.override_dir is not None:
+            loaders.append(jinja2.FileSystemLoader(str(self.override_dir), encoding="utf-8"))
+        loaders.append(PackageDataLoader(packaged_theme()))
+        self.env = jinja2.Environment(
+            loader=jinja2.ChoiceLoader(loaders),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+            auto_reload=False,
+        )
+        self._templates: dict[str, jinja2.Template] = {}
+
+    def template(self, name: str) -> jinja2.Template:
+        cached = self._templates.get(name)
+        if cached is None:
+            try:
+                cached = self.env.get_template(name)
+            except Exception as exc:  # any template problem must reach the writer as one sentence
+                raise self._failure(name, exc) from exc
+            self._templates[name] = cached
+        return cached
+
+    def render(self, name: str, **context: Any) -> str:
+        template = self.template(name)
+        try:
+            return template.render(**context)
+        except Exception as exc:
+            raise self._failure(name, exc) from exc
+
+    def source(self, name: str) -> str:
+        """A theme file's text as it is (the CSS is served, not rendered)."""
+        try:
+            text, _, _ = self.env.loader.get_source(self.env, name)  # type: ignore[union-attr]
+        except jinja2.TemplateNotFound as exc:
+            raise ExportFailed(f"The theme has no {name}; restore it or remove the theme folder.") from exc
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ExportFailed(f"The theme file {name} cannot be read ({exc}).") from exc
+        return text
+
+    def check(self, names: tuple[str, ...]) -> None:
+        """Compiles the named templates up front, so a broken one fails before any page is written."""
+        for name in names:
+            self.template(name)
+
+    def _failure(self, name: str, exc: BaseException) -> ExportFailed:
+        where = f" in the theme folder {self.override_dir}" if self.override_dir else ""
+        if isinstance(exc, jinja2.TemplateSyntaxError):
+            file = exc.name or name
+            return ExportFailed(
+                f"The template {file}{where} has an error on line {exc.lineno}: {_first_sentence(exc.message or '')}."
+            )
+        if isinstance(exc, jinja2.TemplateNotFound):
+            return ExportFailed(f"The template {exc.name} is missing{where}; restore it and export again.")
+        file, line = _template_frame(exc)
+        message = _first_sentence(_QUALIFIED.sub(r"\1", str(exc))) or type(exc).__name__
+        at = f" on line {line}" if line else ""
+        return ExportFailed(f"The template {file or name}{where} failed{at}: {message}.")
+
+
+_QUALIFIED = re.compile(r"'(?:[A-Za-z_][\w]*\.)+([A-Za-z_]\w*) object'")
+
+
+def _first_sentence(text: str) -> str:
+    """Jinja's messages run to several sentences; the first one names the problem."""
+    first = text.strip().split("\n")[0]
+    cut = first.find(". ")
+    return (first[: cut] if cut > 0 else first).rstrip(".")
+
+
+def _template_frame(exc: BaseException) -> tuple[str | None, int | None]:
+    """The innermost template file and line of a render error (Jinja puts them in the traceback)."""
+    found: tuple[str | None, int | None] = (None, None)
+    for frame in traceback.extract_tb(exc.__traceback__):
+        if frame.filename.endswith(TEMPLATE_SUFFIXES):
+            found = (Path(frame.filename).name if "/" in frame.filename else frame.filename, frame.lineno)
+    return found
