@@ -1,0 +1,34 @@
+"""Helpers that run JavaScript in the preview's own world and wait for the answer."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fieldnotes_desktop.ui.preview import PreviewView
+from fieldnotes_desktop.ui.preview.page_script import WORLD
+
+def js(view: PreviewView, qtbot: Any, source: str, world: int = WORLD, timeout: int = 15000) -> Any:
+    box: list[Any] = []
+    view.page().runJavaScript(source, world, box.append)
+    qtbot.waitUntil(lambda: bool(box), timeout=timeout)
+    return box[0]
+
+
+def jsv(view: PreviewView, qtbot: Any, expression: str) -> Any:
+    """The value of a JavaScript expression, carried as JSON (arrays with nulls survive)."""
+    return json.loads(js(view, qtbot, f"JSON.stringify({expression})"))
+
+
+def body_text(view: PreviewView, qtbot: Any) -> str:
+    return str(js(view, qtbot, "document.getElementById('fn-entry-body').innerText"))
+
+
+def show(view: PreviewView, qtbot: Any, entry: Any, timeout: int = 15000) -> None:
+    with qtbot.waitSignal(view.rendered, timeout=timeout):
+        view.show_entry(entry)
+
+
+def type_body(view: PreviewView, qtbot: Any, body: str, timeout: int = 15000) -> None:
+    with qtbot.waitSignal(view.rendered, timeout=timeout):
+        view.set_body(body)
