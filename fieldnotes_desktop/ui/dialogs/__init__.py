@@ -1,0 +1,8 @@
+"""The app's dialogs: history, export, site settings and about."""
+
+from fieldnotes_desktop.ui.dialogs.about import AboutDialog
+from fieldnotes_desktop.ui.dialogs.export import ExportDialog
+from fieldnotes_desktop.ui.dialogs.revisions import RevisionsDialog
+from fieldnotes_desktop.ui.dialogs.site import SiteSettingsDialog
+
+__all__ = ["AboutDialog", "ExportDialog", "RevisionsDialog", "SiteSettingsDialog"]

@@ -1,0 +1,123 @@
+"""The site settings dialog: title, author card, the "now" text and the published address."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLineEdit,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fieldnotes_desktop.errors import FieldnotesError
+from fieldnotes_desktop.records import SiteProfile
+from fieldnotes_desktop.services import Services
+from fieldnotes_desktop.ui.dialogs.style import error_label, hint_label
+from fieldnotes_desktop.ui.operations import OperationRunner
+
+_LINE_FIELDS = (
+    ("title", "Site title:", "Field Notes"),
+    ("author", "Author:", "Your name"),
+    ("role", "Role:", "What you do, e.g. Backend engineer"),
+    ("location", "Location:", "Where you write from"),
+    ("base_url", "Site address:", "https://example.com/blog/"),
+)
+
+
+class SiteSettingsDialog(QDialog):
+    """Reads and saves the site profile on the database worker; errors show as one inline sentence."""
+
+    site_changed = Signal(object)  # SiteProfile
+
+    def __init__(self, services: Services, runner: OperationRunner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("siteSettingsDialog")
+        self.setWindowTitle("Site Settings")
+        self.resize(620, 560)
+        self._services = services
+        self._runner = runner
+        self._loaded: SiteProfile | None = None
+
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        self.fields: dict[str, QLineEdit] = {}
+        for name, label, placeholder in _LINE_FIELDS:
+            edit = QLineEdit()
+            edit.setObjectName(f"site_{name}")
+            edit.setAccessibleName(label.rstrip(":"))
+            edit.setPlaceholderText(placeholder)
+            form.addRow(label, edit)
+            self.fields[name] = edit
+        form.addRow("", hint_label("For the feed and the sitemap; empty keeps every link relative.", wrap=False))
+        self.now_text = QPlainTextEdit()
+        self.now_text.setObjectName("site_now_md")
+        self.now_text.setAccessibleName("What I am doing now")
+        self.now_text.setPlaceholderText("What you are doing now, in Markdown. It appears on every entry page.")
+        self.now_text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.now_text.setTabChangesFocus(True)
+        form.addRow("Now:", self.now_text)
+
+        self.error = error_label()
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setObjectName("siteSave")
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(form, 1)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+
+        self._set_enabled(False)
+        runner.run(services.site.get, self._on_site_loaded, self._on_operation_failed)
+
+    def values(self) -> dict[str, str]:
+        values = {name: edit.text() for name, edit in self.fields.items()}
+        values["now_md"] = self.now_text.toPlainText()
+        return values
+
+    def save(self) -> None:
+        changes = self.values()
+        if self._loaded is not None:
+            # Only what the writer changed: an untouched field is never re-validated or rewritten.
+            changes = {k: v for k, v in changes.items() if v != getattr(self._loaded, k)}
+        if not changes:
+            self.accept()
+            return
+        self._set_enabled(False)
+        self.error.hide()
+        site = self._services.site
+        self._runner.run(lambda: site.update(**changes), self._on_site_saved, self._on_operation_failed)
+
+    def _on_site_loaded(self, profile: SiteProfile) -> None:
+        self._loaded = profile
+        for name, edit in self.fields.items():
+            edit.setText(getattr(profile, name))
+        self.now_text.setPlainText(profile.now_md)
+        self._set_enabled(True)
+        self.fields["title"].setFocus()
+
+    def _on_site_saved(self, profile: SiteProfile) -> None:
+        self._loaded = profile
+        self.site_changed.emit(profile)
+        self.accept()
+
+    def _on_operation_failed(self, error: BaseException) -> None:
+        self._set_enabled(True)
+        if isinstance(error, FieldnotesError):
+            self.error.setText(error.message)
+            self.error.show()
+        else:
+            self._runner.failed.emit(error)
+
+    def _set_enabled(self, enabled: bool) -> None:
+        for edit in self.fields.values():
+            edit.setEnabled(enabled)
+        self.now_text.setEnabled(enabled)
+        self.save_button.setEnabled(enabled)
