@@ -1,0 +1,141 @@
+"""The composition root: builds the application, opens the database and wires the window."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import logging
+import logging.handlers
+import os
+import sys
+from importlib import resources
+from pathlib import Path
+
+from fieldnotes_desktop import config
+
+log = logging.getLogger("fieldnotes_desktop")
+
+APP_ORGANIZATION = "Field Notes"
+APP_DISPLAY_NAME = "Field Notes"
+SETTINGS_FILE = "desktop.ini"
+
+
+def default_settings_path() -> Path:
+    import platformdirs
+
+    return platformdirs.user_config_path(config.APP_NAME) / SETTINGS_FILE
+
+
+def setup_logging() -> Path:
+    """A rotating log in the user's log folder: where unexpected errors leave their traceback."""
+    folder = config.log_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "fieldnotes.log"
+    handler = logging.handlers.RotatingFileHandler(path, maxBytes=1_000_000, backupCount=3,
+                                                   encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    return path
+
+
+def welcome_entry(services):  # type: ignore[no-untyped-def]
+    """On a first run (no entry at all, not even in the trash) adds the welcome entry."""
+    from fieldnotes_desktop.records import EntryFilter
+    from fieldnotes_desktop.services.markdown_files import parse_file
+
+    entries = services.entries
+    if entries.count(EntryFilter()) or entries.count(EntryFilter(trashed=True)):
+        return None
+    raw = (resources.files("fieldnotes_desktop") / "data" / "welcome.md").read_bytes()
+    fields = parse_file(Path("welcome.md"), raw, dt.date.today()).fields
+    return entries.create(dataclasses.replace(fields, body=str(fields.body).lstrip("\n")))
+
+
+def build_main_window(db_path: Path, settings_path: Path | None = None):  # type: ignore[no-untyped-def]
+    """The ready main window over `db_path` (the QApplication must exist); not yet shown.
+
+    Raises `FieldnotesError` when the database cannot be opened or another window has it.
+    """
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+
+    from fieldnotes_desktop.services import open_services
+    from fieldnotes_desktop.ui.dialog_launcher import DialogLauncher
+    from fieldnotes_desktop.ui.errors import ErrorPresenter
+    from fieldnotes_desktop.ui.instance import InstanceLock
+    from fieldnotes_desktop.ui.main_window import MainWindow
+    from fieldnotes_desktop.ui.operations import OperationRunner
+    from fieldnotes_desktop.ui.preview import PreviewView
+    from fieldnotes_desktop.ui.theme import ThemeController
+    from fieldnotes_desktop.ui.window_state import WindowState
+
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        raise RuntimeError("build_main_window needs a QApplication")
+    db_path = Path(db_path)
+    instance = InstanceLock(db_path)
+    instance.acquire()  # before opening: a second window must not even migrate the file
+    try:
+        services = open_services(db_path)
+    except BaseException:
+        instance.release()
+        raise
+
+    settings = QSettings(str(settings_path or default_settings_path()), QSettings.Format.IniFormat)
+    runner = OperationRunner()
+    theme = ThemeController(app, WindowState(settings, db_path).theme())
+    theme.apply()
+    window: MainWindow | None = None
+    log_file = str(config.log_dir() / "fieldnotes.log")
+    presenter = ErrorPresenter(lambda: window, log_file)
+    preview = PreviewView(services)
+    window = MainWindow(services, runner, preview, theme, settings, presenter, instance,
+                        DialogLauncher(services, runner))
+    runner.failed.connect(presenter.present)
+    window.start(first_run_body=lambda: welcome_entry(services))
+    return window
+
+
+def run_gui(db_path: Path) -> int:
+    """Opens the desktop app over `db_path` and runs until the window closes."""
+    from PySide6.QtGui import QIcon
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from fieldnotes_desktop.errors import FieldnotesError
+    from fieldnotes_desktop.ui.instance import AlreadyOpenError, wake_running_instance
+    from fieldnotes_desktop.ui.preview import prepare_webengine
+
+    log_path = setup_logging()
+    prepare_webengine()  # schemes, shared GL contexts, no sandbox as root: before the app
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        flags = os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "")
+        if "--no-sandbox" not in flags:
+            os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = f"{flags} --no-sandbox".strip()
+    app = QApplication.instance() or QApplication(sys.argv)
+    app.setApplicationName(config.APP_NAME)
+    app.setApplicationDisplayName(APP_DISPLAY_NAME)
+    app.setOrganizationName(APP_ORGANIZATION)
+    app.setDesktopFileName(config.APP_NAME)
+    icon = resources.files("fieldnotes_desktop") / "ui" / "resources" / "fieldnotes.svg"
+    if icon.is_file():
+        app.setWindowIcon(QIcon(str(icon)))
+    log.info("starting on %s", db_path)
+    try:
+        window = build_main_window(db_path)
+    except AlreadyOpenError as exc:
+        if wake_running_instance(db_path):
+            print(f"fieldnotes: {exc}", file=sys.stderr)
+            return 1
+        QMessageBox.warning(None, "Field Notes is already open", exc.message)
+        return 1
+    except FieldnotesError as exc:
+        log.error("cannot open %s: %s", db_path, exc.message)
+        QMessageBox.critical(None, "Cannot open the database", exc.message)
+        return 1
+    window.presenter.install_excepthook()
+    window.show()
+    code = app.exec()
+    log.info("closed (log in %s)", log_path)
+    return int(code)

@@ -1,0 +1,113 @@
+"""The window's commands as QActions with their shortcuts, and the menus that list them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtWidgets import QMenuBar, QWidget
+
+Key = QKeySequence.StandardKey
+
+
+@dataclass
+class Actions:
+    new: QAction
+    duplicate: QAction
+    import_files: QAction
+    export: QAction
+    site_settings: QAction
+    trash: QAction
+    quit: QAction
+    save: QAction
+    undo: QAction
+    redo: QAction
+    find: QAction
+    replace: QAction
+    find_entry: QAction
+    focus_mode: QAction
+    theme_system: QAction
+    theme_light: QAction
+    theme_dark: QAction
+    show_trash: QAction
+    restore: QAction
+    empty_trash: QAction
+    history: QAction
+    snapshot: QAction
+    about: QAction
+    theme_group: QActionGroup
+
+
+def _action(parent: QWidget, text: str, *shortcuts: QKeySequence | Key | str,
+            tip: str = "", checkable: bool = False) -> QAction:
+    action = QAction(text, parent)
+    keys = [s if isinstance(s, QKeySequence) else QKeySequence(s) for s in shortcuts]
+    if keys:
+        action.setShortcuts(keys)
+    if tip:
+        action.setStatusTip(tip)
+    action.setCheckable(checkable)
+    parent.addAction(action)  # shortcuts keep working while the menu bar is hidden (focus mode)
+    return action
+
+
+def create_actions(window: QWidget) -> Actions:
+    group = QActionGroup(window)
+    themes = []
+    for label in ("Follow the system", "Light", "Dark"):
+        action = _action(window, label, checkable=True)
+        group.addAction(action)
+        themes.append(action)
+    return Actions(
+        new=_action(window, "&New entry", Key.New, tip="Start a new draft"),
+        duplicate=_action(window, "&Duplicate entry", "Ctrl+Shift+D"),
+        import_files=_action(window, "&Import Markdown…", "Ctrl+Shift+I"),
+        export=_action(window, "&Export site…", "Ctrl+E"),
+        site_settings=_action(window, "Site &settings…", "Ctrl+,"),
+        trash=_action(window, "Move to &trash", Key.Delete),
+        quit=_action(window, "&Quit", Key.Quit, "Ctrl+Q"),
+        save=_action(window, "&Save now", Key.Save, tip="Saving is automatic; this also keeps a snapshot"),
+        undo=_action(window, "&Undo", Key.Undo),
+        redo=_action(window, "&Redo", Key.Redo),
+        find=_action(window, "&Find…", Key.Find),
+        replace=_action(window, "Find and &replace…", "Ctrl+H", Key.Replace),
+        find_entry=_action(window, "Search &entries", "Ctrl+K", "Ctrl+L"),
+        focus_mode=_action(window, "&Focus mode", "F11", "Ctrl+Shift+F", checkable=True),
+        theme_system=themes[0],
+        theme_light=themes[1],
+        theme_dark=themes[2],
+        show_trash=_action(window, "Show t&rash", "Ctrl+Shift+T", checkable=True),
+        restore=_action(window, "Restore from trash", "Ctrl+Shift+R"),
+        empty_trash=_action(window, "Empty trash…"),
+        history=_action(window, "&History…", "Ctrl+Shift+H"),
+        snapshot=_action(window, "&Snapshot now", "Ctrl+Alt+S"),
+        about=_action(window, "&About Field Notes"),
+        theme_group=group,
+    )
+
+
+def build_menus(menubar: QMenuBar, a: Actions) -> None:
+    file = menubar.addMenu("&File")
+    for item in (a.new, a.duplicate, None, a.import_files, a.export, a.site_settings, None,
+                 a.trash, None, a.quit):
+        file.addSeparator() if item is None else file.addAction(item)
+    edit = menubar.addMenu("&Edit")
+    for item in (a.undo, a.redo, None, a.find, a.replace, None, a.find_entry, a.save):
+        edit.addSeparator() if item is None else edit.addAction(item)
+    view = menubar.addMenu("&View")
+    view.addAction(a.focus_mode)
+    theme = view.addMenu("&Theme")
+    for action in (a.theme_system, a.theme_light, a.theme_dark):
+        theme.addAction(action)
+    view.addSeparator()
+    for item in (a.show_trash, a.restore, a.empty_trash):
+        view.addAction(item)
+    entry = menubar.addMenu("E&ntry")
+    for item in (a.history, a.snapshot):
+        entry.addAction(item)
+    help_menu = menubar.addMenu("&Help")
+    help_menu.addAction(a.about)
+
+
+def all_actions(a: Actions) -> list[QAction]:
+    return [getattr(a, f.name) for f in fields(a) if isinstance(getattr(a, f.name), QAction)]

@@ -1,0 +1,275 @@
+"""The writer's desk: which entry is open, and what new, duplicate, trash and restore do to it."""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtGui import QTextCursor
+
+from fieldnotes_desktop.errors import FieldnotesError, ValidationError
+from fieldnotes_desktop.records import Asset, Entry, EntryFields
+from fieldnotes_desktop.services import Services
+from fieldnotes_desktop.ui.editor import ImageSource, MarkdownEditor
+from fieldnotes_desktop.ui.entry_list import EntryListPanel
+from fieldnotes_desktop.ui.metadata import MetadataPanel
+from fieldnotes_desktop.ui.operations import OperationRunner
+from fieldnotes_desktop.ui.preview import PreviewView
+from fieldnotes_desktop.ui.save_controller import SaveController
+from fieldnotes_desktop.ui.word_counter import WordCounter, describe
+
+
+class Desk(QObject):
+    """Keeps the list, the metadata, the editor and the preview showing the same entry."""
+
+    entry_opened = Signal(object)  # the Entry now in the editor
+    entry_closed = Signal()  # nothing is open (the last entry went to the trash)
+    word_count_changed = Signal(str)  # "629 words · 3 min read"
+    message = Signal(str)  # a passing note for the status bar
+
+    def __init__(self, services: Services, runner: OperationRunner, entry_list: EntryListPanel,
+                 metadata: MetadataPanel, editor: MarkdownEditor, preview: PreviewView,
+                 present_error: Callable[[BaseException], None]) -> None:
+        super().__init__()
+        self._services = services
+        self._runner = runner
+        self._list = entry_list
+        self._metadata = metadata
+        self._editor = editor
+        self._preview = preview
+        self._present_error = present_error
+        self._entry: Entry | None = None
+        self._stored_slug = ""
+        self._words = 0
+        self._loading = False
+        self.saver = SaveController(runner, services.entries, editor.toPlainText, self)
+        self.words = WordCounter(editor.toPlainText, self)
+        self._preview_push = QTimer(self, singleShot=True, interval=0)  # one push per burst
+
+        editor.textChanged.connect(self._on_editor_text_changed)
+        editor.images_received.connect(self._on_editor_images_received)
+        metadata.field_edited.connect(self._on_metadata_field_edited)
+        entry_list.entry_selected.connect(self.open_entry)
+        self.saver.entry_saved.connect(self._on_saver_entry_saved)
+        self.saver.save_rejected.connect(self._on_saver_save_rejected)
+        self.words.counted.connect(self._on_words_counted)
+        self._preview_push.timeout.connect(self._on_preview_push_timeout)
+        preview.entry_link_clicked.connect(self.open_slug)
+
+    @property
+    def entry(self) -> Entry | None:
+        """The open entry as the writer sees it now (unsaved edits included, body excepted)."""
+        return self._entry
+
+    # -- opening -----------------------------------------------------------------------------
+
+    def open_entry(self, entry_id: int) -> None:
+        if self._entry is not None and self._entry.id == entry_id:
+            return
+        self._runner.run(lambda: self._services.entries.get(entry_id), self.show_entry,
+                         key="open-entry")
+
+    def open_slug(self, slug: str) -> None:
+        self._runner.run(lambda: self._services.entries.get_by_slug(slug), self.show_entry,
+                         key="open-entry")
+
+    def show_entry(self, entry: Entry) -> None:
+        """Puts `entry` in the editor, after queuing the save of what was there."""
+        self.saver.flush()
+        overlay = self.saver.pending_fields(entry.id)  # typed earlier, not stored yet
+        if overlay:
+            entry = dataclasses.replace(entry, **overlay)
+        self.saver.set_current(entry.id)
+        self._entry = entry
+        self._stored_slug = entry.slug
+        with self._quiet():
+            self._editor.set_text(entry.body)
+            self._metadata.set_entry(entry)
+        read_only = entry.trashed
+        self._editor.setReadOnly(read_only)
+        self._metadata.set_read_only(read_only)
+        self._preview.show_entry(entry)
+        self._list.select_entry(entry.id)
+        self._words = entry.words
+        self.word_count_changed.emit(describe(entry.words, entry.reading_minutes))
+        if overlay:
+            self.words.count_now()
+        self.entry_opened.emit(entry)
+
+    def close_entry(self) -> None:
+        self.saver.flush()
+        self.saver.set_current(None)
+        self._entry = None
+        with self._quiet():
+            self._editor.set_text("")
+        self._editor.setReadOnly(True)
+        self._metadata.set_read_only(True)
+        self._preview.clear()
+        self._list.select_entry(None)
+        self.word_count_changed.emit("")
+        self.entry_closed.emit()
+
+    @contextlib.contextmanager
+    def _quiet(self) -> Iterator[None]:
+        """Loading text is not an edit: nothing is marked unsaved while it happens."""
+        self._loading = True
+        try:
+            yield
+        finally:
+            self._loading = False
+
+    # -- commands ----------------------------------------------------------------------------
+
+    def new_entry(self) -> None:
+        if self._list.showing_trash:
+            self._list.show_trash(False)
+        entries = self._services.entries
+        self.saver.flush()
+        self._runner.run(lambda: entries.create(EntryFields(title="")), self._on_created)
+
+    def duplicate_entry(self) -> None:
+        if self._entry is None:
+            return
+        entry_id, entries = self._entry.id, self._services.entries
+        self.saver.flush()  # the copy carries the text as it is on screen
+        self._runner.run(lambda: entries.duplicate(entry_id), self._on_created)
+
+    def trash_entry(self) -> None:
+        if self._entry is None or self._entry.trashed:
+            return
+        entry_id, entries = self._entry.id, self._services.entries
+        row = self._list.model.row_of(entry_id)
+        self.saver.flush()
+        self._runner.run(lambda: entries.trash(entry_id),
+                         lambda _summary: self._on_left_list(row, "Moved to the trash."))
+
+    def restore_entry(self) -> None:
+        if self._entry is None or not self._entry.trashed:
+            return
+        entry_id, entries = self._entry.id, self._services.entries
+        row = self._list.model.row_of(entry_id)
+        self._runner.run(lambda: entries.restore(entry_id),
+                         lambda _summary: self._on_left_list(row, "Restored from the trash."))
+
+    def empty_trash(self) -> None:
+        entries = self._services.entries
+        open_in_trash = self._entry is not None and self._entry.trashed
+        if open_in_trash and self._entry is not None:
+            self.saver.forget(self._entry.id)
+        self._runner.run(entries.empty_trash, self._on_trash_emptied)
+        if open_in_trash:
+            self.close_entry()
+
+    def refresh_preview(self) -> None:
+        """The site settings changed (author card, now text): redraw the page around the text."""
+        if self._entry is not None:
+            self._preview.show_entry(dataclasses.replace(self._entry, body=self._editor.toPlainText()))
+
+    def snapshot(self) -> None:
+        self.saver.save_now(snapshot="manual")
+        self.message.emit("Snapshot kept in the history.")
+
+    def apply_restored(self, entry: Entry) -> None:
+        """A revision was put back by the history dialog: show it as the stored text."""
+        if self._entry is not None and entry.id == self._entry.id:
+            self.saver.forget(entry.id)
+            self._entry = None
+        self.show_entry(entry)
+        self._list.model.update_summary(entry.summary_record())
+
+    # -- slots -------------------------------------------------------------------------------
+
+    def _on_created(self, entry: Entry) -> None:
+        self._list.refresh()
+        self.show_entry(entry)
+        self._metadata.title.setFocus()
+
+    def _on_left_list(self, row: int | None, note: str) -> None:
+        """The open entry left the list shown (trashed or restored): open its neighbour."""
+        self.message.emit(note)
+        model = self._list.model
+        neighbour = None
+        if row is not None:
+            neighbour = model.summary_at(row + 1) or model.summary_at(row - 1)
+        self._list.refresh()
+        if neighbour is not None:
+            self._entry = None
+            self.open_entry(neighbour.id)
+        else:
+            self.close_entry()
+
+    def _on_trash_emptied(self, count: int) -> None:
+        self.message.emit(f"{count} {'entry' if count == 1 else 'entries'} deleted for good.")
+        self._list.refresh()
+
+    def _on_editor_text_changed(self) -> None:
+        if self._loading or self._entry is None:
+            return
+        self.saver.body_changed()
+        self.words.text_changed()
+        if not self._preview_push.isActive():
+            self._preview_push.start()
+
+    def _on_preview_push_timeout(self) -> None:
+        self._preview.set_body(self._editor.toPlainText())
+
+    def _on_metadata_field_edited(self, name: str, value: Any) -> None:
+        if self._entry is None:
+            return
+        self.saver.field_changed(name, value)
+        self._entry = dataclasses.replace(self._entry, **{name: value})
+        if name == "reading_minutes":
+            self.word_count_changed.emit(describe(self._words, value))
+        # The page's header shows title, date, category, volume, elevation: redraw it.
+        self._preview.show_entry(dataclasses.replace(self._entry, body=self._editor.toPlainText()))
+
+    def _on_saver_entry_saved(self, entry: Entry) -> None:
+        self._list.model.update_summary(entry.summary_record())
+        if self._entry is not None and entry.id == self._entry.id:
+            self._stored_slug = entry.slug
+
+    def _on_saver_save_rejected(self, entry_id: int, error: FieldnotesError) -> None:
+        if isinstance(error, ValidationError) and self._entry is not None and entry_id == self._entry.id:
+            self._metadata.revert_slug(self._stored_slug)
+            self._entry = dataclasses.replace(self._entry, slug=self._stored_slug)
+        self._present_error(error)
+
+    def _on_words_counted(self, words: int) -> None:
+        self._words = words
+        override = self._entry.reading_minutes if self._entry else None
+        self.word_count_changed.emit(describe(words, override))
+
+    def _on_editor_images_received(self, images: list[ImageSource], cursor: QTextCursor) -> None:
+        if self._entry is None or self._editor.isReadOnly():
+            return
+        assets = self._services.assets
+        entry_id = self._entry.id
+
+        def store() -> list[Asset]:
+            stored = []
+            for image in images:
+                data = image.data if image.data is not None else image.path.read_bytes()  # type: ignore[union-attr]
+                stored.append(assets.add(image.name, data, image.mime))
+            return stored
+
+        def insert(stored: list[Asset]) -> None:
+            markdown = "\n".join(f"![{_alt(a.filename)}](assets/{a.filename})" for a in stored)
+            if self._entry is not None and self._entry.id == entry_id:
+                self._editor.insert_at(cursor, markdown)
+            else:
+                self.message.emit("The image was stored; insert it with " + markdown)
+
+        self._runner.run(store, insert, self._on_image_failed)
+
+    def _on_image_failed(self, error: BaseException) -> None:
+        if isinstance(error, OSError):
+            error = FieldnotesError(f"The image could not be read: {error.strerror or error}.")
+        self._present_error(error)
+
+
+def _alt(filename: str) -> str:
+    stem = filename.rsplit(".", 1)[0]
+    return stem.replace("-", " ").replace("_", " ").strip() or "image"

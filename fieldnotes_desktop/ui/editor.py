@@ -1,0 +1,125 @@
+"""The Markdown editor: a plain-text widget with a writer's font, a centred column and image paste."""
+
+from __future__ import annotations
+
+import mimetypes
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMimeData, Qt, Signal
+from PySide6.QtGui import QFont, QFontMetricsF, QImage, QResizeEvent, QTextCursor
+from PySide6.QtWidgets import QFrame, QPlainTextEdit, QWidget
+
+from fieldnotes_desktop.ui.highlighter import MarkdownHighlighter
+from fieldnotes_desktop.ui.theme import Colors
+
+# A duospaced/monospaced writing face where one is installed, else the common Linux fallbacks.
+WRITING_FAMILIES = [
+    "iA Writer Quattro S", "iA Writer Duo S", "IBM Plex Mono", "JetBrains Mono",
+    "Cascadia Mono", "SF Mono", "Menlo", "Consolas", "DejaVu Sans Mono", "Liberation Mono",
+    "monospace",
+]
+WRITING_POINT_SIZE = 12.0
+COLUMN_CHARACTERS = 72
+SIDE_MARGIN = 28  # a comfortable measure for reading back what you wrote
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".avif")
+
+
+@dataclass(frozen=True, slots=True)
+class ImageSource:
+    """An image the writer pasted or dropped: raw bytes, or a local file to read off-thread."""
+
+    name: str
+    mime: str
+    data: bytes | None = None
+    path: Path | None = None
+
+
+def writing_font() -> QFont:
+    font = QFont()
+    font.setFamilies(WRITING_FAMILIES)
+    font.setPointSizeF(WRITING_POINT_SIZE)
+    font.setStyleHint(QFont.StyleHint.Monospace)
+    return font
+
+
+class MarkdownEditor(QPlainTextEdit):
+    """Text in a centred column; images pasted or dropped come out as `images_received`."""
+
+    images_received = Signal(object, object)  # list[ImageSource], QTextCursor where to insert
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("editor")
+        self.setAccessibleName("Entry text")
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setFont(writing_font())
+        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setTabChangesFocus(False)
+        self.setCursorWidth(2)
+        self.setPlaceholderText("Start writing…")
+        self.document().setDocumentMargin(6)
+        metrics = QFontMetricsF(self.font())
+        self.setTabStopDistance(metrics.horizontalAdvance(" ") * 4)
+        self._column_width = metrics.horizontalAdvance("n") * COLUMN_CHARACTERS
+        self.highlighter = MarkdownHighlighter(self.document())
+
+    def set_colors(self, colors: Colors) -> None:
+        self.highlighter.set_colors(colors)
+
+    def set_text(self, text: str) -> None:
+        """Replaces the text; undo history starts afresh with the new entry."""
+        self.setPlainText(text)
+        self.moveCursor(QTextCursor.MoveOperation.Start)
+
+    def insert_at(self, cursor: QTextCursor, text: str) -> None:
+        cursor.insertText(text)
+        self.setTextCursor(cursor)
+
+    # -- layout: a centred column with generous margins --------------------------------------
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt override)
+        # Margins first: the text is wrapped to the viewport width as the resize is handled.
+        spare = max(0.0, event.size().width() - self._column_width - 2 * SIDE_MARGIN)
+        side = int(SIDE_MARGIN + spare / 2)
+        self.setViewportMargins(side, 18, side, 18)
+        super().resizeEvent(event)
+
+    # -- images ------------------------------------------------------------------------------
+
+    def canInsertFromMimeData(self, source: QMimeData) -> bool:  # noqa: N802 (Qt override)
+        return bool(_images_in(source)) or super().canInsertFromMimeData(source)
+
+    def insertFromMimeData(self, source: QMimeData) -> None:  # noqa: N802 (Qt override)
+        images = _images_in(source)
+        if not images:
+            super().insertFromMimeData(source)
+            return
+        cursor = self.textCursor()
+        cursor.removeSelectedText()
+        self.images_received.emit(images, QTextCursor(cursor))
+
+
+def _images_in(source: QMimeData) -> list[ImageSource]:
+    found: list[ImageSource] = []
+    if source.hasUrls():
+        for url in source.urls():
+            if url.isLocalFile() and url.toLocalFile().lower().endswith(IMAGE_SUFFIXES):
+                path = Path(url.toLocalFile())
+                mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+                found.append(ImageSource(name=path.name, mime=mime, path=path))
+    if not found and source.hasImage():
+        image = source.imageData()
+        if isinstance(image, QImage) and not image.isNull():
+            found.append(ImageSource(name="pasted-image.png", mime="image/png", data=_png(image)))
+    return found
+
+
+def _png(image: QImage) -> bytes:
+    array = QByteArray()
+    buffer = QBuffer(array)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    image.save(buffer, "PNG")
+    buffer.close()
+    return bytes(array.data())

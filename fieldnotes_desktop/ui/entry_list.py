@@ -1,0 +1,255 @@
+"""The left pane: search as you type, filters, the list of entries and the trash."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView, QButtonGroup, QComboBox, QHBoxLayout, QLabel, QLineEdit, QListView,
+    QPushButton, QToolButton, QVBoxLayout, QWidget,
+)
+
+from fieldnotes_desktop.records import DRAFT, FINISHED, EntryFilter
+from fieldnotes_desktop.services.entries import EntryService
+from fieldnotes_desktop.ui.entry_delegate import EntryCardDelegate
+from fieldnotes_desktop.ui.entry_model import ID_ROLE, EntryListModel, with_filter
+from fieldnotes_desktop.ui.operations import OperationRunner
+from fieldnotes_desktop.ui.theme import Colors
+
+SEARCH_DEBOUNCE_MS = 250
+ALL = ""
+
+
+class SearchField(QLineEdit):
+    """Down or Enter moves on to the results; Escape clears the search."""
+
+    results_requested = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt override)
+        if event.key() in (Qt.Key.Key_Down, Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.results_requested.emit()
+            return
+        if event.key() == Qt.Key.Key_Escape and self.text():
+            self.clear()
+            return
+        super().keyPressEvent(event)
+
+
+class EntryListPanel(QWidget):
+    entry_selected = Signal(int)  # the writer moved to another entry
+    open_requested = Signal()  # Enter on an entry: go and write
+    restore_requested = Signal()
+    empty_trash_requested = Signal()
+
+    def __init__(self, runner: OperationRunner, entries: EntryService,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("entryPanel")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        self._runner = runner
+        self._entries = entries
+        self._current_id: int | None = None
+        self.model = EntryListModel(runner, entries)
+
+        self.search = SearchField(placeholderText="Search entries  (Ctrl+K)")
+        self.search.setObjectName("entrySearch")
+        self.search.setAccessibleName("Search entries")
+        self.search.setClearButtonEnabled(True)
+        self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DEBOUNCE_MS)
+
+        self._status_group = QButtonGroup(self)
+        status_row = QHBoxLayout()
+        status_row.setSpacing(2)
+        for label, value in (("All", ALL), ("Drafts", DRAFT), ("Finished", FINISHED)):
+            button = QToolButton(text=label, checkable=True)
+            button.setObjectName("statusFilterButton")
+            button.setProperty("status", value)
+            button.setAccessibleName(f"Show {label.lower()} entries")
+            self._status_group.addButton(button)
+            status_row.addWidget(button)
+            button.setChecked(value == ALL)
+        status_row.addStretch(1)
+        self.count_label = QLabel()
+        self.count_label.setObjectName("entryCount")
+        status_row.addWidget(self.count_label)
+
+        self.category_filter = self._combo("categoryFilter", "Filter by category")
+        self.tag_filter = self._combo("tagFilter", "Filter by tag")
+        self.volume_filter = self._combo("volumeFilter", "Filter by volume")
+        facet_row = QHBoxLayout()
+        facet_row.setSpacing(4)
+        for combo in (self.category_filter, self.tag_filter, self.volume_filter):
+            facet_row.addWidget(combo, 1)
+
+        self.view = QListView()
+        self.view.setObjectName("entryList")
+        self.view.setAccessibleName("Entries")
+        self.view.setModel(self.model)
+        self.delegate = EntryCardDelegate()
+        self.view.setItemDelegate(self.delegate)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.view.setUniformItemSizes(False)
+        self.view.setMouseTracking(True)
+        self.view.installEventFilter(self)
+
+        self.trash_bar = QWidget(objectName="trashBar")
+        self.trash_bar.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        trash_row = QHBoxLayout(self.trash_bar)
+        trash_row.setContentsMargins(12, 6, 12, 6)
+        trash_row.addWidget(QLabel("Trash"), 1)
+        self.restore_button = QPushButton("Restore")
+        self.empty_button = QPushButton("Empty trash…")
+        trash_row.addWidget(self.restore_button)
+        trash_row.addWidget(self.empty_button)
+        self.trash_bar.hide()
+
+        top = QVBoxLayout()
+        top.setContentsMargins(12, 12, 12, 6)
+        top.setSpacing(8)
+        top.addWidget(self.search)
+        top.addLayout(status_row)
+        top.addLayout(facet_row)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addLayout(top)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.trash_bar)
+
+        self.search.textChanged.connect(self._search_timer.start)
+        self.search.results_requested.connect(self._on_search_results_requested)
+        self._search_timer.timeout.connect(self._on_search_timer_timeout)
+        self._status_group.buttonClicked.connect(self._on_filters_changed)
+        for combo in (self.category_filter, self.tag_filter, self.volume_filter):
+            combo.activated.connect(self._on_filters_changed)
+        self.view.selectionModel().currentChanged.connect(self._on_view_current_changed)
+        self.model.reloaded.connect(self._on_model_reloaded)
+        self.model.rowsInserted.connect(self._update_count)
+        self.model.rowsRemoved.connect(self._update_count)
+        self.restore_button.clicked.connect(self.restore_requested)
+        self.empty_button.clicked.connect(self.empty_trash_requested)
+
+    def _combo(self, name: str, accessible: str) -> QComboBox:
+        combo = QComboBox()
+        combo.setObjectName(name)
+        combo.setAccessibleName(accessible)
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(4)
+        return combo
+
+    def set_colors(self, colors: Colors) -> None:
+        self.delegate.colors = colors
+        self.view.viewport().update()
+
+    # -- what the list shows -----------------------------------------------------------------
+
+    @property
+    def showing_trash(self) -> bool:
+        return self.model.entry_filter.trashed
+
+    def show_trash(self, trashed: bool) -> None:
+        self.trash_bar.setVisible(trashed)
+        self.model.set_filter(with_filter(self.model.entry_filter, trashed=trashed))
+
+    def refresh(self) -> None:
+        """Asks the database again: after a new entry, a trash or restore, a changed category."""
+        self.model.reload()
+        self.refresh_facets()
+
+    def refresh_facets(self) -> None:
+        entries = self._entries
+        self._runner.run(
+            lambda: (entries.categories(), entries.tags(), entries.volumes()),
+            self._on_facets_loaded, key="entry-facets",
+        )
+
+    def _on_facets_loaded(self, facets: tuple[list[str], list[str], list[int]]) -> None:
+        categories, tags, volumes = facets
+        _fill(self.category_filter, "Categories", [(c, c) for c in categories])
+        _fill(self.tag_filter, "Tags", [(f"#{t}", t) for t in tags])
+        _fill(self.volume_filter, "Volumes", [(f"Vol. {v:02d}", v) for v in volumes])
+
+    def select_entry(self, entry_id: int | None) -> None:
+        """Marks `entry_id` as the open entry; selects its row when the list holds it."""
+        self._current_id = entry_id
+        row = self.model.row_of(entry_id) if entry_id is not None else None
+        selection = self.view.selectionModel()
+        if row is None:
+            selection.setCurrentIndex(QModelIndex(), QItemSelectionModel.SelectionFlag.Clear)
+            return
+        index = self.model.index(row, 0)
+        if self.view.currentIndex() != index:
+            selection.setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        self.view.scrollTo(index)
+
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def _current_filter(self) -> EntryFilter:
+        button = self._status_group.checkedButton()
+        status = button.property("status") if button else ALL
+        return EntryFilter(
+            status=status or None,
+            category=self.category_filter.currentData() or None,
+            tag=self.tag_filter.currentData() or None,
+            volume=self.volume_filter.currentData(),
+            trashed=self.showing_trash,
+        )
+
+    # -- slots -------------------------------------------------------------------------------
+
+    def _on_filters_changed(self, *_args: object) -> None:
+        self.model.set_filter(self._current_filter())
+
+    def _on_search_timer_timeout(self) -> None:
+        self.model.set_query(self.search.text())
+
+    def _on_search_results_requested(self) -> None:
+        if self._search_timer.isActive():
+            self._search_timer.stop()
+            self.model.set_query(self.search.text())
+        self.view.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        if self.model.rowCount() and not self.view.currentIndex().isValid():
+            self.view.setCurrentIndex(self.model.index(0, 0))
+
+    def _on_view_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        entry_id = current.data(ID_ROLE) if current.isValid() else None
+        if entry_id is not None and entry_id != self._current_id:
+            self._current_id = entry_id
+            self.entry_selected.emit(entry_id)
+
+    def _on_model_reloaded(self) -> None:
+        self._update_count()
+        self.select_entry(self._current_id)
+
+    def _update_count(self, *_args: object) -> None:
+        if self.model.query:
+            self.count_label.setText(f"{self.model.rowCount():,} found")
+        else:
+            total = self.model.total
+            self.count_label.setText(f"{total:,} {'entry' if total == 1 else 'entries'}")
+
+    def eventFilter(self, watched: object, event: object) -> bool:  # noqa: N802 (Qt override)
+        if (watched is self.view and isinstance(event, QKeyEvent)
+                and event.type() == QKeyEvent.Type.KeyPress
+                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)):
+            self.open_requested.emit()
+            return True
+        return super().eventFilter(watched, event)  # type: ignore[arg-type]
+
+
+def _fill(combo: QComboBox, everything: str, items: list[tuple[str, object]]) -> None:
+    """Refills a filter combo, keeping the writer's choice when it still exists."""
+    chosen = combo.currentData()
+    combo.blockSignals(True)
+    combo.clear()
+    combo.addItem(everything, None)
+    for label, value in items:
+        combo.addItem(label, value)
+    at = combo.findData(chosen) if chosen is not None else 0
+    combo.setCurrentIndex(max(at, 0))
+    combo.blockSignals(False)
+    if chosen is not None and at < 0:  # the chosen category is gone: show everything again
+        combo.activated.emit(0)

@@ -1,0 +1,325 @@
+"""The main window: entry list, editor with its metadata, the live preview, menus and status bar."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QFileDialog, QLabel, QMainWindow, QMessageBox, QSplitter, QVBoxLayout, QWidget,
+)
+
+from fieldnotes_desktop.errors import FieldnotesError
+from fieldnotes_desktop.records import Entry
+from fieldnotes_desktop.services import Services
+from fieldnotes_desktop.ui.actions import Actions, build_menus, create_actions
+from fieldnotes_desktop.ui.desk import Desk
+from fieldnotes_desktop.ui.editor import MarkdownEditor
+from fieldnotes_desktop.ui.entry_list import EntryListPanel
+from fieldnotes_desktop.ui.errors import ErrorPresenter
+from fieldnotes_desktop.ui.find_bar import FindBar
+from fieldnotes_desktop.ui.instance import InstanceLock
+from fieldnotes_desktop.ui.metadata import MetadataPanel
+from fieldnotes_desktop.ui.operations import OperationRunner
+from fieldnotes_desktop.ui.preview import PreviewView
+from fieldnotes_desktop.ui.dialog_launcher import DialogLauncher
+from fieldnotes_desktop.ui.theme import Colors, ThemeController, ThemeMode
+from fieldnotes_desktop.ui.window_state import WindowState
+
+QUIT_WAIT_S = 5.0
+
+
+class QuitChoice(enum.Enum):
+    RETRY = "retry"
+    DISCARD = "discard"
+    CANCEL = "cancel"
+
+
+class MainWindow(QMainWindow):
+    """Lays the parts out and routes commands; the entry logic lives in `Desk`."""
+
+    started = Signal()  # the first entry is open (or there is none): the window is usable
+
+    def __init__(self, services: Services, runner: OperationRunner, preview: PreviewView,
+                 theme: ThemeController, settings: QSettings, presenter: ErrorPresenter,
+                 instance: InstanceLock | None = None,
+                 dialogs: DialogLauncher | None = None) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.setWindowTitle("Field Notes")
+        self.services = services
+        self.runner = runner
+        self.preview = preview
+        self.theme = theme
+        self.presenter = presenter
+        self._instance = instance
+        self._dialogs = dialogs
+        self._closed = False
+
+        self.entry_list = EntryListPanel(runner, services.entries)
+        self.metadata = MetadataPanel()
+        self.editor = MarkdownEditor()
+        self.find_bar = FindBar(self.editor)
+        self.editor_pane = QWidget(objectName="editorPane")
+        self.editor_pane.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        pane = QVBoxLayout(self.editor_pane)
+        pane.setContentsMargins(0, 0, 0, 0)
+        pane.setSpacing(0)
+        pane.addWidget(self.metadata)
+        pane.addWidget(self.editor, 1)
+        pane.addWidget(self.find_bar)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.setHandleWidth(1)
+        for widget in (self.entry_list, self.editor_pane, preview):
+            self.splitter.addWidget(widget)
+        self.entry_list.setMinimumWidth(200)
+        self.editor_pane.setMinimumWidth(320)
+        preview.setMinimumWidth(240)
+        self.setCentralWidget(self.splitter)
+
+        self.word_count_label = QLabel(objectName="wordCountLabel")
+        self.word_count_label.setAccessibleName("Word count")
+        self.save_state_label = QLabel("Saved", objectName="saveStateLabel")
+        self.save_state_label.setAccessibleName("Save state")
+        self.statusBar().addPermanentWidget(self.word_count_label)
+        self.statusBar().addPermanentWidget(self.save_state_label)
+        self.statusBar().setSizeGripEnabled(False)
+
+        self.desk = Desk(services, runner, self.entry_list, self.metadata, self.editor, preview,
+                         presenter.present)
+        self.actions = create_actions(self)
+        build_menus(self.menuBar(), self.actions)
+        self.state = WindowState(settings, services.db_path)
+        self._connect(self.actions)
+
+    # -- wiring ------------------------------------------------------------------------------
+
+    def _connect(self, a: Actions) -> None:
+        desk = self.desk
+        a.new.triggered.connect(desk.new_entry)
+        a.duplicate.triggered.connect(desk.duplicate_entry)
+        a.trash.triggered.connect(desk.trash_entry)
+        a.trash.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)  # Delete edits text elsewhere
+        self.entry_list.view.addAction(a.trash)
+        a.restore.triggered.connect(desk.restore_entry)
+        a.empty_trash.triggered.connect(self._on_empty_trash_triggered)
+        a.show_trash.toggled.connect(self._on_show_trash_toggled)
+        a.quit.triggered.connect(self.close)
+        a.save.triggered.connect(lambda: desk.saver.save_now(snapshot="manual"))
+        a.snapshot.triggered.connect(desk.snapshot)
+        a.undo.triggered.connect(self.editor.undo)
+        a.redo.triggered.connect(self.editor.redo)
+        a.undo.setEnabled(False)
+        a.redo.setEnabled(False)
+        self.editor.undoAvailable.connect(a.undo.setEnabled)
+        self.editor.redoAvailable.connect(a.redo.setEnabled)
+        a.find.triggered.connect(lambda: self.find_bar.open_find(replace=False))
+        a.replace.triggered.connect(lambda: self.find_bar.open_find(replace=True))
+        a.find_entry.triggered.connect(self.entry_list.focus_search)
+        a.focus_mode.toggled.connect(self.set_focus_mode)
+        for action, mode in ((a.theme_system, ThemeMode.SYSTEM), (a.theme_light, ThemeMode.LIGHT),
+                             (a.theme_dark, ThemeMode.DARK)):
+            action.triggered.connect(lambda _checked=False, m=mode: self._choose_theme(m))
+            action.setChecked(self.theme.mode is mode)
+        a.history.triggered.connect(self._on_history_triggered)
+        a.export.triggered.connect(lambda: self._open_dialog("export"))
+        a.site_settings.triggered.connect(lambda: self._open_dialog("site"))
+        a.about.triggered.connect(lambda: self._open_dialog("about"))
+        a.import_files.triggered.connect(self._on_import_triggered)
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self._on_escape_pressed,
+                  context=Qt.ShortcutContext.WindowShortcut)
+
+        self.entry_list.open_requested.connect(lambda: self.editor.setFocus())
+        self.entry_list.restore_requested.connect(desk.restore_entry)
+        self.entry_list.empty_trash_requested.connect(self._on_empty_trash_triggered)
+        desk.word_count_changed.connect(self.word_count_label.setText)
+        desk.message.connect(lambda text: self.statusBar().showMessage(text, 4000))
+        desk.entry_opened.connect(self._on_desk_entry_opened)
+        desk.entry_closed.connect(self._on_desk_entry_closed)
+        desk.saver.state_changed.connect(self._on_saver_state_changed)
+        self.theme.theme_changed.connect(self._on_theme_changed)
+        if self._instance is not None:
+            self._instance.raise_requested.connect(self._on_instance_raise_requested)
+        self._on_theme_changed(self.theme.colors)
+        self._on_desk_entry_closed()
+
+    # -- start and stop ----------------------------------------------------------------------
+
+    def start(self, first_run_body: Callable[[], Entry | None] | None = None) -> None:
+        """Fills the list and opens the last entry (or the welcome entry on a first run)."""
+        self.state.restore(self)
+        self.entry_list.refresh()
+        last = self.state.last_entry_id()
+        entries = self.services.entries
+
+        def first_entry() -> tuple[Entry | None, bool]:
+            welcome = first_run_body() if first_run_body is not None else None
+            if welcome is not None:
+                return welcome, True
+            if last is not None:
+                try:
+                    found = entries.get(last)
+                    if not found.trashed:
+                        return found, False
+                except FieldnotesError:  # deleted since: fall back to the newest entry
+                    pass
+            newest = entries.list_summaries(limit=1)
+            return (entries.get(newest[0].id) if newest else None), False
+
+        def opened(result: tuple[Entry | None, bool]) -> None:
+            entry, welcomed = result
+            if welcomed:
+                self.entry_list.refresh()
+            if entry is not None:
+                self.desk.show_entry(entry)
+            self.started.emit()
+
+        self.runner.run(first_entry, opened)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
+        if self._closed:
+            event.accept()
+            return
+        saver = self.desk.saver
+        saved = saver.flush_and_wait(QUIT_WAIT_S)
+        while not saved:
+            choice = self.ask_unsaved_on_quit(saver.last_error)
+            if choice is QuitChoice.CANCEL:
+                saver.flush()  # keep trying in the background while the writer decides
+                event.ignore()
+                return
+            if choice is QuitChoice.DISCARD:
+                break
+            saved = saver.flush_and_wait(QUIT_WAIT_S)
+        self.state.save(self, self.desk.entry.id if self.desk.entry else None)
+        self._closed = True
+        self.desk.words.shutdown()
+        self.preview.shutdown()
+        self.runner.shutdown(QUIT_WAIT_S)
+        self.services.close()
+        if self._instance is not None:
+            self._instance.release()
+        event.accept()
+
+    def ask_unsaved_on_quit(self, error: BaseException | None) -> QuitChoice:
+        """The last changes could not be written: the writer decides, text is never dropped silently."""
+        reason = self.presenter.message_for(error) if error else "the database did not answer"
+        box = QMessageBox(QMessageBox.Icon.Warning, "Changes not saved",
+                          f"Your latest changes could not be saved: {reason}\n\n"
+                          "Try again, or keep the window open and copy your text somewhere safe.",
+                          parent=self)
+        retry = box.addButton("Try again", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("Keep the window open", QMessageBox.ButtonRole.RejectRole)
+        discard = box.addButton("Quit without saving", QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(retry)
+        box.exec()
+        if box.clickedButton() is retry:
+            return QuitChoice.RETRY
+        if box.clickedButton() is discard:
+            return QuitChoice.DISCARD
+        return QuitChoice.CANCEL
+
+    # -- view --------------------------------------------------------------------------------
+
+    def set_focus_mode(self, on: bool) -> None:
+        """Only the text: list, preview, metadata, menus and status bar step aside."""
+        for widget in (self.entry_list, self.preview, self.metadata, self.menuBar(),
+                       self.statusBar()):
+            widget.setVisible(not on)
+        if self.actions.focus_mode.isChecked() != on:
+            self.actions.focus_mode.setChecked(on)
+        self.editor.setFocus()
+
+    def _choose_theme(self, mode: ThemeMode) -> None:
+        self.theme.set_mode(mode)
+        self.state.save_theme(mode)
+
+    def _on_theme_changed(self, colors: Colors) -> None:
+        self.editor.set_colors(colors)
+        self.entry_list.set_colors(colors)
+        self.preview.set_dark(colors.dark)
+
+    def _on_escape_pressed(self) -> None:
+        if self.actions.focus_mode.isChecked():
+            self.set_focus_mode(False)
+        elif self.find_bar.isVisible():
+            self.find_bar.close_bar()
+
+    # -- slots -------------------------------------------------------------------------------
+
+    def _on_saver_state_changed(self, state: str, text: str) -> None:
+        self.save_state_label.setText(text)
+        failed = state == "failed"
+        if self.save_state_label.property("failed") != failed:
+            self.save_state_label.setProperty("failed", failed)
+            self.save_state_label.style().unpolish(self.save_state_label)
+            self.save_state_label.style().polish(self.save_state_label)
+
+    def _on_desk_entry_opened(self, entry: Entry) -> None:
+        has_entry = True
+        for action in (self.actions.duplicate, self.actions.history, self.actions.snapshot,
+                       self.actions.save):
+            action.setEnabled(has_entry and not entry.trashed)
+        self.actions.trash.setEnabled(not entry.trashed)
+        self.actions.restore.setEnabled(entry.trashed)
+        self.setWindowTitle(f"{entry.title or 'Untitled'} — Field Notes")
+
+    def _on_desk_entry_closed(self) -> None:
+        for action in (self.actions.duplicate, self.actions.history, self.actions.snapshot,
+                       self.actions.save, self.actions.trash, self.actions.restore):
+            action.setEnabled(False)
+        self.setWindowTitle("Field Notes")
+
+    def _on_show_trash_toggled(self, shown: bool) -> None:
+        self.entry_list.show_trash(shown)
+        self.actions.empty_trash.setEnabled(shown)
+
+    def _on_empty_trash_triggered(self) -> None:
+        if self.confirm("Empty the trash?",
+                        "The entries in the trash and their history will be deleted for good."):
+            self.desk.empty_trash()
+
+    def confirm(self, title: str, text: str) -> bool:
+        answer = QMessageBox.question(self, title, text,
+                                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+                                      QMessageBox.StandardButton.Cancel)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def _on_instance_raise_requested(self) -> None:
+        if self.isMinimized():
+            self.showNormal()
+        self.raise_()
+        self.activateWindow()
+
+    def _on_history_triggered(self) -> None:
+        entry = self.desk.entry
+        if entry is None:
+            return
+        self.desk.saver.flush()  # the history shows (and a restore keeps) what is on screen
+        self._open_dialog("history", entry=entry)
+
+    def _on_import_triggered(self) -> None:
+        paths, _filter = QFileDialog.getOpenFileNames(
+            self, "Import Markdown", str(Path.home()), "Markdown (*.md *.markdown *.txt)")
+        if not paths:
+            return
+        imports = self.services.imports
+        self.runner.run(lambda: imports.import_paths([Path(p) for p in paths]),
+                        self._on_imported)
+
+    def _on_imported(self, report: Any) -> None:
+        self.statusBar().showMessage(f"{len(report.created)} entries imported.", 5000)
+        self.entry_list.refresh()
+        if report.created:
+            self.desk.open_entry(report.created[0].id)
+
+    def _open_dialog(self, which: str, entry: Entry | None = None) -> None:
+        if self._dialogs is not None:
+            self._dialogs.open(which, self, entry)

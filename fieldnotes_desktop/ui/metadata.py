@@ -1,0 +1,219 @@
+"""The entry's metadata above the text: title, slug, category, status, date, volume, elevation, tags."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QDate, QStringListModel, Qt, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QComboBox, QCompleter, QDateEdit, QGridLayout, QLabel, QLineEdit, QSpinBox, QToolButton,
+    QVBoxLayout, QWidget,
+)
+
+from fieldnotes_desktop.records import DRAFT, FINISHED, Entry
+from fieldnotes_desktop.services.slugs import slugify
+
+NO_VOLUME = -1
+NO_ELEVATION = -11001
+AUTO_MINUTES = 0
+
+
+class TagCompleter(QCompleter):
+    """Completes the tag being typed after the last comma, keeping the ones before it."""
+
+    def splitPath(self, path: str) -> list[str]:  # noqa: N802 (Qt override)
+        return [path.split(",")[-1].strip()]
+
+    def pathFromIndex(self, index) -> str:  # type: ignore[no-untyped-def]  # noqa: N802
+        done = self.widget().text().split(",")[:-1]  # type: ignore[union-attr]
+        return ", ".join([t.strip() for t in done if t.strip()] + [str(index.data())]) + ", "
+
+
+def _spin(name: str, accessible: str, low: int, high: int, special: str, suffix: str = "") -> QSpinBox:
+    spin = QSpinBox()
+    spin.setObjectName(name)
+    spin.setAccessibleName(accessible)
+    spin.setRange(low, high)
+    spin.setSpecialValueText(special)  # shown at the minimum: "no value"
+    spin.setSuffix(suffix)
+    spin.setGroupSeparatorShown(True)
+    spin.setKeyboardTracking(False)
+    return spin
+
+
+class MetadataPanel(QWidget):
+    """Edits go out as `field_edited(name, value)` with the value in `EntryFields` terms."""
+
+    field_edited = Signal(str, object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("metadataPanel")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        self._loading = False
+        self._slug_follows_title = False
+
+        self.title = QLineEdit(placeholderText="Title")
+        self.title.setObjectName("titleField")
+        self.title.setAccessibleName("Title")
+        title_font = QFont(self.font())
+        title_font.setPointSizeF(title_font.pointSizeF() * 1.5)
+        title_font.setWeight(QFont.Weight.Bold)
+        self.title.setFont(title_font)
+        self.details_toggle = QToolButton(text="Details", checkable=True, checked=True)
+        self.details_toggle.setObjectName("detailsToggle")
+        self.details_toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.details_toggle.setArrowType(Qt.ArrowType.DownArrow)
+        self.details_toggle.setAutoRaise(True)
+
+        self.category = QComboBox(editable=True)
+        self.category.setObjectName("categoryField")
+        self.category.setAccessibleName("Category")
+        self.category.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.category.lineEdit().setPlaceholderText("Category")
+        self.category.completer().setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        self.category.completer().setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.status = QComboBox()
+        self.status.setObjectName("statusField")
+        self.status.setAccessibleName("Status")
+        self.status.addItem("Draft", DRAFT)
+        self.status.addItem("Finished", FINISHED)
+        self.date = QDateEdit(calendarPopup=True)
+        self.date.setObjectName("dateField")
+        self.date.setAccessibleName("Date")
+        self.date.setDisplayFormat("MMM d, yyyy")
+        self.volume = _spin("volumeField", "Volume", NO_VOLUME, 99, "—")
+        self.elevation = _spin("elevationField", "Elevation in metres", NO_ELEVATION, 9000, "—", " m")
+        self.reading = _spin("readingField", "Reading time override in minutes", AUTO_MINUTES,
+                             999, "auto", " min")
+        self.tags = QLineEdit(placeholderText="tag, another tag")
+        self.tags.setObjectName("tagsField")
+        self.tags.setAccessibleName("Tags")
+        self._tag_names = QStringListModel()
+        self._tag_completer = TagCompleter(self._tag_names, self.tags)
+        self._tag_completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.tags.setCompleter(self._tag_completer)
+        self.slug = QLineEdit()
+        self.slug.setObjectName("slugField")
+        self.slug.setAccessibleName("Slug (the page's address)")
+        self.summary = QLineEdit(placeholderText="One sentence for lists and the feed")
+        self.summary.setObjectName("summaryField")
+        self.summary.setAccessibleName("Summary")
+
+        self.details = QWidget()
+        grid = QGridLayout(self.details)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setHorizontalSpacing(10)
+        grid.setVerticalSpacing(2)
+        cells = [
+            ("Category", self.category, 0, 0, 2), ("Status", self.status, 0, 2, 2),
+            ("Date", self.date, 0, 4, 2),
+            ("Tags", self.tags, 2, 0, 2), ("Volume", self.volume, 2, 2, 1),
+            ("Elevation", self.elevation, 2, 3, 1), ("Reading time", self.reading, 2, 4, 2),
+            ("Slug", self.slug, 4, 0, 2), ("Summary", self.summary, 4, 2, 4),
+        ]
+        for label, widget, row, column, span in cells:
+            caption = QLabel(label)
+            caption.setBuddy(widget)
+            grid.addWidget(caption, row, column, 1, span)
+            grid.addWidget(widget, row + 1, column, 1, span)
+        for column in range(6):
+            grid.setColumnStretch(column, 1)
+
+        title_row = QGridLayout()
+        title_row.addWidget(self.title, 0, 0)
+        title_row.addWidget(self.details_toggle, 0, 1, Qt.AlignmentFlag.AlignVCenter)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(28, 14, 28, 12)
+        layout.setSpacing(8)
+        layout.addLayout(title_row)
+        layout.addWidget(self.details)
+
+        self.details_toggle.toggled.connect(self._on_details_toggle_toggled)
+        self.title.textEdited.connect(self._on_title_edited)
+        self.category.editTextChanged.connect(lambda text: self._emit("category", text.strip()))
+        self.status.activated.connect(lambda _i: self._emit("status", self.status.currentData()))
+        self.date.dateChanged.connect(lambda d: self._emit("date", d.toPython()))
+        self.volume.valueChanged.connect(
+            lambda v: self._emit("volume", None if v == NO_VOLUME else v))
+        self.elevation.valueChanged.connect(
+            lambda v: self._emit("elevation_m", None if v == NO_ELEVATION else v))
+        self.reading.valueChanged.connect(
+            lambda v: self._emit("reading_minutes", None if v == AUTO_MINUTES else v))
+        self.tags.textEdited.connect(lambda text: self._emit("tags", parse_tags(text)))
+        self.slug.editingFinished.connect(self._on_slug_editing_finished)
+        self.summary.textEdited.connect(lambda text: self._emit("summary", text))
+
+    # -- loading -----------------------------------------------------------------------------
+
+    def set_entry(self, entry: Entry) -> None:
+        self._loading = True
+        try:
+            self.title.setText(entry.title)
+            self.title.setCursorPosition(0)
+            self.category.setEditText(entry.category)
+            self.status.setCurrentIndex(max(0, self.status.findData(entry.status)))
+            self.date.setDate(QDate(entry.date) if entry.date else QDate.currentDate())
+            self.volume.setValue(NO_VOLUME if entry.volume is None else entry.volume)
+            self.elevation.setValue(NO_ELEVATION if entry.elevation_m is None else entry.elevation_m)
+            self.reading.setValue(entry.reading_minutes or AUTO_MINUTES)
+            self.tags.setText(", ".join(entry.tags))
+            self.slug.setText(entry.slug)
+            self.slug.setCursorPosition(0)
+            self.summary.setText(entry.summary)
+            self.summary.setCursorPosition(0)
+            # A draft's address follows its title until the writer sets one by hand.
+            self._slug_follows_title = entry.status == DRAFT and (
+                entry.slug.startswith("untitled") or entry.slug == slugify(entry.title or "untitled")
+            )
+        finally:
+            self._loading = False
+
+    def set_completions(self, categories: list[str], tags: list[str]) -> None:
+        current = self.category.currentText()
+        self.category.blockSignals(True)
+        self.category.clear()
+        self.category.addItems(categories)
+        self.category.setEditText(current)
+        self.category.blockSignals(False)
+        self._tag_names.setStringList(tags)
+
+    def set_read_only(self, read_only: bool) -> None:
+        for widget in (self.title, self.tags, self.slug, self.summary):
+            widget.setReadOnly(read_only)
+        for other in (self.category, self.status, self.date, self.volume, self.elevation,
+                      self.reading):
+            other.setEnabled(not read_only)
+
+    def revert_slug(self, slug: str) -> None:
+        self._loading = True
+        self.slug.setText(slug)
+        self._slug_follows_title = False
+        self._loading = False
+
+    # -- edits -------------------------------------------------------------------------------
+
+    def _emit(self, name: str, value: object) -> None:
+        if not self._loading:
+            self.field_edited.emit(name, value)
+
+    def _on_title_edited(self, text: str) -> None:
+        self._emit("title", text)
+        if self._slug_follows_title and text.strip():
+            self.slug.setText(slugify(text))
+            self._emit("slug", self.slug.text())
+
+    def _on_slug_editing_finished(self) -> None:
+        if self.slug.isModified():
+            self.slug.setModified(False)
+            self._slug_follows_title = False
+            self._emit("slug", self.slug.text().strip())
+
+    def _on_details_toggle_toggled(self, shown: bool) -> None:
+        self.details.setVisible(shown)
+        self.details_toggle.setArrowType(Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow)
+
+
+def parse_tags(text: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(t.strip() for t in text.split(",") if t.strip()))

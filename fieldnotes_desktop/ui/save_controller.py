@@ -1,0 +1,197 @@
+"""Saving without a Save button: on idle, on switch, on quit and on Ctrl+S, never dropping text.
+
+Unsaved values live in `pending` per entry until the database confirms them, so a failed or
+superseded write loses nothing: the next write carries them again. Each write captures the
+entry's id and text at the moment it is queued, so switching entries cannot mix them up.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, QTimer, Signal
+
+from fieldnotes_desktop.errors import FieldnotesError, NotFoundError, ValidationError
+from fieldnotes_desktop.records import Entry, EntryFields
+from fieldnotes_desktop.services.entries import EntryService
+from fieldnotes_desktop.ui.operations import OperationRunner
+
+IDLE_MS = 600
+RETRY_MS = (1000, 2000, 4000, 8000, 15000, 30000)
+TEXT_FIELDS = ("body", "title")
+
+
+class SaveState(enum.StrEnum):
+    SAVED = "saved"
+    SAVING = "saving"
+    FAILED = "failed"
+
+
+class SaveController(QObject):
+    state_changed = Signal(str, str)  # SaveState, the words for the status bar
+    entry_saved = Signal(object)  # the Entry as stored
+    save_rejected = Signal(int, object)  # entry id, ValidationError/NotFoundError: not retried
+    save_failed = Signal(object)  # an error that will be retried
+
+    def __init__(self, runner: OperationRunner, entries: EntryService,
+                 body_source: Callable[[], str], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._runner = runner
+        self._entries = entries
+        self._body_source = body_source
+        self.pending: dict[int, dict[str, Any]] = {}
+        self._snapshots: dict[int, str] = {}
+        self._current: int | None = None
+        self._body_dirty = False
+        self._failures = 0
+        self._state = SaveState.SAVED
+        self.last_error: BaseException | None = None
+        self._idle = QTimer(self, singleShot=True, interval=IDLE_MS)
+        self._idle.timeout.connect(self.flush)
+        self._retry = QTimer(self, singleShot=True)
+        self._retry.timeout.connect(self.flush)
+
+    @property
+    def state(self) -> SaveState:
+        return self._state
+
+    @property
+    def current(self) -> int | None:
+        return self._current
+
+    def has_unsaved(self) -> bool:
+        return self._body_dirty or any(self.pending.values()) or bool(self._snapshots)
+
+    def pending_fields(self, entry_id: int) -> dict[str, Any]:
+        """Values of `entry_id` not yet in the database: laid over it when it is opened again."""
+        return dict(self.pending.get(entry_id, {}))
+
+    # -- what the writer did -----------------------------------------------------------------
+
+    def set_current(self, entry_id: int | None) -> None:
+        """The editor now shows `entry_id`; call `flush()` first so the old text is captured."""
+        self._capture_body()
+        self._current = entry_id
+        self._body_dirty = False
+
+    def body_changed(self) -> None:
+        if self._current is None:
+            return
+        self._body_dirty = True
+        self._edited()
+
+    def field_changed(self, name: str, value: Any) -> None:
+        if self._current is None:
+            return
+        self.pending.setdefault(self._current, {})[name] = value
+        self._edited()
+
+    def save_now(self, snapshot: str | None = None) -> None:
+        """Ctrl+S: write at once; `snapshot` also keeps this state as a named revision."""
+        if snapshot and self._current is not None:
+            self._snapshots[self._current] = snapshot
+        self.flush()
+
+    def forget(self, entry_id: int) -> None:
+        """The entry is gone for good (trash emptied): nothing of it can be saved any more."""
+        self.pending.pop(entry_id, None)
+        self._snapshots.pop(entry_id, None)
+        if entry_id == self._current:
+            self._body_dirty = False
+
+    # -- writing -----------------------------------------------------------------------------
+
+    def flush(self) -> None:
+        """Queues a write for every entry with unsaved values, the open one first."""
+        self._idle.stop()
+        self._retry.stop()
+        self._capture_body()
+        ids = sorted(set(self.pending) | set(self._snapshots), key=lambda i: i != self._current)
+        for entry_id in ids:
+            self._submit(entry_id)
+        if not ids and self._state is not SaveState.FAILED:
+            self._set_state(SaveState.SAVED)
+
+    def flush_and_wait(self, timeout_s: float) -> bool:
+        """For quit: writes everything and waits for the answers; True when all is stored."""
+        self.flush()
+        self._runner.wait_idle(timeout_s)
+        # The worker posts its answers before it reports idle, so one pass delivers them all.
+        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
+        self._retry.stop()
+        return not self.has_unsaved()
+
+    def _capture_body(self) -> None:
+        if self._body_dirty and self._current is not None:
+            self.pending.setdefault(self._current, {})["body"] = self._body_source()
+            self._body_dirty = False
+
+    def _submit(self, entry_id: int) -> None:
+        sent = dict(self.pending.get(entry_id, {}))
+        snapshot = self._snapshots.get(entry_id)
+        if not sent and not snapshot:
+            self.pending.pop(entry_id, None)
+            return
+        fields = EntryFields(**sent)
+        entries = self._entries
+        if self._state is not SaveState.FAILED:
+            self._set_state(SaveState.SAVING)
+        self._runner.run(
+            lambda: entries.update(entry_id, fields, snapshot=snapshot),
+            lambda entry: self._on_saved(entry_id, sent, snapshot, entry),
+            lambda error: self._on_failed(entry_id, sent, error),
+            key=f"save:{entry_id}",  # a newer write of the same entry replaces a queued one
+        )
+
+    def _on_saved(self, entry_id: int, sent: dict[str, Any], snapshot: str | None,
+                  entry: Entry) -> None:
+        values = self.pending.get(entry_id, {})
+        for name, value in sent.items():
+            if name in values and values[name] == value:
+                del values[name]  # stored; a newer value typed meanwhile stays pending
+        if not values:
+            self.pending.pop(entry_id, None)
+        if snapshot and self._snapshots.get(entry_id) == snapshot:
+            del self._snapshots[entry_id]
+        self._failures = 0
+        self.last_error = None
+        self.entry_saved.emit(entry)
+        self._set_state(SaveState.SAVING if self.has_unsaved() else SaveState.SAVED)
+
+    def _on_failed(self, entry_id: int, sent: dict[str, Any], error: BaseException) -> None:
+        if isinstance(error, NotFoundError):
+            self.forget(entry_id)
+            self.save_rejected.emit(entry_id, error)
+            self._set_state(SaveState.SAVED if not self.has_unsaved() else self._state)
+            return
+        if isinstance(error, ValidationError):
+            # A value the database refuses (a slug already taken) must not hold the text hostage.
+            values = self.pending.get(entry_id, {})
+            for name in sent:
+                if name not in TEXT_FIELDS:
+                    values.pop(name, None)
+            self.save_rejected.emit(entry_id, error)
+            self._submit(entry_id)
+            if not self.has_unsaved():
+                self._set_state(SaveState.SAVED)
+            return
+        self._failures += 1
+        self.last_error = error
+        delay = RETRY_MS[min(self._failures - 1, len(RETRY_MS) - 1)]
+        reason = error.message if isinstance(error, FieldnotesError) else "an unexpected error"
+        self._set_state(SaveState.FAILED,
+                        f"Not saved: {reason} — retrying in {delay // 1000} s")
+        self.save_failed.emit(error)
+        self._retry.start(delay)
+
+    def _edited(self) -> None:
+        self._idle.start()
+        if self._state is not SaveState.FAILED:
+            self._set_state(SaveState.SAVING)
+
+    def _set_state(self, state: SaveState, text: str = "") -> None:
+        self._state = state
+        words = text or {SaveState.SAVED: "Saved", SaveState.SAVING: "Saving…"}.get(state, "")
+        self.state_changed.emit(state.value, words)

@@ -1,0 +1,76 @@
+"""Starting the app: the welcome entry, one window per database, a refused file, state restored."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+
+import pytest
+
+from fieldnotes_desktop.app import build_main_window
+from fieldnotes_desktop.errors import DatabaseError
+from fieldnotes_desktop.ui.instance import AlreadyOpenError
+
+
+def test_first_run_opens_on_the_welcome_entry(open_window, db_path, qtbot):
+    window = open_window(db_path)
+    qtbot.waitUntil(lambda: window.entry_list.model.rowCount() == 1, timeout=5000)
+    entry = window.desk.entry
+    assert entry is not None and entry.title == "Welcome to your field notes"
+    assert window.editor.toPlainText().startswith("This is your first entry.")
+    assert window.metadata.title.text() == entry.title
+    qtbot.waitUntil(lambda: "Welcome to your field notes" in
+                    (window.preview.property("renderedHtml") or ""), timeout=15000)
+
+
+def test_welcome_entry_is_not_recreated_once_deleted(open_window, db_path, qtbot, tmp_path):
+    window = open_window(db_path)
+    qtbot.waitUntil(lambda: window.desk.entry is not None, timeout=5000)
+    window.desk.trash_entry()
+    qtbot.waitUntil(lambda: window.desk.entry is None, timeout=5000)
+    window.desk.empty_trash()
+    qtbot.waitUntil(lambda: window.entry_list.model.rowCount() == 0, timeout=5000)
+    window.close()
+    # an empty database that had entries is not a first run... but with none left at all it is
+    again = open_window(db_path, tmp_path / "settings2.ini")
+    qtbot.waitUntil(lambda: again.entry_list.model.rowCount() == 1, timeout=5000)
+
+
+def test_a_second_window_on_the_same_database_is_refused(open_window, seeded_db, tmp_path):
+    open_window(seeded_db)
+    with pytest.raises(AlreadyOpenError, match="already open"):
+        build_main_window(seeded_db, settings_path=tmp_path / "other.ini")
+
+
+def test_a_newer_database_is_refused_and_left_untouched(qapp, tmp_path):
+    db = tmp_path / "future.db"
+    with sqlite3.connect(db) as con:
+        con.execute("CREATE TABLE alembic_version (version_num TEXT)")
+        con.execute("INSERT INTO alembic_version VALUES ('9999_from_the_future')")
+    before = hashlib.sha256(db.read_bytes()).hexdigest()
+    with pytest.raises(DatabaseError, match="newer version"):
+        build_main_window(db, settings_path=tmp_path / "s.ini")
+    assert hashlib.sha256(db.read_bytes()).hexdigest() == before
+    # the refused window left no lock behind: a fixed file opens
+    assert not (tmp_path / "future.db.lock").exists()
+
+
+def test_geometry_splitter_and_last_entry_are_restored(open_window, seeded_db, qtbot, tmp_path):
+    settings = tmp_path / "state.ini"
+    window = open_window(seeded_db, settings)
+    total = sum(window.splitter.sizes())
+    shares = [s / total for s in window.splitter.sizes()]
+    assert abs(shares[0] - 0.22) < 0.04 and abs(shares[1] - shares[2]) < 0.04
+    window.entry_list.view.setCurrentIndex(window.entry_list.model.index(2, 0))
+    qtbot.waitUntil(lambda: window.desk.entry.title == "Night train to Vienna", timeout=5000)
+    # small enough for the offscreen platform's 800×600 screen, which clamps restored geometry
+    window.resize(790, 580)
+    qtbot.waitUntil(lambda: window.width() == 790)
+    window.splitter.setSizes([200, 320, 268])
+    sizes = window.splitter.sizes()
+    window.close()
+
+    again = open_window(seeded_db, settings)
+    assert again.desk.entry.title == "Night train to Vienna"
+    assert (again.width(), again.height()) == (790, 580)
+    assert again.splitter.sizes() == sizes

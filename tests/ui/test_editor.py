@@ -1,0 +1,145 @@
+"""The editor: per-block highlighting, find and replace, images, focus mode and themes."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QMimeData, Qt, QUrl
+from PySide6.QtGui import QColor, QImage, QTextCursor
+from PySide6.QtWidgets import QPlainTextEdit
+
+from fieldnotes_desktop.services import open_services
+from fieldnotes_desktop.ui.editor import MarkdownEditor
+from fieldnotes_desktop.ui.theme import ThemeMode
+
+
+def _book(paragraphs: int) -> str:
+    chunk = ("## A heading\n\nSome *prose* with **weight**, `code` and [a link](https://x.org).\n\n"
+             "> a quote\n\n- a list item\n\n```python\nprint('fenced')\n```\n\n")
+    return chunk * paragraphs
+
+
+def _cost_of_one_keystroke(qtbot, paragraphs: int) -> int:  # type: ignore[no-untyped-def]
+    editor = MarkdownEditor()
+    qtbot.addWidget(editor)
+    editor.set_text(_book(paragraphs))
+    cursor = editor.textCursor()
+    cursor.setPosition(len(editor.toPlainText()) // 2)
+    cursor.movePosition(QTextCursor.MoveOperation.EndOfBlock)
+    editor.setTextCursor(cursor)
+    editor.highlighter.blocks_highlighted = 0
+    editor.insertPlainText("x")
+    return editor.highlighter.blocks_highlighted
+
+
+def test_a_keystroke_rehighlights_the_same_few_blocks_at_any_length(qtbot):
+    small = _cost_of_one_keystroke(qtbot, 10)
+    large = _cost_of_one_keystroke(qtbot, 4000)  # ~50k lines
+    assert small == large <= 2
+
+
+def test_opening_a_fence_rehighlights_following_blocks_and_closing_it_stops(qtbot):
+    editor = MarkdownEditor()
+    qtbot.addWidget(editor)
+    editor.set_text("before\n\ninside?\n\n# still a heading\n")
+    cursor = editor.textCursor()
+    cursor.movePosition(QTextCursor.MoveOperation.Start)
+    editor.setTextCursor(cursor)
+    editor.insertPlainText("```\n")
+    heading = editor.document().findBlockByNumber(5)
+    assert heading.text() == "# still a heading"
+    assert heading.userState() & 0x10000  # now inside the unclosed fence
+    editor.moveCursor(QTextCursor.MoveOperation.End)
+    editor.insertPlainText("```")
+    last = editor.document().lastBlock()
+    assert last.userState() == 0
+
+
+def test_find_replace_and_replace_all_is_one_undo_step(open_window, seeded_db, qtbot):
+    window = open_window(seeded_db)
+    window.editor.set_text("ice and more ice and Ice")
+    window.actions.replace.trigger()
+    bar = window.find_bar
+    assert bar.isVisible() and bar.replace_field.isVisible()
+    bar.find_field.setText("ice")
+    bar.match_case.setChecked(True)
+    assert bar.find_next()
+    bar.replace_field.setText("snow")
+    assert bar.replace_all() == 2
+    assert window.editor.toPlainText() == "snow and more snow and Ice"
+    window.editor.undo()
+    assert window.editor.toPlainText() == "ice and more ice and Ice"
+    qtbot.keyClick(bar.find_field, Qt.Key.Key_Escape)
+    assert not bar.isVisible()
+
+
+def test_pasting_an_image_stores_an_asset_and_inserts_markdown(open_window, seeded_db, qtbot):
+    window = open_window(seeded_db)
+    window.editor.moveCursor(QTextCursor.MoveOperation.End)
+    image = QImage(8, 8, QImage.Format.Format_RGB32)
+    image.fill(QColor("#b5562d"))
+    mime = QMimeData()
+    mime.setImageData(image)
+    window.editor.insertFromMimeData(mime)
+    qtbot.waitUntil(lambda: "](assets/pasted-image.png)" in window.editor.toPlainText(), timeout=5000)
+    assert window.editor.toPlainText().endswith("![pasted image](assets/pasted-image.png)")
+    qtbot.waitUntil(lambda: not window.desk.saver.has_unsaved(), timeout=5000)
+    window.close()
+    services = open_services(seeded_db)
+    try:
+        asset = services.assets.find("assets/pasted-image.png")
+        assert asset is not None and asset.mime == "image/png"
+        assert services.assets.data(asset.sha256).startswith(b"\x89PNG")
+    finally:
+        services.close()
+
+
+def test_dropping_an_image_file_reads_it_off_thread(open_window, seeded_db, qtbot, tmp_path: Path):
+    window = open_window(seeded_db)
+    photo = tmp_path / "summit view.png"
+    image = QImage(4, 4, QImage.Format.Format_RGB32)
+    image.fill(QColor("white"))
+    image.save(str(photo))
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(photo))])
+    assert window.editor.canInsertFromMimeData(mime)
+    window.editor.moveCursor(QTextCursor.MoveOperation.End)
+    window.editor.insertFromMimeData(mime)
+    qtbot.waitUntil(lambda: "![summit view](assets/summit view.png)" in window.editor.toPlainText(),
+                    timeout=5000)
+
+
+def test_focus_mode_hides_everything_but_the_text(open_window, seeded_db, qtbot):
+    window = open_window(seeded_db)
+    window.actions.focus_mode.trigger()
+    hidden = (window.entry_list, window.preview, window.metadata, window.statusBar(), window.menuBar())
+    assert all(not w.isVisible() for w in hidden)
+    assert window.editor.isVisible()
+    qtbot.keyClick(window.editor, Qt.Key.Key_Escape)
+    assert all(w.isVisible() for w in hidden)
+
+
+def test_dark_theme_reaches_the_editor_and_the_preview(open_window, seeded_db, qtbot, monkeypatch):
+    window = open_window(seeded_db)
+    seen = []
+    monkeypatch.setattr(window.preview, "set_dark", seen.append)
+    window.actions.theme_dark.trigger()
+    assert seen == [True]
+    assert window.theme.colors.dark
+    assert window.editor.palette().color(window.editor.backgroundRole()).lightness() < 80
+    window.actions.theme_light.trigger()
+    assert seen == [True, False]
+    assert window.state.theme() is ThemeMode.LIGHT
+
+
+def test_typing_stays_fast_in_a_long_entry(open_window, db_path, qtbot):
+    window = open_window(db_path)
+    window.editor.set_text(_book(2500))  # ~180k characters
+    window.editor.moveCursor(QTextCursor.MoveOperation.End)
+    window.desk.saver.body_changed()
+    start = time.perf_counter()
+    for _ in range(20):
+        QPlainTextEdit.insertPlainText(window.editor, "w")
+    per_key = (time.perf_counter() - start) / 20
+    assert per_key < 0.02, f"{per_key * 1000:.1f} ms per keystroke"

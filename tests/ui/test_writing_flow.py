@@ -1,0 +1,129 @@
+"""The writer's main path through the real app: find an entry, write, see the page, never lose text."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextCursor
+
+from fieldnotes_desktop.services import open_services
+from tests.ui.conftest import cli
+
+
+def _type_at_end(qtbot, window, text: str) -> None:  # type: ignore[no-untyped-def]
+    editor = window.editor
+    editor.setFocus()
+    editor.moveCursor(QTextCursor.MoveOperation.End)
+    qtbot.keyClicks(editor, text)
+
+
+def _stored_body(db: Path, title: str) -> str:
+    services = open_services(db)
+    try:
+        return next(
+            services.entries.get(s.id).body
+            for s in services.entries.list_summaries() if s.title == title
+        )
+    finally:
+        services.close()
+
+
+def test_search_select_type_preview_and_autosave(open_window, seeded_db, qtbot):
+    window = open_window(seeded_db)
+    search = window.findChild(type(window.entry_list.search), "entrySearch")
+    qtbot.keyClicks(search, "sourdough")
+    model = window.entry_list.model
+    qtbot.waitUntil(lambda: model.rowCount() == 1 and model.query == "sourdough", timeout=5000)
+
+    entry_list = window.findChild(type(window.entry_list.view), "entryList")
+    entry_list.setCurrentIndex(model.index(0, 0))
+    qtbot.waitUntil(lambda: window.desk.entry is not None
+                    and window.desk.entry.title == "Sourdough notes", timeout=5000)
+
+    preview = window.findChild(type(window.preview), "preview")
+    with qtbot.waitSignal(preview.rendered, timeout=15000,
+                          check_params_cb=lambda *a: "marmalade" in preview.property("renderedHtml")):
+        _type_at_end(qtbot, window, " Then a spoon of marmalade")
+    assert "marmalade" in preview.property("renderedHtml")
+
+    qtbot.waitUntil(lambda: window.save_state_label.text() == "Saved"
+                    and not window.desk.saver.has_unsaved(), timeout=5000)
+    found = cli(seeded_db, "search", "marmalade", "--json")  # a separate process, window still open
+    assert found.returncode == 0, found.stderr
+    assert [hit["title"] for hit in json.loads(found.stdout)] == ["Sourdough notes"]
+    qtbot.waitUntil(lambda: window.word_count_label.text() == "9 words · 1 min read", timeout=3000)
+
+
+def test_switching_entries_mid_typing_keeps_both_texts(open_window, seeded_db, qtbot):
+    window = open_window(seeded_db)
+    model = window.entry_list.model
+    qtbot.waitUntil(lambda: model.rowCount() == 3, timeout=5000)
+    first = window.desk.entry
+    _type_at_end(qtbot, window, " Roped up at six.")
+    # Switch before the idle timer fires: the save of the first entry must carry its own text.
+    window.entry_list.view.setCurrentIndex(model.index(1, 0))
+    qtbot.waitUntil(lambda: window.desk.entry.id != first.id, timeout=5000)
+    second = window.desk.entry
+    assert "Roped up" not in window.editor.toPlainText()
+    _type_at_end(qtbot, window, " Rye flour helps.")
+    window.entry_list.view.setCurrentIndex(model.index(0, 0))
+    qtbot.waitUntil(lambda: window.desk.entry.id == first.id, timeout=5000)
+    assert window.editor.toPlainText().endswith("Roped up at six.")
+    qtbot.waitUntil(lambda: not window.desk.saver.has_unsaved(), timeout=5000)
+    assert _stored_body(seeded_db, first.title).endswith("the ice groaned. Roped up at six.")
+    assert _stored_body(seeded_db, second.title).endswith("overnight. Rye flour helps.")
+
+
+def test_quitting_right_after_typing_saves(open_window, seeded_db, qtbot):
+    window = open_window(seeded_db)
+    title = window.desk.entry.title
+    _type_at_end(qtbot, window, " Last words before quitting.")
+    window.metadata.category.setEditText("Alpine")
+    window.close()  # no idle pause: closing must flush and wait
+    assert window._closed
+    assert _stored_body(seeded_db, title).endswith("Last words before quitting.")
+    found = json.loads(cli(seeded_db, "list", "--json").stdout)
+    assert {e["title"]: e["category"] for e in found}[title] == "Alpine"
+
+
+def test_metadata_fields_are_saved_like_the_body(open_window, seeded_db, qtbot):
+    window = open_window(seeded_db)
+    names = ["titleField", "categoryField", "statusField", "dateField", "volumeField",
+             "elevationField", "tagsField", "wordCountLabel", "saveStateLabel", "entryList",
+             "entrySearch", "editor", "preview"]
+    for name in names:
+        widget = window.findChild(object, name)
+        assert widget is not None, name
+        assert widget.accessibleName(), name
+    meta = window.metadata
+    meta.title.setFocus()
+    meta.title.selectAll()
+    qtbot.keyClicks(meta.title, "Crossing the Aletsch")
+    meta.elevation.setValue(3454)
+    meta.status.setCurrentIndex(meta.status.findData("draft"))
+    meta.status.activated.emit(meta.status.currentIndex())
+    qtbot.keyClicks(meta.tags, ", glacier")
+    qtbot.waitUntil(lambda: window.save_state_label.text() == "Saved"
+                    and not window.desk.saver.has_unsaved(), timeout=5000)
+    stored = {e["title"]: e for e in json.loads(cli(seeded_db, "list", "--json").stdout)}
+    entry = stored["Crossing the Aletsch"]
+    assert entry["elevation"] == 3454
+    assert entry["status"] == "draft"
+    assert entry["tags"] == ["alps", "ice", "glacier"] or set(entry["tags"]) == {"alps", "ice", "glacier"}
+    # the list shows the new title without a query
+    assert window.entry_list.model.summary_at(0).title == "Crossing the Aletsch"
+
+
+def test_ctrl_s_keeps_a_manual_revision(open_window, seeded_db, qtbot):
+    window = open_window(seeded_db)
+    _type_at_end(qtbot, window, " Snapshot me.")
+    qtbot.keyClick(window.editor, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: not window.desk.saver.has_unsaved(), timeout=5000)
+    services = open_services(seeded_db)
+    try:
+        revisions = services.entries.revisions(window.desk.entry.id)
+    finally:
+        services.close()
+    assert any(r.reason == "manual" and r.body.endswith("Snapshot me.") for r in revisions)
