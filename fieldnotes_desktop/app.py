@@ -18,6 +18,10 @@ log = logging.getLogger("fieldnotes_desktop")
 APP_ORGANIZATION = "Field Notes"
 APP_DISPLAY_NAME = "Field Notes"
 SETTINGS_FILE = "desktop.ini"
+# Set to 1, the app quits once its window is shown and the preview has rendered: the
+# packaged bundle's smoke test uses it to prove the whole GUI starts, offscreen.
+SMOKE_ENV = "FIELDNOTES_SMOKE_TEST"
+SMOKE_TIMEOUT_MS = 120_000
 
 
 def default_settings_path() -> Path:
@@ -98,6 +102,50 @@ def build_main_window(db_path: Path, settings_path: Path | None = None):  # type
     return window
 
 
+def _close_on_terminate(app, window) -> None:  # type: ignore[no-untyped-def]
+    """SIGTERM and SIGINT close the window like the writer would, so the last words are saved.
+
+    Python runs signal handlers only when it has control, which Qt's event loop rarely gives
+    it; the wake-up file descriptor makes the loop notice the signal at once.
+    """
+    import signal
+    import socket
+
+    from PySide6.QtCore import QSocketNotifier
+
+    reader, writer = socket.socketpair()
+    reader.setblocking(False)
+    writer.setblocking(False)
+    signal.set_wakeup_fd(writer.fileno())
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: None)  # the wake-up byte does the work
+    notifier = QSocketNotifier(reader.fileno(), QSocketNotifier.Type.Read, app)
+
+    def on_signal() -> None:
+        reader.recv(64)
+        log.info("terminated by a signal: closing the window, which saves")
+        window.close()
+        app.quit()
+
+    notifier.activated.connect(on_signal)
+    app._fieldnotes_signal_sockets = (reader, writer, notifier)  # keep them alive
+
+
+def _quit_after_first_render(app, window) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QTimer
+
+    def rendered() -> None:
+        print("fieldnotes: smoke test: window shown, preview rendered", flush=True)
+        QTimer.singleShot(0, window.close)
+
+    def too_slow() -> None:
+        print("fieldnotes: smoke test: the preview did not render in time", file=sys.stderr)
+        app.exit(3)
+
+    window.preview.rendered.connect(rendered)
+    QTimer.singleShot(SMOKE_TIMEOUT_MS, too_slow)
+
+
 def run_gui(db_path: Path) -> int:
     """Opens the desktop app over `db_path` and runs until the window closes."""
     from PySide6.QtGui import QIcon
@@ -135,6 +183,9 @@ def run_gui(db_path: Path) -> int:
         QMessageBox.critical(None, "Cannot open the database", exc.message)
         return 1
     window.presenter.install_excepthook()
+    _close_on_terminate(app, window)
+    if os.environ.get(SMOKE_ENV) == "1":
+        _quit_after_first_render(app, window)
     window.show()
     code = app.exec()
     log.info("closed (log in %s)", log_path)
