@@ -2,6 +2,7 @@
 # Sets up everything Field Notes Desktop needs on Debian/Ubuntu, then opens the app or runs the tests.
 #   ./dev.sh app      set up, then open the desktop app (extra arguments go to `fieldnotes`)
 #   ./dev.sh test     set up, then run the test suite (extra arguments go to pytest)
+#   ./dev.sh bundle   set up, then build the standalone app into dist/fieldnotes/
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -80,8 +81,16 @@ case "${1:-}" in
     export QT_QPA_PLATFORM=offscreen
     exec "$VENV/bin/python" -m pytest "$@"
     ;;
+  bundle)
+    shift
+    install_apt_packages app
+    ensure_venv
+    "$VENV/bin/python" -m PyInstaller --noconfirm --log-level WARN \
+      --distpath dist --workpath build "$@" resources/fieldnotes.spec
+    say "Built dist/fieldnotes/ ($(du -sh dist/fieldnotes | cut -f1)); run dist/fieldnotes/fieldnotes"
+    ;;
   *)
-    echo "usage: ./dev.sh app [fieldnotes arguments] | ./dev.sh test [pytest arguments]" >&2
+    echo "usage: ./dev.sh app [fieldnotes arguments] | ./dev.sh test [pytest arguments] | ./dev.sh bundle" >&2
     exit 2
     ;;
 esac
