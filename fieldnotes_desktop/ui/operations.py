@@ -12,6 +12,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal, Slot
 
+from fieldnotes_desktop.ui.outbox import Outbox
+
 log = logging.getLogger(__name__)
 
 Done = Callable[[Any], None]
@@ -33,10 +35,12 @@ class OperationRunner(QObject):
 
     A job given a `key` replaces a pending (not yet started) job with the same key, so a burst
     of saves or renders collapses into the latest one. Errors go to the job's `on_error`, or
-    else to the `failed` signal, which the app wires to its one error presenter.
+    else to the `failed` signal, which the app wires to its one error presenter. When the runner
+    is deleted (a window never closed, the interpreter exiting) the thread runs what was queued
+    and ends; results that have nobody left to go to are dropped.
     """
 
-    finished = Signal(int, object, object)  # token, result, exception (internal)
+    _finished = Signal(int, object, object)  # token, result, exception: worker → GUI thread
     failed = Signal(object)  # an exception nobody handled
     busy_changed = Signal(bool)
 
@@ -49,7 +53,9 @@ class OperationRunner(QObject):
         self._tokens = itertools.count(1)
         self._idle = threading.Event()
         self._idle.set()
-        self.finished.connect(self._on_finished)
+        self._finished.connect(self._on_finished)
+        queue_ = self._queue  # not self: the runner is half gone when the outbox closes
+        self._outbox = Outbox(self, on_close=lambda: queue_.put(None))
         self._thread = threading.Thread(target=self._loop, name="fieldnotes-db", daemon=True)
         self._thread.start()
 
@@ -100,7 +106,7 @@ class OperationRunner(QObject):
                     result = job.work()
                 except BaseException as exc:  # the presenter decides what the writer sees
                     error = exc
-            self.finished.emit(job.token, result, error)
+            self._outbox.send(self._finished, job.token, result, error)
             with self._lock:
                 if self._queue.empty() and not self._pending_by_key:
                     self._idle.set()

@@ -8,6 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from fieldnotes_desktop.render import count_words, reading_minutes
+from fieldnotes_desktop.ui.outbox import Outbox
 
 DEBOUNCE_MS = 250
 
@@ -28,6 +29,8 @@ class WordCounter(QObject):
         self._text_source = text_source
         self._generation = 0
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fieldnotes-words")
+        pool = self._pool  # not self: the counter is half gone when the outbox closes
+        self._outbox = Outbox(self, on_close=lambda: pool.shutdown(wait=False, cancel_futures=True))
         self._timer = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
         self._timer.timeout.connect(self.count_now)
         self._finished.connect(self._on_finished)
@@ -39,7 +42,8 @@ class WordCounter(QObject):
         self._timer.stop()
         self._generation += 1
         generation, text = self._generation, self._text_source()
-        self._pool.submit(lambda: self._finished.emit(generation, count_words(text)))
+        if self._outbox.is_open:
+            self._pool.submit(lambda: self._outbox.send(self._finished, generation, count_words(text)))
 
     def shutdown(self) -> None:
         self._timer.stop()

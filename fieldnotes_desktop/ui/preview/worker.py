@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject, Signal
 
 from fieldnotes_desktop.records import Entry
 from fieldnotes_desktop.render import RenderedDocument, SectionRenderer
+from fieldnotes_desktop.ui.outbox import Outbox
 from fieldnotes_desktop.ui.preview.patch import BodyPatch, ShownSection, full_patch, plan_patch
 
 log = logging.getLogger(__name__)
@@ -76,6 +77,7 @@ class RenderWorker(QObject):
         self._cond = threading.Condition()
         self._job: RenderJob | None = None
         self._stopping = False
+        self._outbox = Outbox(self, on_close=self._ask_to_stop)
         self._thread = threading.Thread(target=self._loop, name="fieldnotes-preview", daemon=True)
         self._thread.start()
 
@@ -92,11 +94,14 @@ class RenderWorker(QObject):
             self._cond.notify()
 
     def stop(self, timeout: float = 5.0) -> None:
+        self._ask_to_stop()
+        self._thread.join(timeout)
+
+    def _ask_to_stop(self) -> None:
         with self._cond:
             self._stopping = True
             self._job = None
             self._cond.notify()
-        self._thread.join(timeout)
 
     def _loop(self) -> None:
         while True:
@@ -112,7 +117,7 @@ class RenderWorker(QObject):
             except Exception as exc:  # a broken render must not kill the thread
                 log.exception("preview render failed")
                 self._shown = None  # the next frame starts over with the whole body
-                self.render_failed.emit(exc)
+                self._outbox.send(self.render_failed, exc)
 
     def _run(self, job: RenderJob) -> None:
         started = time.perf_counter()
@@ -136,7 +141,8 @@ class RenderWorker(QObject):
                 regions, self._carried_regions = self._carried_regions, None
             self._last_emit = time.monotonic()
         self._shown = sections
-        self.frame_ready.emit(
+        self._outbox.send(
+            self.frame_ready,
             Frame(
                 generation=job.generation,
                 patch=patch,

@@ -1,0 +1,91 @@
+"""Worker threads outliving their QObject: a window never closed must exit without a traceback."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from pathlib import Path
+
+import pytest
+import shiboken6
+
+from fieldnotes_desktop.ui.operations import OperationRunner
+from fieldnotes_desktop.ui.preview.worker import RenderJob, RenderWorker
+from fieldnotes_desktop.ui.word_counter import WordCounter
+
+
+@pytest.fixture
+def thread_errors(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    errors: list[str] = []
+    monkeypatch.setattr(threading, "excepthook", lambda args: errors.append(repr(args.exc_value)))
+    return errors
+
+
+def test_a_runner_deleted_mid_job_drops_the_result_and_ends_its_thread(qapp, thread_errors):
+    runner = OperationRunner()
+    started, done = threading.Event(), []
+    runner.run(lambda: (started.set(), time.sleep(0.3)), done.append)
+    assert started.wait(5)
+    shiboken6.delete(runner)  # what the interpreter's exit does to a window never closed
+    runner._thread.join(5)
+    assert not runner._thread.is_alive()
+    assert thread_errors == [] and done == []
+
+
+def test_a_word_counter_deleted_while_counting_stays_quiet(qapp, thread_errors):
+    counter = WordCounter(lambda: "word " * 400_000)
+    counter.count_now()
+    shiboken6.delete(counter)
+    time.sleep(1.0)
+    assert thread_errors == []
+
+
+class _Regions:
+    def regions(self, entry: object) -> tuple[str, str]:
+        return "", ""
+
+
+def test_a_render_worker_deleted_mid_render_stays_quiet(qapp, thread_errors, caplog):
+    worker = RenderWorker(_Regions(), lambda _src: None, lambda html: html)
+    worker.submit(RenderJob(1, "para word word\n\n" * 20_000, None, True))
+    time.sleep(0.05)
+    shiboken6.delete(worker)
+    worker._thread.join(10)
+    assert not worker._thread.is_alive()
+    assert thread_errors == []
+    assert "preview render failed" not in caplog.text
+
+
+EXIT_WITHOUT_CLOSING = textwrap.dedent("""
+    import sys, time
+    from pathlib import Path
+    from fieldnotes_desktop.ui.preview import prepare_webengine
+    prepare_webengine()
+    from PySide6.QtWidgets import QApplication
+    app = QApplication(sys.argv)
+    from fieldnotes_desktop.app import build_main_window
+    db = Path(sys.argv[1])
+    window = build_main_window(db, settings_path=db.with_suffix(".ini"))
+    window.show()
+    # Work in every thread at the moment the interpreter starts deleting the window.
+    window.runner.run(lambda: time.sleep(0.3))
+    window.desk.words.count_now()
+    window.preview.set_body("# A long one\\n\\n" + "a paragraph of words\\n\\n" * 20000)
+    time.sleep(0.1)
+""")
+
+
+def test_a_script_that_never_closes_its_window_exits_cleanly(tmp_path: Path):
+    script = tmp_path / "no_close.py"
+    script.write_text(EXIT_WITHOUT_CLOSING)
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[2]))
+    for attempt in range(3):  # the race is at exit: give it more than one chance to show
+        result = subprocess.run([sys.executable, str(script), str(tmp_path / f"notes{attempt}.db")],
+                                capture_output=True, text=True, env=env, timeout=120)
+        assert result.returncode == 0, result.stderr
+        assert "Traceback" not in result.stderr, result.stderr
+        assert "has been deleted" not in result.stderr, result.stderr
