@@ -188,5 +188,19 @@ def run_gui(db_path: Path) -> int:
         _quit_after_first_render(app, window)
     window.show()
     code = app.exec()
+    _dispose(window)
     log.info("closed (log in %s)", log_path)
     return int(code)
+
+
+def _dispose(window) -> None:  # type: ignore[no-untyped-def]
+    """Deletes the closed window while the QApplication still exists, children before parents.
+
+    Left to the interpreter's exit, Python-owned objects go in no set order, and QtWebEngine
+    warns (and may crash) when the preview's private profile goes before its page; Qt's own
+    tree deletion takes the page first and the profile, its child, after it.
+    """
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    window.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)

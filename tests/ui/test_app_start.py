@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import sqlite3
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -74,3 +78,17 @@ def test_geometry_splitter_and_last_entry_are_restored(open_window, seeded_db, q
     assert again.desk.entry.title == "Night train to Vienna"
     assert (again.width(), again.height()) == (790, 580)
     assert again.splitter.sizes() == sizes
+
+
+def test_the_app_starts_renders_and_quits_cleanly(tmp_path):
+    """The packaged smoke test's path: no traceback, and QtWebEngine's pages gone before profiles."""
+    env = dict(os.environ, FIELDNOTES_SMOKE_TEST="1", HOME=str(tmp_path / "home"))
+    for attempt in range(2):  # the deletion order at exit varied from run to run
+        result = subprocess.run([sys.executable, "-m", "fieldnotes_desktop", "--db",
+                                 str(tmp_path / f"smoke{attempt}.db")],
+                                capture_output=True, text=True, env=env, timeout=180,
+                                cwd=Path(__file__).resolve().parents[2])
+        assert result.returncode == 0, result.stderr
+        assert "preview rendered" in result.stdout
+        assert "still not deleted" not in result.stderr
+        assert "Traceback" not in result.stderr, result.stderr
