@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QCoreApplication, QEvent
 
 from fieldnotes_desktop.records import EntryFields
 from fieldnotes_desktop.services import open_services
@@ -72,6 +73,10 @@ def open_window(qtbot, tmp_path: Path):  # type: ignore[no-untyped-def]
         if not window._closed:
             window.desk.saver.pending.clear()  # a test that broke saving must not block close
             window.close()
+        # Deleted now, as run_gui does: a window left to the interpreter's exit outlives the
+        # QtWebEngine context and its page warns that its profile went first.
+        window.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 def cli(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
