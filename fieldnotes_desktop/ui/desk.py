@@ -12,6 +12,7 @@ from PySide6.QtGui import QTextCursor
 
 from fieldnotes_desktop.errors import FieldnotesError, ValidationError
 from fieldnotes_desktop.records import Asset, Entry, EntryFields
+from fieldnotes_desktop.render import reading_minutes
 from fieldnotes_desktop.services import Services
 from fieldnotes_desktop.ui.editor import ImageSource, MarkdownEditor
 from fieldnotes_desktop.ui.entry_list import EntryListPanel
@@ -43,7 +44,6 @@ class Desk(QObject):
         self._present_error = present_error
         self._entry: Entry | None = None
         self._stored_slug = ""
-        self._words = 0
         self._loading = False
         self.saver = SaveController(runner, services.entries, editor.toPlainText, self)
         self.words = WordCounter(editor.toPlainText, self)
@@ -83,6 +83,7 @@ class Desk(QObject):
         if overlay:
             entry = dataclasses.replace(entry, **overlay)
         self.saver.set_current(entry.id)
+        self.words.forget()  # a count of the previous text must not land on this entry
         self._entry = entry
         self._stored_slug = entry.slug
         with self._quiet():
@@ -93,7 +94,6 @@ class Desk(QObject):
         self._metadata.set_read_only(read_only)
         self._preview.show_entry(entry)
         self._list.select_entry(entry.id)
-        self._words = entry.words
         self.word_count_changed.emit(describe(entry.words, entry.reading_minutes))
         if overlay:
             self.words.count_now()
@@ -102,6 +102,7 @@ class Desk(QObject):
     def close_entry(self) -> None:
         self.saver.flush()
         self.saver.set_current(None)
+        self.words.forget()
         self._entry = None
         with self._quiet():
             self._editor.set_text("")
@@ -222,7 +223,7 @@ class Desk(QObject):
         self.saver.field_changed(name, value)
         self._entry = dataclasses.replace(self._entry, **{name: value})
         if name == "reading_minutes":
-            self.word_count_changed.emit(describe(self._words, value))
+            self.word_count_changed.emit(describe(self._entry.words, value))
         # The page's header shows title, date, category, volume, elevation: redraw it.
         self._preview.show_entry(dataclasses.replace(self._entry, body=self._editor.toPlainText()))
 
@@ -238,9 +239,15 @@ class Desk(QObject):
         self._present_error(error)
 
     def _on_words_counted(self, words: int) -> None:
-        self._words = words
-        override = self._entry.reading_minutes if self._entry else None
+        entry = self._entry
+        override = entry.reading_minutes if entry else None
         self.word_count_changed.emit(describe(words, override))
+        if entry is None or entry.words == words:
+            return
+        self._entry = dataclasses.replace(entry, words=words)
+        if reading_minutes(words, override) != reading_minutes(entry.words, override):
+            # The page's meta line says "N min read": redraw the header when N moves.
+            self._preview.show_entry(dataclasses.replace(self._entry, body=self._editor.toPlainText()))
 
     def _on_editor_images_received(self, images: list[ImageSource], cursor: QTextCursor) -> None:
         if self._entry is None or self._editor.isReadOnly():

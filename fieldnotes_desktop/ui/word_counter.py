@@ -45,6 +45,11 @@ class WordCounter(QObject):
         if self._outbox.is_open:
             self._pool.submit(lambda: self._outbox.send(self._finished, generation, count_words(text)))
 
+    def forget(self) -> None:
+        """Drops a count still pending: the text it was asked about has left the editor."""
+        self._timer.stop()
+        self._generation += 1
+
     def shutdown(self) -> None:
         self._timer.stop()
         self._pool.shutdown(wait=False, cancel_futures=True)

@@ -127,3 +127,24 @@ def test_ctrl_s_keeps_a_manual_revision(open_window, seeded_db, qtbot):
     finally:
         services.close()
     assert any(r.reason == "manual" and r.body.endswith("Snapshot me.") for r in revisions)
+
+
+def test_the_preview_header_follows_the_reading_time_as_the_text_grows(open_window, seeded_db, qtbot):
+    window = open_window(seeded_db)
+    model = window.entry_list.model
+    row = next(r for r in range(model.rowCount()) if model.summary_at(r).title == "Sourdough notes")
+    window.entry_list.view.setCurrentIndex(model.index(row, 0))
+    preview = window.preview
+    qtbot.waitUntil(lambda: "Sourdough notes" in preview.property("renderedHtml")
+                    and "1 min read" in preview.property("renderedHtml"), timeout=15000)
+
+    # 4 words stored; a pasted paragraph brings the body to 230 words, still one minute...
+    window.editor.moveCursor(QTextCursor.MoveOperation.End)
+    window.editor.insertPlainText("\n\n" + " ".join(["word"] * 226))
+    qtbot.waitUntil(lambda: window.word_count_label.text() == "230 words · 1 min read", timeout=5000)
+    assert "1 min read" in preview.property("renderedHtml")
+    # ...and the 231st typed word makes it two, on the page as in the status bar.
+    _type_at_end(qtbot, window, " more")
+    qtbot.waitUntil(lambda: window.word_count_label.text() == "231 words · 2 min read", timeout=5000)
+    qtbot.waitUntil(lambda: "2 min read" in preview.property("renderedHtml"), timeout=15000)
+    assert "1 min read" not in preview.property("renderedHtml")
