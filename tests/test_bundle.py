@@ -33,7 +33,20 @@ pytestmark = [
 
 
 @pytest.fixture(scope="module")
-def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def figure(pytestconfig: pytest.Config):  # type: ignore[no-untyped-def]
+    """Prints a measured figure in the test run's output, past pytest's capture."""
+    reporter = pytestconfig.pluginmanager.get_plugin("terminalreporter")
+    capture = pytestconfig.pluginmanager.get_plugin("capturemanager")
+
+    def write(line: str) -> None:
+        with capture.global_and_fixture_disabled():
+            reporter.write_line(f"\n[bundle] {line}")
+
+    return write
+
+
+@pytest.fixture(scope="module")
+def bundle(tmp_path_factory: pytest.TempPathFactory, figure) -> Path:  # type: ignore[no-untyped-def]
     work = tmp_path_factory.mktemp("bundle")
     started = time.monotonic()
     subprocess.run(
@@ -43,13 +56,9 @@ def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     executable = work / "dist" / "fieldnotes" / "fieldnotes"
     assert executable.is_file()
-    size = sum(f.stat().st_size for f in executable.parent.rglob("*") if f.is_file())
-    _figure(f"bundle built in {time.monotonic() - started:.0f} s, {size / 2**20:.0f} MiB")
+    size = sum(f.lstat().st_size for f in executable.parent.rglob("*") if not f.is_symlink() and f.is_file())
+    figure(f"bundle built in {time.monotonic() - started:.0f} s, {size / 2**20:.0f} MiB")
     return executable
-
-
-def _figure(line: str) -> None:
-    sys.__stdout__.write(f"\n[bundle] {line}\n")
 
 
 def _clean_env(home: Path, **extra: str) -> dict[str, str]:
@@ -89,14 +98,14 @@ def test_bundle_imports_and_exports_headless(bundle: Path, tmp_path: Path) -> No
     assert (out / "feed.xml").is_file()
 
 
-def test_bundle_opens_the_window_and_renders_the_preview(bundle: Path, tmp_path: Path) -> None:
+def test_bundle_opens_the_window_and_renders_the_preview(bundle: Path, tmp_path: Path, figure) -> None:  # type: ignore[no-untyped-def]
     db = tmp_path / "notes.db"
     started = time.monotonic()
     result = _run(bundle, tmp_path, "--db", str(db), QT_QPA_PLATFORM="offscreen", FIELDNOTES_SMOKE_TEST="1")
     elapsed = time.monotonic() - started
     assert result.returncode == 0, result.stderr[-2000:]
     assert "window shown, preview rendered" in result.stdout
-    _figure(f"GUI started, rendered the welcome entry and quit in {elapsed:.1f} s")
+    figure(f"GUI started, rendered the welcome entry and quit in {elapsed:.1f} s")
     # The welcome entry was written by the bundled migrations and saved on quit.
     listed = _run(bundle, tmp_path, "--db", str(db), "list")
     assert "welcome" in listed.stdout
