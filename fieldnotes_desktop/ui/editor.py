@@ -1,4 +1,4 @@
-"""The Markdown editor: a plain-text widget with a writer's font, a centred column and image paste."""
+"""The Markdown editor: a plain-text widget with a writer's font and spacing, a centred column, image paste."""
 
 from __future__ import annotations
 
@@ -7,10 +7,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMimeData, Qt, Signal
-from PySide6.QtGui import QFont, QFontMetricsF, QImage, QResizeEvent, QTextCursor
+from PySide6.QtGui import (
+    QFont, QFontMetricsF, QImage, QMouseEvent, QResizeEvent, QTextCursor, QTextDocument,
+)
 from PySide6.QtWidgets import QFrame, QPlainTextEdit, QWidget
 
 from fieldnotes_desktop.ui.highlighter import MarkdownHighlighter
+from fieldnotes_desktop.ui.line_spacing import SpacedLineLayout, snapped_to_line
 from fieldnotes_desktop.ui.theme import Colors
 
 # A duospaced/monospaced writing face where one is installed, else the common Linux fallbacks.
@@ -20,6 +23,7 @@ WRITING_FAMILIES = [
     "monospace",
 ]
 WRITING_POINT_SIZE = 12.0
+LINE_SPACING = 1.4  # of the font's own line height: prose, not a code listing
 COLUMN_CHARACTERS = 72
 SIDE_MARGIN = 28  # a comfortable measure for reading back what you wrote
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".avif")
@@ -50,6 +54,9 @@ class MarkdownEditor(QPlainTextEdit):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        document = QTextDocument(self)
+        document.setDocumentLayout(SpacedLineLayout(document, LINE_SPACING))
+        self.setDocument(document)
         self.setObjectName("editor")
         self.setAccessibleName("Entry text")
         self.setFrameShape(QFrame.Shape.NoFrame)
@@ -85,6 +92,20 @@ class MarkdownEditor(QPlainTextEdit):
         side = int(SIDE_MARGIN + spare / 2)
         self.setViewportMargins(side, 18, side, 18)
         super().resizeEvent(event)
+
+    # -- the mouse: a click between two lines goes to the nearest one --------------------------
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt override)
+        super().mousePressEvent(snapped_to_line(self, event))
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt override)
+        super().mouseMoveEvent(snapped_to_line(self, event))
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt override)
+        super().mouseReleaseEvent(snapped_to_line(self, event))
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt override)
+        super().mouseDoubleClickEvent(snapped_to_line(self, event))
 
     # -- images ------------------------------------------------------------------------------
 

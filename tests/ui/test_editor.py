@@ -5,8 +5,8 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QMimeData, Qt, QUrl
-from PySide6.QtGui import QColor, QImage, QTextCursor
+from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
+from PySide6.QtGui import QColor, QFontMetricsF, QImage, QTextCursor
 from PySide6.QtWidgets import QPlainTextEdit
 
 from fieldnotes_desktop.services import open_services
@@ -143,3 +143,46 @@ def test_typing_stays_fast_in_a_long_entry(open_window, db_path, qtbot):
         QPlainTextEdit.insertPlainText(window.editor, "w")
     per_key = (time.perf_counter() - start) / 20
     assert per_key < 0.02, f"{per_key * 1000:.1f} ms per keystroke"
+
+
+def _wrapped_editor(qtbot) -> MarkdownEditor:  # type: ignore[no-untyped-def]
+    editor = MarkdownEditor()
+    qtbot.addWidget(editor)
+    editor.resize(420, 500)
+    editor.show()
+    editor.set_text("A paragraph long enough to wrap over several lines of the editor, "
+                    "because a writer's paragraphs run on and on without a break.\n\nNext.")
+    qtbot.waitExposed(editor)
+    return editor
+
+
+def _line_tops(editor: MarkdownEditor) -> list[int]:
+    cursor = editor.textCursor()
+    cursor.movePosition(QTextCursor.MoveOperation.Start)
+    tops = []
+    for _ in range(3):
+        editor.setTextCursor(cursor)
+        tops.append(editor.cursorRect().top())
+        cursor.movePosition(QTextCursor.MoveOperation.Down)
+    return tops
+
+
+def test_wrapped_lines_have_room_between_them(qtbot):
+    editor = _wrapped_editor(qtbot)
+    assert editor.document().firstBlock().layout().lineCount() >= 3
+    tops = _line_tops(editor)
+    natural = QFontMetricsF(editor.font()).height()
+    assert tops[1] - tops[0] >= 1.3 * natural and tops[2] - tops[1] >= 1.3 * natural
+    assert editor.cursorRect().height() < 1.2 * natural  # the cursor keeps the text's height
+
+
+def test_a_click_between_two_lines_lands_on_the_nearest_line_at_that_x(qtbot):
+    editor = _wrapped_editor(qtbot)
+    tops = _line_tops(editor)
+    second = editor.document().firstBlock().layout().lineAt(1)
+    x = editor.cursorRect().left() + 120
+    just_above_second_line = tops[1] - 2
+    qtbot.mouseClick(editor.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(int(x), just_above_second_line))
+    column = editor.textCursor().position() - second.textStart()
+    assert editor.textCursor().block().blockNumber() == 0
+    assert 0 < column < second.textLength()  # at the word under the pointer, not the line's start

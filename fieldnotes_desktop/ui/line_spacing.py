@@ -1,0 +1,63 @@
+"""Room between the editor's lines, which QPlainTextEdit does not offer by itself.
+
+QPlainTextDocumentLayout ignores `QTextBlockFormat.setLineHeight` and lays each line right
+under the one above. But everything QPlainTextEdit does with a block — painting, scrolling,
+the cursor, hit tests — asks the layout's `blockBoundingRect` first and then reads the line
+positions of the block's `QTextLayout`. So the override below moves the lines of the block
+it is asked about apart and reports the taller block. It touches only blocks Qt asks about
+(the visible ones and the one being edited), so typing costs the same at any length.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QRectF
+from PySide6.QtGui import QMouseEvent, QTextBlock, QTextDocument
+from PySide6.QtWidgets import QPlainTextDocumentLayout, QPlainTextEdit
+
+
+class SpacedLineLayout(QPlainTextDocumentLayout):
+    """Each line gets `spacing` times its height, the extra split above and below it."""
+
+    def __init__(self, document: QTextDocument, spacing: float) -> None:
+        super().__init__(document)
+        self._spacing = spacing
+
+    def blockBoundingRect(self, block: QTextBlock) -> QRectF:  # noqa: N802 (Qt override)
+        rect = super().blockBoundingRect(block)  # lays the block out if Qt had cleared it
+        layout = block.layout()
+        if layout is None or layout.lineCount() == 0:
+            return rect
+        natural_bottom = layout.boundingRect().bottom()
+        y = 0.0
+        for i in range(layout.lineCount()):
+            line = layout.lineAt(i)
+            pad = line.height() * (self._spacing - 1.0) / 2.0
+            y += pad
+            if line.y() != y:  # a fresh layout; the positions are the same on every later call
+                line.setPosition(QPointF(line.x(), y))
+            y += line.height() + pad
+        return rect.adjusted(0.0, 0.0, 0.0, y - natural_bottom)
+
+
+def snapped_to_line(editor: QPlainTextEdit, event: QMouseEvent) -> QMouseEvent:
+    """`event` moved from the space between two lines onto the nearest line.
+
+    QPlainTextEdit maps a point between lines to the start of the next line, whatever its x;
+    a writer clicking a little above a word expects the cursor at that word.
+    """
+    pos = event.position()
+    block = editor.cursorForPosition(pos.toPoint()).block()
+    layout = block.layout()
+    if layout is None or layout.lineCount() == 0:
+        return event
+    top = editor.blockBoundingGeometry(block).translated(editor.contentOffset()).top()
+    y = pos.y() - top
+    nearest = min(
+        (layout.lineAt(i) for i in range(layout.lineCount())),
+        key=lambda line: max(line.y() - y, y - line.y() - line.height(), 0.0),
+    )
+    inside = min(max(y, nearest.y() + 1.0), nearest.y() + nearest.height() - 1.0)
+    if inside == y:
+        return event
+    return QMouseEvent(event.type(), QPointF(pos.x(), top + inside), event.globalPosition(),
+                       event.button(), event.buttons(), event.modifiers())
