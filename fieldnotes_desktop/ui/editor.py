@@ -6,7 +6,7 @@ import mimetypes
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMimeData, Qt, Signal
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMargins, QMimeData, Qt, Signal
 from PySide6.QtGui import (
     QFont, QFontMetricsF, QImage, QMouseEvent, QResizeEvent, QTextCursor, QTextDocument,
 )
@@ -26,6 +26,7 @@ WRITING_POINT_SIZE = 12.0
 LINE_SPACING = 1.4  # of the font's own line height: prose, not a code listing
 COLUMN_CHARACTERS = 72
 SIDE_MARGIN = 28  # a comfortable measure for reading back what you wrote
+TOP_MARGIN = 18
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".avif")
 
 
@@ -88,9 +89,14 @@ class MarkdownEditor(QPlainTextEdit):
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt override)
         # Margins first: the text is wrapped to the viewport width as the resize is handled.
-        spare = max(0.0, event.size().width() - self._column_width - 2 * SIDE_MARGIN)
+        # From the editor's own width, never `event.size()`: the scroll area also forwards the
+        # viewport's resizes here, and margins taken from the viewport resize it again, and
+        # again (a stack overflow on entering focus mode at 1600 pixels).
+        spare = max(0.0, self.width() - self._column_width - 2 * SIDE_MARGIN)
         side = int(SIDE_MARGIN + spare / 2)
-        self.setViewportMargins(side, 18, side, 18)
+        margins = QMargins(side, TOP_MARGIN, side, TOP_MARGIN)
+        if self.viewportMargins() != margins:
+            self.setViewportMargins(margins)
         super().resizeEvent(event)
 
     # -- the mouse: a click between two lines goes to the nearest one --------------------------

@@ -186,3 +186,27 @@ def test_a_click_between_two_lines_lands_on_the_nearest_line_at_that_x(qtbot):
     column = editor.textCursor().position() - second.textStart()
     assert editor.textCursor().block().blockNumber() == 0
     assert 0 < column < second.textLength()  # at the word under the pointer, not the line's start
+
+
+def test_a_wide_editor_settles_its_margins_in_one_pass(qtbot):
+    """Focus mode at 1600 pixels once recursed through resizeEvent until the stack overflowed."""
+    depth = [0, 0]
+
+    class Counting(MarkdownEditor):
+        def resizeEvent(self, event):  # type: ignore[no-untyped-def]  # noqa: N802
+            depth[0] += 1
+            depth[1] = max(depth)
+            if depth[0] < 20:  # stop a runaway before it takes the test process down
+                super().resizeEvent(event)
+            depth[0] -= 1
+
+    sample = Path(__file__).resolve().parents[2] / "fieldnotes_desktop/data/samples/three-nights-below-the-ridge.md"
+    editor = Counting()
+    qtbot.addWidget(editor)
+    editor.set_text(sample.read_text(encoding="utf-8"))
+    editor.resize(400, 300)
+    editor.show()
+    for width, height in ((1600, 1000), (1598, 968), (1500, 900), (800, 600)):
+        editor.resize(width, height)
+        qtbot.wait(10)
+    assert depth[1] <= 3
