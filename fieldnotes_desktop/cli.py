@@ -87,12 +87,30 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run(args: argparse.Namespace) -> int:
     from fieldnotes_desktop.services import open_services
 
-    services = open_services(resolve_db_path(args.db))
+    db_path = resolve_db_path(args.db)
+    if not db_path.exists() and not _creates_database(args):
+        # A mistyped --db must not quietly make an empty database, or export an empty site
+        # over a real one.
+        raise FieldnotesError(
+            f"There is no database at {db_path}; check --db or FIELDNOTES_DB, "
+            "or start one with `fieldnotes import`."
+        )
+    services = open_services(db_path)
     try:
         handler = _HANDLERS[args.command]
         return handler(services, args)
     finally:
         services.close()
+
+
+def _creates_database(args: argparse.Namespace) -> bool:
+    """Only commands that store something may start a new database."""
+    if args.command == "import":
+        return True
+    return args.command == "site" and any(
+        getattr(args, name) is not None
+        for name in ("title", "author", "role", "location", "now_file", "base_url", "language")
+    )
 
 
 def summary_json(entry: EntrySummary) -> dict[str, object]:
@@ -174,7 +192,7 @@ def _cmd_site(services, args: argparse.Namespace) -> int:  # type: ignore[no-unt
 
         path = Path(args.now_file)
         try:
-            changes["now_md"] = decode(path, path.read_bytes())
+            changes["now_md"] = decode(path, path.read_bytes(), "the site settings were not changed")
         except OSError as exc:
             raise FieldnotesError(f"Cannot read {path}: {exc.strerror}.") from exc
     site = services.site.update(**changes) if changes else services.site.get()
@@ -188,13 +206,7 @@ def _cmd_site(services, args: argparse.Namespace) -> int:  # type: ignore[no-unt
 
 
 def _cmd_export(services, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def]
-    try:
-        from fieldnotes_desktop.export.command import run_export
-    except ModuleNotFoundError as exc:
-        # Until the export lands, its command must fail like any user error, not with a traceback.
-        if exc.name and exc.name.startswith("fieldnotes_desktop.export"):
-            raise FieldnotesError("Export is not available in this version yet.") from exc
-        raise
+    from fieldnotes_desktop.export.command import run_export
 
     return run_export(services, args)
 

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from fieldnotes_desktop.errors import NotFoundError, ValidationError
 from fieldnotes_desktop.records import (
     DRAFT,
+    REVISION_REASONS,
     STATUSES,
     Entry,
     EntryFields,
@@ -19,7 +20,7 @@ from fieldnotes_desktop.records import (
 )
 from fieldnotes_desktop.render import count_words
 from fieldnotes_desktop.services.clock import Clock, utc_now
-from fieldnotes_desktop.services.slugs import slugify, unique_slug
+from fieldnotes_desktop.services.slugs import RESERVED_SLUGS, slugify, unique_slug
 from fieldnotes_desktop.store import Store
 from fieldnotes_desktop.store import repository as repo
 from fieldnotes_desktop.store.models import EntryRow, RevisionRow
@@ -49,12 +50,6 @@ class EntryService:
     ) -> list[EntrySummary]:
         with self._store.transaction() as s:
             return [repo.to_summary(r) for r in repo.list_rows(s, entry_filter, limit, offset)]
-
-    def list_entries(self, entry_filter: EntryFilter = EntryFilter()) -> list[Entry]:
-        """Whole entries, bodies included: for export, not for lists."""
-        with self._store.transaction() as s:
-            ids = [r.id for r in repo.list_rows(s, entry_filter)]
-            return [repo.to_entry(repo.get_row(s, i)) for i in ids]
 
     def count(self, entry_filter: EntryFilter = EntryFilter()) -> int:
         with self._store.transaction() as s:
@@ -110,7 +105,9 @@ class EntryService:
             words=0,
         )
         wanted_slug = str(values.pop("slug", None) or title or "untitled")
-        row.slug = unique_slug(wanted_slug, lambda c: repo.slug_taken(session, c))
+        row.slug = unique_slug(
+            wanted_slug, lambda c: c in RESERVED_SLUGS or repo.slug_taken(session, c)
+        )
         self._apply(session, row, values)
         session.add(row)
         session.flush()
@@ -133,6 +130,10 @@ class EntryService:
             if "slug" in values:
                 title = values.get("title", row.title)
                 slug = slugify(str(values.pop("slug") or title or "untitled"))
+                if slug in RESERVED_SLUGS:
+                    raise ValidationError(
+                        f"“{slug}” names a folder of the exported site; choose another slug."
+                    )
                 if slug != row.slug and repo.slug_taken(s, slug, except_id=row.id):
                     raise ValidationError(
                         f"The slug “{slug}” is already used by another entry; choose another."
@@ -254,6 +255,8 @@ class EntryService:
     def _record_revision(
         self, session: Session, row: EntryRow, reason: str, now: dt.datetime
     ) -> RevisionRow:
+        if reason not in REVISION_REASONS:
+            raise ValueError(f"unknown revision reason {reason!r}")  # a programming error
         revision = RevisionRow(
             entry_id=row.id, title=row.title, body=row.body, reason=reason, words=row.words,
             created_at=now,

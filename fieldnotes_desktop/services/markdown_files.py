@@ -41,26 +41,33 @@ class ParsedFile:
     image_refs: tuple[str, ...]
 
 
-def decode(path: Path, raw: bytes) -> str:
-    """UTF-8 (with or without BOM) or UTF-16 with a BOM; anything else is refused by name."""
+def decode(path: Path, raw: bytes, outcome: str = "nothing was imported") -> str:
+    """UTF-8 (with or without BOM) or UTF-16 with a BOM; anything else is refused by name.
+
+    `outcome` ends each refusal, saying what did not happen because of it.
+    """
+    if raw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        raise ImportFailed(f"{path.name} is UTF-32 text; save it as UTF-8 and try again ({outcome}).")
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     elif raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return raw.decode("utf-16")
         except UnicodeDecodeError as exc:
-            raise ImportFailed(f"{path.name}: the file claims UTF-16 but is damaged at byte {exc.start}; nothing was imported.") from exc
+            raise ImportFailed(
+                f"{path.name}: the file claims UTF-16 but is damaged at byte {exc.start}; {outcome}."
+            ) from exc
     for magic, kind in _MAGIC.items():
         if raw.startswith(magic):
-            raise ImportFailed(f"{path.name} is {kind}, not a Markdown text; nothing was imported.")
+            raise ImportFailed(f"{path.name} is {kind}, not a Markdown text; {outcome}.")
     if b"\x00" in raw[:8192]:
-        raise ImportFailed(f"{path.name} is a binary file, not a Markdown text; nothing was imported.")
+        raise ImportFailed(f"{path.name} is a binary file, not a Markdown text; {outcome}.")
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ImportFailed(
             f"{path.name} is not valid UTF-8 text (bad byte at position {exc.start}); "
-            "save it as UTF-8 and import again. Nothing was imported."
+            f"save it as UTF-8 and try again ({outcome})."
         ) from exc
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from urllib.parse import urlparse
 
 from fieldnotes_desktop.errors import ValidationError
@@ -10,6 +11,7 @@ from fieldnotes_desktop.records import SiteProfile
 from fieldnotes_desktop.store import Store
 from fieldnotes_desktop.store.models import SiteRow
 
+_LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 FIELDS = tuple(f.name for f in dataclasses.fields(SiteProfile))
 
 
@@ -27,6 +29,10 @@ class SiteService:
             raise ValidationError(f"Unknown site setting: {', '.join(sorted(unknown))}.")
         if "base_url" in changes:
             changes["base_url"] = _check_base_url(changes["base_url"])
+        if "language" in changes and not _LANGUAGE.match(changes["language"].strip()):
+            raise ValidationError(
+                f"“{changes['language']}” is not a language code; use one like en, de or pt-BR."
+            )
         if "title" in changes and not changes["title"].strip():
             raise ValidationError("The site needs a title, such as “Field Notes”.")
         with self._store.transaction() as s:

@@ -8,6 +8,9 @@ from collections.abc import Callable
 
 _NOT_WORD = re.compile(r"[^\w]+", re.UNICODE)
 
+# Folders the export writes beside the entries' own: an entry slugged "now" would collide.
+RESERVED_SLUGS = frozenset({"now", "assets", "category", "tag"})
+
 
 def slugify(text: str) -> str:
     """`Café au lait, 2024!` → `cafe-au-lait-2024`; letters of other scripts are kept."""

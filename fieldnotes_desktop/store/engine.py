@@ -161,7 +161,10 @@ def open_store(path: Path | str) -> Store:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise DatabaseError(f"Cannot create the folder {path.parent}: {exc.strerror}.") from exc
+            raise DatabaseError(
+                f"Cannot create the folder {path.parent} ({exc.strerror}); "
+                "choose another place for the database with --db."
+            ) from exc
 
     if exists and current != head:
         try:

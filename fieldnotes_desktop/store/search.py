@@ -25,7 +25,8 @@ def plain_query(text: str, *, drop_operators: bool = False) -> str | None:
     if not words:
         return None
     parts = [quote(word) for word in words]
-    if text.rstrip() == text:
+    # A one-letter tail ("it's", "C++") as a prefix would match nearly every entry.
+    if text.rstrip() == text and len(words[-1]) >= 2:
         parts[-1] += "*"
     return " ".join(parts)
 

@@ -111,6 +111,7 @@ def test_list_status_filter(run: Run, tmp_path: Path) -> None:
 
 
 def test_list_of_an_empty_database(run: Run) -> None:
+    assert run("site", "--title", "Field Notes").returncode == 0  # starts the database
     result = run("list")
     assert result.returncode == 0 and "No entries yet" in result.stdout
     assert json.loads(run("list", "--json").stdout) == []
@@ -134,6 +135,7 @@ def test_search_with_broken_syntax_succeeds(run: Run, tmp_path: Path, query: str
 
 
 def test_site_shows_and_changes_settings(run: Run, tmp_path: Path) -> None:
+    assert run("site", "--author", "Ana").returncode == 0  # a change may start the database
     shown = json.loads(run("site").stdout)
     assert shown["title"] == "Field Notes"
     now_file = tmp_path / "now.md"
@@ -202,7 +204,7 @@ def test_export_of_an_unknown_entry_is_a_user_error(run: Run, tmp_path: Path, db
 
 
 def test_a_newer_database_is_refused_untouched(run: Run, db: Path) -> None:
-    run("list")
+    run("site", "--title", "Field Notes")
     connection = sqlite3.connect(db)
     with connection:
         connection.execute("UPDATE alembic_version SET version_num = 'ffff_later'")
@@ -223,7 +225,7 @@ def test_a_file_that_is_not_a_database_is_refused_untouched(run: Run, db: Path, 
 
 
 def test_a_damaged_database_is_refused_untouched(run: Run, db: Path) -> None:
-    run("list")
+    run("site", "--title", "Field Notes")
     raw = bytearray(db.read_bytes())
     raw[100:] = b"\x5a" * (len(raw) - 100)
     db.write_bytes(bytes(raw))
@@ -247,6 +249,19 @@ def test_usage_errors_exit_2(run: Run, args: tuple[str, ...], db: Path) -> None:
 
 
 # -- where the database is -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "args", [("list",), ("search", "ridge"), ("export", "--out", "site"), ("site",)]
+)
+def test_reading_a_database_that_does_not_exist_is_refused(
+    run: Run, args: tuple[str, ...], db: Path, tmp_path: Path
+) -> None:
+    result = run(*args)
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1 and "There is no database at" in result.stderr
+    assert not db.exists()  # a mistyped --db creates nothing
+    assert not (tmp_path / "site").exists()  # and publishes no empty site
 
 
 def test_default_database_lives_in_the_user_data_folder(run: Run, cli_env: dict[str, str]) -> None:

@@ -198,12 +198,6 @@ def test_filters_by_status_category_tag_and_volume(services: Services) -> None:
     assert services.entries.tags() == ["go", "python"]
 
 
-def test_list_entries_includes_bodies(services: Services) -> None:
-    make(services, title="Full", body="the whole text")
-    (entry,) = services.entries.list_entries()
-    assert type(entry) is Entry and entry.body == "the whole text"
-
-
 def test_duplicate_makes_an_independent_draft(services: Services) -> None:
     source = make(services, title="Original", body="text", status="finished", tags=("a",), volume=3)
     copy = services.entries.duplicate(source.id)
@@ -274,3 +268,11 @@ def test_a_new_entry_is_dated_by_the_writers_calendar_not_utc(
     finally:
         monkeypatch.undo()
         time.tzset()
+
+
+def test_slugs_never_take_the_export_s_own_folders(services: Services) -> None:
+    now = services.entries.create(EntryFields(title="Now"))
+    assert now.slug == "now-2"  # `now/` holds the site's "What I am doing now" page
+    with pytest.raises(ValidationError, match="folder of the exported site"):
+        services.entries.update(now.id, EntryFields(slug="tag"))
+    assert services.entries.get(now.id).slug == "now-2"

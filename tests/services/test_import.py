@@ -191,6 +191,7 @@ def test_windows_line_endings(services: Services, tmp_path: Path) -> None:
 BAD_FILES = {
     "binary.md": (b"\x00\x01\x02\x03 not text \x00\xff", "binary"),
     "photo.md": (PNG, "PNG"),
+    "utf32.md": (b"\xff\xfe\x00\x00" + "---\ntitle: X\n---\nx\n".encode("utf-32-le"), "UTF-32"),
     "latin1.md": ("---\ntitle: Café\n---\nÉté\n".encode("latin-1"), "UTF-8"),
     "bad-date.md": (b"---\ntitle: X\ndate: 2025-13-45\n---\nx\n", "date"),
     "worse-date.md": (b"---\ntitle: X\ndate: next tuesday\n---\nx\n", "date"),

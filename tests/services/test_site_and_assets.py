@@ -101,3 +101,15 @@ def test_asset_bytes_come_back_and_can_be_found_by_name_or_hash(services: Servic
     assert services.assets.find("missing.png") is None
     with pytest.raises(NotFoundError):
         services.assets.data("0" * 64)
+
+
+@pytest.mark.parametrize("code", ["en", "pt-BR", "zh-Hant-TW"])
+def test_language_codes_are_accepted(services: Services, code: str) -> None:
+    assert services.site.update(language=code).language == code
+
+
+@pytest.mark.parametrize("bad", ['"><script>', "english", "e"])
+def test_a_language_that_is_not_a_code_is_refused(services: Services, bad: str) -> None:
+    with pytest.raises(ValidationError, match="language code"):
+        services.site.update(language=bad)
+    assert services.site.get().language == "en"

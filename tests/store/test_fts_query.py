@@ -53,3 +53,9 @@ def test_plain_query_can_leave_out_operators_meant_as_syntax() -> None:
     assert fts.plain_query("summit AND ( ", drop_operators=True) == '"summit"'
     assert fts.plain_query("NEAR(summit", drop_operators=True) == '"summit"*'
     assert fts.plain_query("rock and roll", drop_operators=True) == '"rock" "and" "roll"*'
+
+
+@pytest.mark.parametrize("typed", ["it's", "C++", "plan b"])
+def test_a_one_letter_tail_is_not_a_prefix(typed: str) -> None:
+    # "s*" or "c*" would match nearly every entry while the writer is still typing.
+    assert not fts.plain_query(typed).endswith("*")  # type: ignore[union-attr]
