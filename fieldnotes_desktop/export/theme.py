@@ -11,11 +11,24 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
 from fieldnotes_desktop.errors import ExportFailed
 
 PACKAGE = "fieldnotes_desktop.export"
 TEMPLATE_SUFFIXES = (".html", ".xml", ".css")
+# XML 1.0 forbids these outright, so one pasted ANSI escape would make a feed reader reject
+# the whole feed; HTML parsers shrug them off, so only the .xml templates filter them.
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_safe(value: Any) -> Any:
+    """Every value an .xml template prints, text and attributes alike, without XML-illegal characters."""
+    if not isinstance(value, str) or not _XML_ILLEGAL.search(value):
+        return value
+    cleaned = _XML_ILLEGAL.sub("", value)
+    # Markup stays Markup: turned into a plain str it would be escaped a second time.
+    return Markup(cleaned) if isinstance(value, Markup) else cleaned
 
 
 class PackageDataLoader(jinja2.BaseLoader):
@@ -50,22 +63,18 @@ class Theme:
         if self.override_dir is not None:
             loaders.append(jinja2.FileSystemLoader(str(self.override_dir), encoding="utf-8"))
         loaders.append(PackageDataLoader(packaged_theme()))
-        self.env = jinja2.Environment(
-            loader=jinja2.ChoiceLoader(loaders),
-            autoescape=True,
-            undefined=jinja2.StrictUndefined,
-            trim_blocks=True,
-            lstrip_blocks=True,
-            keep_trailing_newline=True,
-            auto_reload=False,
-        )
+        loader = jinja2.ChoiceLoader(loaders)
+        self.env = _environment(loader)
+        # Jinja has one `finalize` per environment, so the XML templates get their own.
+        self._xml_env = _environment(loader, finalize=xml_safe)
         self._templates: dict[str, jinja2.Template] = {}
 
     def template(self, name: str) -> jinja2.Template:
         cached = self._templates.get(name)
         if cached is None:
+            env = self._xml_env if name.endswith(".xml") else self.env
             try:
-                cached = self.env.get_template(name)
+                cached = env.get_template(name)
             except Exception as exc:  # any template problem must reach the writer as one sentence
                 raise self._failure(name, exc) from exc
             self._templates[name] = cached
@@ -106,6 +115,19 @@ class Theme:
         message = _first_sentence(_QUALIFIED.sub(r"\1", str(exc))) or type(exc).__name__
         at = f" on line {line}" if line else ""
         return ExportFailed(f"The template {file or name}{where} failed{at}: {message}.")
+
+
+def _environment(loader: jinja2.BaseLoader, finalize: Callable[[Any], Any] | None = None) -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=loader,
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,
+        finalize=finalize,
+    )
 
 
 _QUALIFIED = re.compile(r"'(?:[A-Za-z_][\w]*\.)+([A-Za-z_]\w*) object'")
