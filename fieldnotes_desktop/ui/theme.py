@@ -88,6 +88,8 @@ def stylesheet(c: Colors) -> str:
     chevron = _resource(f"chevron-{'dark' if c.dark else 'light'}.svg")
     return f"""
     QMainWindow, QDialog {{ background: {c.window}; }}
+    QDialogButtonBox {{ dialogbuttonbox-buttons-have-icons: 0; }}
+    #revisionList::item {{ padding: 4px 2px; }}
     QSplitter::handle {{ background: {c.border}; }}
     QSplitter::handle:horizontal {{ width: 1px; }}
     #entryPanel {{ background: {c.panel}; }}

@@ -123,9 +123,11 @@ def test_revisions_dialog_lists_compares_and_restores(services, runner, qtbot, m
     assert oldest.text(2) == "+6 / −0 words"  # the first revision starts from nothing
 
     dialog.revision_list.setCurrentItem(oldest)
-    qtbot.waitUntil(lambda: "The first draft" in dialog.diff_view.toPlainText(), timeout=10000)
-    assert "-The first draft of the climb." in dialog.diff_view.toPlainText()
-    assert "+The third draft, shorter." in dialog.diff_view.toPlainText()
+    qtbot.waitUntil(lambda: "first" in dialog.diff_view.toPlainText(), timeout=10000)
+    # One paragraph, its words marked: "The ~~first~~ third draft ~~of the climb.~~ , shorter."
+    assert dialog.diff_view.toPlainText().startswith("The first")
+    assert "third" in dialog.diff_view.toPlainText() and "shorter" in dialog.diff_view.toPlainText()
+    assert "line-through" in dialog.diff_view.toHtml()
     assert "words" in dialog.compare_label.text()
 
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
@@ -152,8 +154,19 @@ def test_word_changes_and_labels():
     assert word_changes("a b c", "a b d e") == (2, 1)
     assert delta_label(120, 8) == "+120 / −8 words"
     assert delta_label(0, 0) == "no change"
-    assert "The texts are the same" in diff_html("x", "x", "a", "b")
-    assert "&lt;b&gt;" in diff_html("x", "<b>", "a", "b")
+    assert "The texts are the same" in diff_html("x", "x")
+    assert "&lt;b&gt;" in diff_html("x", "<b>")
+
+
+def test_the_diff_marks_changed_words_in_their_paragraph_not_lines_of_a_patch():
+    old = "A first paragraph.\n\nThe storm came early.\n\n" + "Filler.\n\n" * 6 + "The end."
+    new = "A first paragraph.\n\nThe storm came late!\n\n" + "Filler.\n\n" * 6 + "The end."
+    shown = diff_html(old, new)
+    assert "@@" not in shown and "The storm came " in shown  # the paragraph, once, not -/+ lines
+    assert 'line-through;">early.</span>' in shown and '">late!</span>' in shown
+    assert "A first paragraph." in shown  # one paragraph of context
+    assert "The end." not in shown  # far from the change: left out
+    assert diff_html(old, new, dark=True) != shown  # colours for dark paper
 
 
 # -- site settings --------------------------------------------------------------------------

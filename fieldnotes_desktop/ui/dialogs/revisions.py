@@ -6,6 +6,7 @@ import datetime as dt
 import logging
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -37,6 +38,10 @@ REASONS = {
     "import": "Imported",
 }
 _REVISION_ROLE = Qt.ItemDataRole.UserRole
+EMPTY_HISTORY = (
+    "While you write, Field Notes keeps the text you replace, at most every ten minutes, and a "
+    "snapshot whenever you ask for one (Entry ▸ Snapshot now, or Ctrl+S). They will be listed here."
+)
 
 
 def local_time(moment: dt.datetime) -> str:
@@ -78,6 +83,8 @@ class RevisionsDialog(QDialog):
         self.revision_list.setRootIsDecorated(False)
         self.revision_list.setUniformRowHeights(True)
         self.revision_list.setAlternatingRowColors(True)
+        self.revision_list.header().setMinimumSectionSize(70)
+        self.revision_list.header().setStretchLastSection(True)
         self.revision_list.currentItemChanged.connect(self._on_revision_list_current_item_changed)
 
         self.compare_label = hint_label("Loading the history…")
@@ -130,11 +137,12 @@ class RevisionsDialog(QDialog):
             item.setData(0, _REVISION_ROLE, revision)
             item.setTextAlignment(2, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.revision_list.addTopLevelItem(item)
-        for column in range(3):
-            self.revision_list.resizeColumnToContents(column)
         if not revisions:
             self.compare_label.setText("No earlier versions of this entry are kept yet.")
+            self.diff_view.setPlaceholderText(EMPTY_HISTORY)
             return
+        for column in range(2):
+            self.revision_list.resizeColumnToContents(column)
         self.revision_list.setCurrentItem(self.revision_list.topLevelItem(0))
         bodies = [r.body for r in revisions]
         self._background.run("deltas", lambda: _deltas(bodies), self._on_deltas_counted)
@@ -145,7 +153,6 @@ class RevisionsDialog(QDialog):
             if item is not None:
                 item.setText(2, delta_label(added, removed))
                 item.setToolTip(2, "Words added and removed since the revision before it")
-        self.revision_list.resizeColumnToContents(2)
 
     def _on_revision_list_current_item_changed(self, current: QTreeWidgetItem | None, _previous: object) -> None:
         revision = None if current is None else current.data(0, _REVISION_ROLE)
@@ -154,10 +161,11 @@ class RevisionsDialog(QDialog):
             return
         when = local_time(revision.created_at)
         self.compare_label.setText(f"Comparing the revision of {when} with the current text…")
-        body = self._current_body
+        body, dark = self._current_body, self.palette().color(QPalette.ColorRole.Base).lightness() < 128
         self._background.run(
             "diff",
-            lambda: (word_changes(revision.body, body), diff_html(revision.body, body, when, "now")),
+            lambda: (word_changes(revision.body, body),
+                     diff_html(revision.body, body, dark=dark)),
             lambda result: self._on_diff_ready(when, result),
         )
 
