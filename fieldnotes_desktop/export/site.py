@@ -65,8 +65,14 @@ def catalog_for(site: SiteProfile, finished: Sequence[EntrySummary], listed: Seq
     )
 
 
+NOW_ID_PREFIX = "now-"
+
+
 def now_html(site: SiteProfile) -> str:
-    return demote_headings(render_inline(site.now_md)) if site.now_md.strip() else ""
+    """The now text as entry pages show it, its ids apart from the body's (both may have `fn1`)."""
+    if not site.now_md.strip():
+        return ""
+    return demote_headings(render_inline(site.now_md, id_prefix=NOW_ID_PREFIX))
 
 
 class SiteBuilder:

@@ -17,6 +17,7 @@ from mdit_py_plugins.tasklists import tasklists_plugin
 
 from fieldnotes_desktop.render.highlight import render_fence
 from fieldnotes_desktop.render.nesting import nesting_guard_plugin
+from fieldnotes_desktop.render.sanitize import USER_ID_PREFIX
 from fieldnotes_desktop.render.slugs import slugify
 
 # Set in a render's env to leave out data-line (fields that are not an editor buffer).
@@ -28,6 +29,8 @@ _TASK_CHECKBOX_RE = re.compile(
     r'disabled="disabled" type="checkbox">'
 )
 _INPUT_TAG_RE = re.compile(r"<input\b[^>]*>?", re.IGNORECASE)
+_RAW_TAG_RE = re.compile(r"<[A-Za-z][^<>]*>")
+_RAW_ID_RE = re.compile(r"""(?<=\s)id\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.IGNORECASE)
 
 _LINE_TOKENS = frozenset(
     {
@@ -114,4 +117,16 @@ def _render_raw_html(
     content = tokens[idx].content
     if _TASK_CHECKBOX_RE.fullmatch(content):
         return content
-    return _INPUT_TAG_RE.sub("", content)
+    return _RAW_TAG_RE.sub(_prefix_raw_ids, _INPUT_TAG_RE.sub("", content))
+
+
+def _prefix_raw_ids(tag: re.Match[str]) -> str:
+    """`<a id="x">` written by hand becomes `id="user-x"`: a hand-made id must not take the
+    place of a footnote's (`fn1`) or a heading's, and only here can we still tell them apart.
+    """
+
+    def prefixed(match: re.Match[str]) -> str:
+        value = next(v for v in match.groups() if v is not None)
+        return f'id="{USER_ID_PREFIX}{value.replace(chr(34), "&quot;")}"'
+
+    return _RAW_ID_RE.sub(prefixed, tag.group(0))

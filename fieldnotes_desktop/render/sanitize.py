@@ -47,6 +47,10 @@ _FORCED = {"input": {"disabled": "disabled"}}
 # `data` passes nh3's scheme check only to reach `_filter`, which keeps it for images.
 _SCHEMES = {"http", "https", "mailto", "tel", "data"}
 _URL_ATTRIBUTES = frozenset({"href", "src", "cite"})
+# The page around a body owns the ids starting `fn-` (the preview fills `fn-entry-footer` by
+# id), so a body id there, from a heading or raw HTML, is moved aside. Footnotes use `fn1`.
+PAGE_ID_PREFIX = "fn-"
+USER_ID_PREFIX = "user-"
 
 
 class Sanitizer:
@@ -71,6 +75,8 @@ class Sanitizer:
 
     def _filter(self, tag: str, attribute: str, value: str) -> str | None:
         # nh3 does not check what this returns, so everything returned here is vetted.
+        if attribute == "id":
+            return USER_ID_PREFIX + value if value.startswith(PAGE_ID_PREFIX) else value
         if attribute not in _URL_ATTRIBUTES:
             return value
         is_image = tag == "img" and attribute == "src"
