@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from fieldnotes_desktop.export.context import entry_path
-from fieldnotes_desktop.export.html import absolutize
+from fieldnotes_desktop.export.html import rebase_urls
 from fieldnotes_desktop.export.pages import FEED
 from fieldnotes_desktop.records import EntrySummary, SiteProfile
 
@@ -72,7 +72,11 @@ def build_feed(
     summaries: Mapping[int, str],
     now: dt.datetime,
 ) -> Feed:
-    """`bodies` holds the entry pages' body HTML, whose `../` links are made absolute here."""
+    """`bodies` holds the entry pages' body HTML, whose relative links are re-pointed here.
+
+    feed.xml sits at the site root, so links written for `slug/index.html` are rebased onto the
+    root, and made absolute when the site has an address: many feed readers ignore xml:base.
+    """
     base = site.base_url
     items = []
     for entry in feed_entries(entries):
@@ -90,7 +94,7 @@ def build_feed(
                 category=entry.category,
                 tags=entry.tags,
                 summary=entry.summary.strip() or summaries.get(entry.id, ""),
-                content=absolutize(body, base) if base else body,
+                content=rebase_urls(body, entry_path(entry.slug), base),
                 base=page if base else None,
             )
         )

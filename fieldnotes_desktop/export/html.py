@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import html
+import posixpath
 import re
 from collections.abc import Callable
 
 # Sanitized HTML escapes `<` in text, so these patterns only ever meet real tags.
 _HEADING_TAG = re.compile(r"<(/?)h([1-6])(?=[\s>])", re.IGNORECASE)
-_UP_LINK_ATTR = re.compile(r'(\s(?:href|src)=")\.\./')
+_URL_ATTR = re.compile(r'(\s(?:href|src)=")([^"]*)"')
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _UP_ANCHOR = re.compile(r'<a\s[^>]*?href="\.\./([^"]*)"[^>]*>(.*?)</a>', re.DOTALL)
 _FIRST_PARAGRAPH = re.compile(r"<p(?:\s[^>]*)?>(.*?)</p>", re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
@@ -26,9 +28,28 @@ def demote_headings(fragment: str) -> str:
     return _HEADING_TAG.sub(shift, fragment)
 
 
-def absolutize(fragment: str, base: str) -> str:
-    """Turns `../x` links and sources (relative to an entry page) into `base` + `x`."""
-    return _UP_LINK_ATTR.sub(lambda m: m.group(1) + base, fragment)
+def rebase_urls(fragment: str, folder: str, base: str = "") -> str:
+    """Re-points relative links and sources written for a page in `folder` (`slug/`) at the site root.
+
+    The feed carries entry bodies away from their pages: `../assets/x.svg` from `slug/` means
+    `assets/x.svg`, and `base` (the site's address, if any) goes in front. In-page anchors
+    (`#fn1`) and other sites are left alone.
+    """
+
+    def replace(match: re.Match[str]) -> str:
+        url = match.group(2)
+        if not url or url.startswith(("#", "/")) or _SCHEME.match(url):
+            return match.group(0)
+        cut = min((i for i in (url.find("?"), url.find("#")) if i >= 0), default=len(url))
+        path, rest = url[:cut], url[cut:]
+        joined = posixpath.normpath(folder + path) if path else folder.rstrip("/") + "/index.html"
+        if joined == ".":
+            joined = "" if base else "index.html"  # the site's home; "" would mean the feed itself
+        elif path.endswith("/") or path in (".", ".."):
+            joined += "/"
+        return f'{match.group(1)}{base}{joined}{rest}"'
+
+    return _URL_ATTR.sub(replace, fragment)
 
 
 def relink_up_anchors(fragment: str, link: Callable[[str], str | None]) -> str:
