@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from fieldnotes_desktop.records import DRAFT, FINISHED, EntrySummary, SiteProfile
@@ -82,17 +81,28 @@ class EntryPageContext:
         return SEPARATOR.join(p for p in (self.category, self.date_label, self.reading_label) if p)
 
 
+Number = tuple[int, int]  # (the entry's place in its volume, the volume's total)
+
+
+@dataclass(frozen=True, slots=True)
+class Surroundings:
+    """Where an entry stands among the finished ones: its number, and the entries it points on to."""
+
+    number: Number | None
+    more: tuple[EntrySummary, ...]
+
+
 @dataclass(frozen=True, slots=True)
 class Catalog:
-    """The site and the finished entries that numbering and "More field notes" draw from."""
+    """The site, its archive folders, and (for an export) the finished entries pages draw from."""
 
     site: SiteProfile
-    finished: tuple[EntrySummary, ...]
     category_slugs: dict[str, str]
     tag_slugs: dict[str, str]
-    # Derived once per catalog, so a thousand pages do not each sort a thousand entries.
+    # Derived once per export, so each of ten thousand pages costs a few lookups, not a scan.
     newest: tuple[EntrySummary, ...] = ()
-    order_by_volume: dict[int | None, list[tuple[dt.date, int]]] = field(default_factory=dict)
+    newest_by_category: dict[str, tuple[EntrySummary, ...]] = field(default_factory=dict)
+    numbers: dict[int, Number] = field(default_factory=dict)
 
     @classmethod
     def of(
@@ -102,14 +112,36 @@ class Catalog:
         category_slugs: dict[str, str],
         tag_slugs: dict[str, str],
     ) -> Catalog:
-        kept = tuple(e for e in finished if e.status == FINISHED)
-        order: dict[int | None, list[tuple[dt.date, int]]] = {}
-        for e in kept:
-            order.setdefault(e.volume, []).append((e.date, e.id))
-        for keys in order.values():
-            keys.sort()
-        newest = tuple(sorted(kept, key=lambda e: (e.date, e.id), reverse=True))
-        return cls(site, kept, category_slugs, tag_slugs, newest, order)
+        newest = tuple(sorted((e for e in finished if e.status == FINISHED), key=_order, reverse=True))
+        by_category: dict[str, list[EntrySummary]] = {}
+        by_volume: dict[int, list[EntrySummary]] = {}
+        for e in newest:
+            by_category.setdefault(e.category, []).append(e)
+            if e.volume is not None:
+                by_volume.setdefault(e.volume, []).append(e)
+        numbers = {
+            e.id: (len(members) - i, len(members))
+            for members in by_volume.values()
+            for i, e in enumerate(members)
+        }
+        return cls(
+            site,
+            category_slugs,
+            tag_slugs,
+            newest,
+            {name: tuple(members) for name, members in by_category.items() if name},
+            numbers,
+        )
+
+    def surroundings(self, entry: EntrySummary) -> Surroundings:
+        """As the export shows it: only finished entries are numbered (DESIGN §2), drafts are not."""
+        same = self.newest_by_category.get(entry.category, ()) if entry.category else ()
+        return Surroundings(self.numbers.get(entry.id), tuple(more_field_notes(entry.id, same, self.newest)))
+
+
+def _order(entry: EntrySummary) -> tuple[dt.date | None, int]:
+    """Entries of one day keep the order they were created in, so numbers never swap between exports."""
+    return entry.date, entry.id
 
 
 def date_label(day: dt.date) -> str:
@@ -128,45 +160,36 @@ def volume_label(volume: int | None) -> str | None:
     return None if volume is None else f"VOL.{volume:02d}"
 
 
-def entry_number(entry: EntrySummary, catalog: Catalog) -> tuple[int, int]:
-    """The entry's place among the finished entries of its volume, by date, oldest first.
-
-    An entry not yet counted (a draft, or one finished since the catalog was read) gets the
-    number it would have once finished, and the total grows by one to make room for it.
-    """
-    keys = catalog.order_by_volume.get(entry.volume, [])
-    if any(key[1] == entry.id for key in keys):
-        # the catalog may hold this entry with an older date than the one being edited
-        keys = [key for key in keys if key[1] != entry.id]
-    return bisect.bisect_left(keys, (entry.date, entry.id)) + 1, len(keys) + 1
-
-
-def number_label(entry: EntrySummary, catalog: Catalog) -> str:
-    number, total = entry_number(entry, catalog)
-    width = max(2, len(str(total)))
-    return f"ENTRY {number:0{width}d}/{total:0{width}d}"
+def number_label(number: Number | None) -> str | None:
+    """`ENTRY 05/23`; the width grows past 99 so numbers still line up."""
+    if number is None:
+        return None
+    width = max(2, len(str(number[1])))
+    return f"ENTRY {number[0]:0{width}d}/{number[1]:0{width}d}"
 
 
 def reading_label(entry: EntrySummary) -> str:
     return f"{reading_minutes(entry.words, entry.reading_minutes)} min read"
 
 
-def more_field_notes(entry: EntrySummary, catalog: Catalog) -> list[EntrySummary]:
-    """Up to six other finished entries: the same category first, then the most recent."""
-    same: list[EntrySummary] = []
-    if entry.category:
-        for other in catalog.newest:
-            if other.category == entry.category and other.id != entry.id:
-                same.append(other)
-                if len(same) == MORE_LINKS:
-                    return same
-    picked = {e.id for e in same}
-    for other in catalog.newest:
-        if len(same) == MORE_LINKS:
-            break
-        if other.id != entry.id and other.id not in picked:
-            same.append(other)
-    return same
+def more_field_notes(
+    entry_id: int, same_category: Iterable[EntrySummary], newest: Iterable[EntrySummary]
+) -> list[EntrySummary]:
+    """Up to six other finished entries: the same category first, then the most recent.
+
+    Both sources are newest first and read only as far as needed, so whole lists cost no more
+    than the few rows a database query would return.
+    """
+    picked: list[EntrySummary] = []
+    seen = {entry_id}
+    for source in (same_category, newest):
+        for other in source:
+            if len(picked) == MORE_LINKS:
+                return picked
+            if other.id not in seen:
+                seen.add(other.id)
+                picked.append(other)
+    return picked
 
 
 def author_line(site: SiteProfile) -> str:
@@ -187,15 +210,12 @@ def entry_path(slug: str) -> str:
 
 
 def build_page_context(
-    entry: EntrySummary, catalog: Catalog, now_html: str, link: Linker
+    entry: EntrySummary, catalog: Catalog, around: Surroundings, now_html: str, link: Linker
 ) -> EntryPageContext:
     """The page context of `entry`; `link` turns site paths into hrefs for where it is shown."""
     site = catalog.site
     category_slug = catalog.category_slugs.get(entry.category)
-    more = [
-        Link(e.title or "Untitled", link(entry_path(e.slug)), date_label(e.date))
-        for e in more_field_notes(entry, catalog)
-    ]
+    more = [Link(e.title or "Untitled", link(entry_path(e.slug)), date_label(e.date)) for e in around.more]
     tags = [
         Link(t, link(f"tag/{catalog.tag_slugs[t]}/") if t in catalog.tag_slugs else None)
         for t in entry.tags
@@ -205,7 +225,8 @@ def build_page_context(
         entry=entry,
         volume_label=volume_label(entry.volume),
         site_label=(site.title.strip() or "Field Notes").upper(),
-        number_label=number_label(entry, catalog),
+        # Without a volume there is nothing to count within: "ENTRY 01/01" would be noise.
+        number_label=number_label(around.number) if entry.volume is not None else None,
         is_draft=entry.status == DRAFT,
         elevation_label=elevation_label(entry.elevation_m),
         category=entry.category,

@@ -145,7 +145,8 @@ class SiteBuilder:
     # -- pages -----------------------------------------------------------------------------
 
     def page_context(self, entry: EntrySummary, link: Linker | None = None) -> EntryPageContext:
-        return build_page_context(entry, self.catalog, self._now_html, link or relative_linker(ENTRY_DEPTH))
+        around = self.catalog.surroundings(entry)
+        return build_page_context(entry, self.catalog, around, self._now_html, link or relative_linker(ENTRY_DEPTH))
 
     def entry_page(self, entry: Entry) -> str:
         self.images.page = entry.slug

@@ -8,10 +8,21 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from fieldnotes_desktop.config import theme_override_dir
 from fieldnotes_desktop.errors import ExportCancelled, ExportFailed, FieldnotesError, NotFoundError
-from fieldnotes_desktop.export.context import EntryPageContext, build_page_context, relative_linker
+from fieldnotes_desktop.export.archives import archive_slugs
+from fieldnotes_desktop.export.context import (
+    MORE_LINKS,
+    Catalog,
+    EntryPageContext,
+    Number,
+    Surroundings,
+    build_page_context,
+    more_field_notes,
+    relative_linker,
+)
 from fieldnotes_desktop.export.entry_page import ENTRY_TEMPLATES
 from fieldnotes_desktop.export.single import single_file_page
 from fieldnotes_desktop.export.site import (
@@ -20,19 +31,18 @@ from fieldnotes_desktop.export.site import (
     Job,
     SiteBuilder,
     SiteSnapshot,
-    catalog_for,
     now_html,
 )
 from fieldnotes_desktop.export.theme import Theme
 from fieldnotes_desktop.export.writer import SiteWriter
-from fieldnotes_desktop.records import FINISHED, Entry, EntryFilter, SiteProfile
+from fieldnotes_desktop.records import FINISHED, Entry, EntrySummary, SiteProfile
 from fieldnotes_desktop.services.assets import AssetService
 from fieldnotes_desktop.services.clock import Clock, utc_now
 from fieldnotes_desktop.services.entries import EntryService
 from fieldnotes_desktop.services.site import SiteService
 from fieldnotes_desktop.store import Store
 from fieldnotes_desktop.store import repository as repo
-from fieldnotes_desktop.store.models import EntryRow, RevisionRow, SiteRow
+from fieldnotes_desktop.store.models import EntryRow, RevisionRow, SiteRow, TagRow, entry_tags
 
 Progress = Callable[[int, int, str], None]
 Cancelled = Callable[[], bool]
@@ -92,11 +102,25 @@ class ExportService:
     # -- the preview's half ----------------------------------------------------------------
 
     def page_context(self, entry: Entry) -> EntryPageContext:
-        """Masthead numbers, meta line, author card, now and more links, as the export shows them."""
+        """Masthead numbers, meta line, author card, now and more links, as the export shows them.
+
+        The preview asks on every pause in typing, so this reads a few rows by index instead of
+        every finished entry; and it asks the database each time, so a number is never stale.
+        A draft shows the number it would get once finished.
+        """
         site = self._site.get()
-        finished = self._entries.list_summaries(EntryFilter(status=FINISHED))
-        catalog = catalog_for(site, finished, [entry])
-        return build_page_context(entry, catalog, now_html(site), relative_linker(ENTRY_DEPTH))
+        with self._store.transaction() as s:
+            number = _would_be_number(s, entry)
+            same = _newest_finished(s, entry.id, MORE_LINKS, entry.category) if entry.category else []
+            # enough to fill the list even when every same-category pick is among the newest
+            newest = _newest_finished(s, entry.id, 2 * MORE_LINKS)
+            categories = s.scalars(select(EntryRow.category).where(_FINISHED).distinct()).all()
+            tags = s.scalars(
+                select(TagRow.name).join(entry_tags).join(EntryRow).where(_FINISHED).distinct()
+            ).all()
+        catalog = Catalog(site, archive_slugs([*categories, entry.category]), archive_slugs([*tags, *entry.tags]))
+        around = Surroundings(number, tuple(more_field_notes(entry.id, same, newest)))
+        return build_page_context(entry, catalog, around, now_html(site), relative_linker(ENTRY_DEPTH))
 
     # -- the export ------------------------------------------------------------------------
 
@@ -246,6 +270,27 @@ class ExportService:
         except FieldnotesError as exc:
             return [f"The site was written, but the export snapshots were not recorded: {exc}"]
         return []
+
+
+_FINISHED = (EntryRow.status == FINISHED) & EntryRow.trashed_at.is_(None)
+
+
+def _would_be_number(session: Session, entry: Entry) -> Number | None:
+    """The entry's place among the finished entries of its volume by (date, id), counting itself."""
+    if entry.volume is None or entry.date is None:
+        return None
+    others = _FINISHED & (EntryRow.volume == entry.volume) & (EntryRow.id != entry.id)
+    before = (EntryRow.date < entry.date) | ((EntryRow.date == entry.date) & (EntryRow.id < entry.id))
+    total, earlier = session.execute(select(func.count(), func.count().filter(before)).where(others)).one()
+    return earlier + 1, total + 1
+
+
+def _newest_finished(session: Session, exclude: int, limit: int, category: str | None = None) -> list[EntrySummary]:
+    query = select(EntryRow).where(_FINISHED, EntryRow.id != exclude)
+    if category is not None:
+        query = query.where(EntryRow.category == category)
+    rows = session.scalars(query.order_by(EntryRow.date.desc(), EntryRow.id.desc()).limit(limit))
+    return [repo.to_summary(r) for r in rows]
 
 
 def _report(out: Path, written: Sequence[Path], entries: int, warnings: Sequence[str], started: float) -> ExportReport:

@@ -86,9 +86,15 @@ def _resource(name: str) -> str:
 
 def stylesheet(c: Colors) -> str:
     chevron = _resource(f"chevron-{'dark' if c.dark else 'light'}.svg")
+    check = _resource("check.svg")
     return f"""
     QMainWindow, QDialog {{ background: {c.window}; }}
     QDialogButtonBox {{ dialogbuttonbox-buttons-have-icons: 0; }}
+    QCheckBox::indicator {{
+        width: 13px; height: 13px; border: 1px solid {c.faint}; border-radius: 3px; background: {c.base};
+    }}
+    QCheckBox::indicator:checked {{ background: {c.accent}; border-color: {c.accent}; image: url({check}); }}
+    QCheckBox::indicator:disabled {{ border-color: {c.border}; }}
     #revisionList::item {{ padding: 4px 2px; }}
     QSplitter::handle {{ background: {c.border}; }}
     QSplitter::handle:horizontal {{ width: 1px; }}

@@ -82,6 +82,8 @@ class ExportDialog(QDialog):
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         form.addRow("Folder:", folder_row)
         form.addRow("", self.include_drafts)
+        # In the field column, under what it explains, not under the label.
+        form.addRow("", hint_label("The old pages are replaced only once every new page is ready.", wrap=False))
 
         self.progress = QProgressBar()
         self.progress.setObjectName("exportProgress")
@@ -89,6 +91,7 @@ class ExportDialog(QDialog):
         self.progress.setRange(0, 100)
         self.progress.setValue(0)
         self.progress.setFormat("%p %")
+        self.progress.setTextVisible(False)  # "0 %" before anything started reads as stuck
         self.status = hint_label("Ready to export.")
         self.status.setObjectName("exportStatus")
         self.summary = QLabel()
@@ -122,7 +125,6 @@ class ExportDialog(QDialog):
 
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addWidget(hint_label("The old pages are replaced only once every new page is ready."))
         layout.addSpacing(8)
         layout.addWidget(self.progress)
         layout.addWidget(self.status)
@@ -131,6 +133,7 @@ class ExportDialog(QDialog):
         layout.addWidget(self.error)
         layout.addStretch(1)
         layout.addWidget(self.buttons)
+        self.export_button.setFocus()  # not the folder field, all selected under a blinking cursor
 
     @property
     def report(self) -> ExportReport | None:
@@ -152,6 +155,7 @@ class ExportDialog(QDialog):
         self._cancel.clear()
         self._set_running(True)
         self.progress.setValue(0)
+        self.progress.setTextVisible(True)
         self.status.setText("Reading the entries…")
         self.summary.hide()
         self.warnings.hide()
