@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from fieldnotes_desktop.config import theme_override_dir
 from fieldnotes_desktop.errors import ExportCancelled, ExportFailed, FieldnotesError, NotFoundError
@@ -286,7 +286,7 @@ def _would_be_number(session: Session, entry: Entry) -> Number | None:
 
 
 def _newest_finished(session: Session, exclude: int, limit: int, category: str | None = None) -> list[EntrySummary]:
-    query = select(EntryRow).where(_FINISHED, EntryRow.id != exclude)
+    query = select(EntryRow).options(defer(EntryRow.body)).where(_FINISHED, EntryRow.id != exclude)
     if category is not None:
         query = query.where(EntryRow.category == category)
     rows = session.scalars(query.order_by(EntryRow.date.desc(), EntryRow.id.desc()).limit(limit))

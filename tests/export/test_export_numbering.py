@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from fieldnotes_desktop.records import EntryFields
+from fieldnotes_desktop.records import EntryFields, EntryFilter
 from fieldnotes_desktop.services import Services
 from fieldnotes_desktop.services.publish import ExportOptions
 
@@ -66,3 +66,21 @@ def test_an_entry_without_a_volume_has_just_the_site_title(samples: Services, tm
     assert mastheads[UNBOUND] == "FIELD NOTES"
     assert mastheads["also-unbound"] == "FIELD NOTES"
     assert samples.exports.page_context(samples.entries.get_by_slug(UNBOUND)).masthead == "FIELD NOTES"
+
+
+def test_the_preview_reads_the_same_numbers_and_links_as_the_export_and_follows_saves(
+    samples: Services, tmp_path: Path
+) -> None:
+    samples.exports.export(ExportOptions(out=tmp_path / "site"))
+    mastheads = _mastheads(tmp_path / "site")
+    for summary in samples.entries.list_summaries(EntryFilter(status="finished")):
+        ctx = samples.exports.page_context(samples.entries.get(summary.id))
+        assert ctx.masthead == mastheads[summary.slug], summary.slug
+        page = (tmp_path / "site" / summary.slug / "index.html").read_text(encoding="utf-8")
+        more = re.findall(r'<li><a href="([^"]+)">', page[page.index('class="more"') :])
+        assert [link.href for link in ctx.more] == more, summary.slug
+    # moved to the front of its volume: the very next call says so, nothing cached goes stale
+    shell = samples.entries.get_by_slug("shell-scripts-for-any-sh")
+    assert samples.exports.page_context(shell).number_label == "ENTRY 03/03"
+    samples.entries.update(shell.id, EntryFields(date=dt.date(2025, 1, 1)))
+    assert samples.exports.page_context(samples.entries.get(shell.id)).number_label == "ENTRY 01/03"
