@@ -52,10 +52,11 @@ LIGHT = Colors(
 )
 
 DARK = Colors(
-    dark=True, window="#1e1f21", panel="#1a1b1d", base="#232426", text="#e6e2da",
-    muted="#9a958c", faint="#5f5b55", border="#34353a", accent="#e0895c",
+    # Warm near-blacks, like the published page's dark paper beside them (preview DARK_PAPER).
+    dark=True, window="#1d1c19", panel="#191815", base="#201f1b", text="#e6e2da",
+    muted="#9a958c", faint="#5f5b55", border="#35332d", accent="#e0895c",
     selection="#4a4036", row_selected="#34312c", draft_bg="#4a3f22", draft_fg="#e9c76f",
-    finished_bg="#23402b", finished_fg="#93d3a2", code_bg="#2c2d30", code_fg="#eaa57c",
+    finished_bg="#23402b", finished_fg="#93d3a2", code_bg="#2b2924", code_fg="#eaa57c",
     link="#86b8e4", quote="#aca69c", error="#f28b82",
 )
 
