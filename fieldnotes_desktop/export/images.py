@@ -44,7 +44,8 @@ class ImageResolver:
         self._url_for = url_for
         self._known: dict[str, Asset | None] = {}
         self.needed: dict[str, Asset] = {}
-        self.missing: list[tuple[str, str]] = []  # (page, reference)
+        self.missing: list[tuple[str, str]] = []  # (page, reference), in the order met
+        self._missing_seen: set[tuple[str, str]] = set()  # a list scan per miss adds up over a site
         self.page = ""
 
     def __call__(self, reference: str) -> str | None:
@@ -54,7 +55,8 @@ class ImageResolver:
             self._known[reference] = self._find(reference)
         asset = self._known[reference]
         if asset is None:
-            if (self.page, reference) not in self.missing:
+            if (self.page, reference) not in self._missing_seen:
+                self._missing_seen.add((self.page, reference))
                 self.missing.append((self.page, reference))
             return None
         self.needed.setdefault(asset.sha256, asset)

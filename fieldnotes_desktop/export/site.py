@@ -65,6 +65,17 @@ def catalog_for(site: SiteProfile, finished: Sequence[EntrySummary], listed: Seq
     )
 
 
+def archive_members(entries: Sequence[Entry]) -> dict[str, dict[str, list[Entry]]]:
+    """The entries of every category and tag archive, grouped in one pass over the export."""
+    groups: dict[str, dict[str, list[Entry]]] = {"category": {}, "tag": {}}
+    for entry in entries:
+        if entry.category:
+            groups["category"].setdefault(entry.category, []).append(entry)
+        for tag in entry.tags:
+            groups["tag"].setdefault(tag, []).append(entry)
+    return groups
+
+
 NOW_ID_PREFIX = "now-"
 
 
@@ -101,6 +112,7 @@ class SiteBuilder:
         self._summaries: dict[int, str] = {}
         self._feed_ids = {e.id for e in feed_entries(snapshot.entries)}
         self._feed_bodies: dict[int, str] = {}
+        self._archives = archive_members(snapshot.entries)
         self.warnings: list[str] = []
 
     # -- plans -----------------------------------------------------------------------------
@@ -195,10 +207,7 @@ class SiteBuilder:
 
     def archive_page(self, kind: str, name: str) -> str:
         link = relative_linker(ARCHIVE_DEPTH)
-        if kind == "category":
-            members = [e for e in self.snapshot.entries if e.category == name]
-        else:
-            members = [e for e in self.snapshot.entries if name in e.tags]
+        members = self._archives[kind][name]
         count = len(members)
         return self.theme.render(
             "archive.html",
@@ -224,11 +233,7 @@ class SiteBuilder:
 
     def _listed_slugs(self, kind: str) -> dict[str, str]:
         slugs = self.catalog.category_slugs if kind == "category" else self.catalog.tag_slugs
-        if kind == "category":
-            names = {e.category for e in self.snapshot.entries if e.category}
-        else:
-            names = {t for e in self.snapshot.entries for t in e.tags}
-        return {name: slugs[name] for name in sorted(names, key=lambda n: slugs[n])}
+        return {name: slugs[name] for name in sorted(self._archives[kind], key=lambda n: slugs[n])}
 
     def _header_vars(self, link: Linker, kicker: str) -> dict[str, object]:
         return {

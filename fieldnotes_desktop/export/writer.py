@@ -62,23 +62,28 @@ class SiteWriter:
 
     # -- paths -----------------------------------------------------------------------------
 
-    def target_for(self, relative: str) -> Path:
-        """The absolute target of a site path such as `slug/index.html`, refusing escapes."""
+    def target_for(self, relative: str) -> tuple[Path, Path]:
+        """The target of a site path such as `slug/index.html`, and where it really leads; refuses escapes.
+
+        Files are replaced at the target itself (a symlink there is replaced, not written
+        through); the resolved path is what escapes and double writes are judged by.
+        """
         parts = PurePosixPath(relative.replace("\\", "/"))
         if parts.is_absolute() or not relative or ".." in parts.parts:
             raise UnsafePathError(f"Refused to write “{relative}”: it would leave the output folder.")
         target = self.root.joinpath(*parts.parts)
-        # resolve() follows symlinks already in the folder, so a link pointing elsewhere is caught too
-        if not target.resolve().is_relative_to(self.root) or target.resolve() == self.root:
+        # resolve() follows symlinks already in the folder, so a link pointing elsewhere is
+        # caught too; it is the costly call here, so it runs once per file
+        resolved = target.resolve()
+        if not resolved.is_relative_to(self.root) or resolved == self.root:
             raise UnsafePathError(f"Refused to write “{relative}”: it would leave the output folder.")
-        return target
+        return target, resolved
 
     # -- writing ---------------------------------------------------------------------------
 
     def stage(self, relative: str, content: str | bytes) -> Path:
         """Writes `content` to a hidden temporary file next to the target of `relative`."""
-        target = self.target_for(relative)
-        key = target.resolve()
+        target, key = self.target_for(relative)
         if key in self._targets:
             raise DoubleWriteError(
                 f"Two pages of this export would both be written to {relative}; "
@@ -140,10 +145,6 @@ class SiteWriter:
             except OSError:
                 pass  # not empty: something else lives there now, so it stays
         self._made_dirs.clear()
-
-    @property
-    def staged(self) -> int:
-        return len(self._staged)
 
     def _make_parents(self, folder: Path) -> None:
         missing: list[Path] = []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMenuBar, QWidget
@@ -107,7 +107,3 @@ def build_menus(menubar: QMenuBar, a: Actions) -> None:
         entry.addAction(item)
     help_menu = menubar.addMenu("&Help")
     help_menu.addAction(a.about)
-
-
-def all_actions(a: Actions) -> list[QAction]:
-    return [getattr(a, f.name) for f in fields(a) if isinstance(getattr(a, f.name), QAction)]

@@ -40,6 +40,7 @@ class EntryListPanel(QWidget):
     open_requested = Signal()  # Enter on an entry: go and write
     restore_requested = Signal()
     empty_trash_requested = Signal()
+    facets_loaded = Signal(list, list)  # the categories and tags in use, for completion
 
     def __init__(self, runner: OperationRunner, entries: EntryService,
                  parent: QWidget | None = None) -> None:
@@ -169,6 +170,7 @@ class EntryListPanel(QWidget):
         _fill(self.category_filter, "Categories", [(c, c) for c in categories])
         _fill(self.tag_filter, "Tags", [(f"#{t}", t) for t in tags])
         _fill(self.volume_filter, "Volumes", [(f"Vol. {v:02d}", v) for v in volumes])
+        self.facets_loaded.emit(list(categories), list(tags))
 
     def select_entry(self, entry_id: int | None) -> None:
         """Marks `entry_id` as the open entry; selects its row when the list holds it."""

@@ -139,6 +139,7 @@ class MainWindow(QMainWindow):
         self.entry_list.open_requested.connect(lambda: self.editor.setFocus())
         self.entry_list.restore_requested.connect(desk.restore_entry)
         self.entry_list.empty_trash_requested.connect(self._on_empty_trash_triggered)
+        self.entry_list.facets_loaded.connect(self.metadata.set_completions)
         desk.word_count_changed.connect(self.word_count_label.setText)
         desk.message.connect(lambda text: self.statusBar().showMessage(text, 4000))
         desk.entry_opened.connect(self._on_desk_entry_opened)

@@ -136,3 +136,12 @@ def test_ten_thousand_entries_load_page_by_page(open_window, db_path, qtbot):
 
 def _open_title(desk) -> str | None:  # type: ignore[no-untyped-def]
     return desk.entry.title if desk.entry is not None else None
+
+
+def test_category_and_tags_complete_from_those_in_use(open_window, seeded_db, qtbot):
+    window = open_window(seeded_db)
+    category = window.metadata.category
+    qtbot.waitUntil(lambda: category.count() == 3, timeout=5000)
+    assert sorted(category.itemText(i) for i in range(category.count())) == ["Kitchen", "Mountains", "Travel"]
+    assert category.currentText() == window.desk.entry.category  # filling the list kept the entry's own
+    assert sorted(window.metadata._tag_names.stringList()) == ["alps", "bread", "ice", "rail"]

@@ -82,10 +82,6 @@ class PreviewSchemeHandler(QWebEngineUrlSchemeHandler):
         self._cached_bytes = 0
         self.served: deque[str] = deque(maxlen=200)  # the latest images answered, for tests
 
-    def forget_assets(self) -> None:
-        self._cache.clear()
-        self._cached_bytes = 0
-
     def requestStarted(self, job: QWebEngineUrlRequestJob) -> None:  # noqa: N802 - Qt override
         url = job.requestUrl()
         if job.requestMethod() != QByteArray(b"GET"):
