@@ -58,6 +58,7 @@ class Desk(QObject):
         self.words.counted.connect(self._on_words_counted)
         self._preview_push.timeout.connect(self._on_preview_push_timeout)
         preview.entry_link_clicked.connect(self.open_slug)
+        editor.scrolled_to_line.connect(preview.scroll_to_line)  # at book length, keep both at one place
 
     @property
     def entry(self) -> Entry | None:

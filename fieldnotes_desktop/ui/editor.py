@@ -6,7 +6,7 @@ import mimetypes
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMargins, QMimeData, Qt, Signal
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMargins, QMimeData, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QFont, QFontMetricsF, QImage, QMouseEvent, QResizeEvent, QTextCursor, QTextDocument,
 )
@@ -27,6 +27,7 @@ LINE_SPACING = 1.4  # of the font's own line height: prose, not a code listing
 COLUMN_CHARACTERS = 72
 SIDE_MARGIN = 28  # a comfortable measure for reading back what you wrote
 TOP_MARGIN = 18
+SCROLL_SETTLE_MS = 120  # the preview follows the editor once a scroll or a jump pauses
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".avif")
 
 
@@ -52,6 +53,7 @@ class MarkdownEditor(QPlainTextEdit):
     """Text in a centred column; images pasted or dropped come out as `images_received`."""
 
     images_received = Signal(object, object)  # list[ImageSource], QTextCursor where to insert
+    scrolled_to_line = Signal(int)  # the source line now at the top, once scrolling pauses
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -72,6 +74,9 @@ class MarkdownEditor(QPlainTextEdit):
         self.setTabStopDistance(metrics.horizontalAdvance(" ") * 4)
         self._column_width = metrics.horizontalAdvance("n") * COLUMN_CHARACTERS
         self.highlighter = MarkdownHighlighter(self.document())
+        self._scroll_settled = QTimer(self, singleShot=True, interval=SCROLL_SETTLE_MS)
+        self._scroll_settled.timeout.connect(self._on_scroll_settled_timeout)
+        self.verticalScrollBar().valueChanged.connect(lambda _value: self._scroll_settled.start())
 
     def set_colors(self, colors: Colors) -> None:
         self.highlighter.set_colors(colors)
@@ -98,6 +103,10 @@ class MarkdownEditor(QPlainTextEdit):
         if self.viewportMargins() != margins:
             self.setViewportMargins(margins)
         super().resizeEvent(event)
+
+    def _on_scroll_settled_timeout(self) -> None:
+        # One block is one source line: QPlainTextEdit splits the text at every newline.
+        self.scrolled_to_line.emit(self.firstVisibleBlock().blockNumber())
 
     # -- the mouse: a click between two lines goes to the nearest one --------------------------
 

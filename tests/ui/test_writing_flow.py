@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
 
 from fieldnotes_desktop.services import open_services
+from fieldnotes_desktop.ui.preview.page_script import WORLD
 from tests.ui.conftest import cli
 
 
@@ -148,3 +149,22 @@ def test_the_preview_header_follows_the_reading_time_as_the_text_grows(open_wind
     qtbot.waitUntil(lambda: window.word_count_label.text() == "231 words · 2 min read", timeout=5000)
     qtbot.waitUntil(lambda: "2 min read" in preview.property("renderedHtml"), timeout=15000)
     assert "1 min read" not in preview.property("renderedHtml")
+
+
+def test_the_preview_follows_the_editor_down_a_long_entry(open_window, db_path, qtbot):
+    window = open_window(db_path)
+    paragraphs = "\n\n".join(f"Paragraph {n} of a long walk, with enough words to take a line." for n in range(300))
+    window.editor.setPlainText(paragraphs)  # typed or pasted: the preview gets it as an edit
+    preview = window.preview
+    qtbot.waitUntil(lambda: "Paragraph 299" in preview.property("renderedHtml"), timeout=15000)
+
+    def preview_top() -> float:
+        seen: list[float] = []
+        preview.page().runJavaScript("window.scrollY", WORLD, seen.append)  # main-world JS is off
+        qtbot.waitUntil(lambda: bool(seen), timeout=5000)
+        return float(seen[0])
+
+    assert preview_top() == 0
+    block = window.editor.document().findBlockByNumber(400)  # "Paragraph 200"
+    window.editor.verticalScrollBar().setValue(block.firstLineNumber())
+    qtbot.waitUntil(lambda: preview_top() > 1000, timeout=5000)
