@@ -84,3 +84,16 @@ def test_the_preview_reads_the_same_numbers_and_links_as_the_export_and_follows_
     assert samples.exports.page_context(shell).number_label == "ENTRY 03/03"
     samples.entries.update(shell.id, EntryFields(date=dt.date(2025, 1, 1)))
     assert samples.exports.page_context(samples.entries.get(shell.id)).number_label == "ENTRY 01/03"
+
+
+def test_the_preview_names_archives_from_finished_entries_only_as_the_export_does(
+    samples: Services, tmp_path: Path
+) -> None:
+    # "+C" would sort before "C" and take the folder `c`, were drafts counted
+    samples.entries.create(EntryFields(title="Draft rival", status="draft", category="+C", tags=("+go",)))
+    samples.entries.create(EntryFields(title="Published", status="finished", category="C", tags=("go",)))
+    samples.exports.export(ExportOptions(out=tmp_path / "site"))
+    assert (tmp_path / "site" / "category" / "c").is_dir() and (tmp_path / "site" / "tag" / "go").is_dir()
+    ctx = samples.exports.page_context(samples.entries.get_by_slug("published"))
+    assert ctx.category_href == "../category/c/index.html"
+    assert [t.href for t in ctx.tags] == ["../tag/go/index.html"]
