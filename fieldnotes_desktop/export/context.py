@@ -144,6 +144,11 @@ def _order(entry: EntrySummary) -> tuple[dt.date | None, int]:
     return entry.date, entry.id
 
 
+def counted(n: int, one: str, many: str | None = None) -> str:
+    """`1 entry`, `3 entries`: the count and the noun that agrees with it."""
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
 def date_label(day: dt.date) -> str:
     """`January 19, 2025`, whatever locale Qt has set for the process."""
     return f"{MONTHS[day.month - 1]} {day.day}, {day.year}"

@@ -24,6 +24,7 @@ from fieldnotes_desktop.export.context import (
     relative_linker,
 )
 from fieldnotes_desktop.export.entry_page import ENTRY_TEMPLATES
+from fieldnotes_desktop.export.links import dangling_links, partial_site_warning
 from fieldnotes_desktop.export.single import single_file_page
 from fieldnotes_desktop.export.site import (
     ENTRY_DEPTH,
@@ -141,15 +142,22 @@ class ExportService:
         if not options.slugs:
             jobs += builder.site_jobs()
         total = len(jobs)
+        pages: dict[str, str] | None = {} if options.slugs else None  # a whole site is not held in memory
         try:
-            done = self._run(writer, jobs, 0, total, progress, cancelled)
+            done = self._run(writer, jobs, 0, total, progress, cancelled, pages)
             images = builder.asset_jobs()
             self._run(writer, images, done, total + len(images), progress, cancelled)
         except BaseException:
             writer.abort()
             raise
+        # Read before commit() puts this run's files in place: those are in `jobs` already.
+        dangling = dangling_links(writer.root, pages, {j.path for j in (*jobs, *images)}) if pages else []
         written = writer.commit()
         warnings = builder.warnings + builder.images.warnings()
+        if dangling:
+            # The links stay: the page is meant for a folder that holds the site, and will work
+            # there; dropping them would publish a poorer page once it is copied alongside.
+            warnings.append(partial_site_warning(len(dangling), options.out))
         warnings += self._record_exports(snapshot.entries)
         return _report(options.out, written, len(snapshot.entries), warnings, started)
 
@@ -161,11 +169,16 @@ class ExportService:
         total: int,
         progress: Progress | None,
         cancelled: Cancelled | None,
+        pages: dict[str, str] | None = None,
     ) -> int:
+        """Stages each job's file; HTML pages are also kept in `pages` when one is given."""
         for job in jobs:
             if cancelled is not None and cancelled():
                 raise ExportCancelled("The export was stopped; no file in the folder was changed.")
-            writer.stage(job.path, job.make())
+            content = job.make()
+            writer.stage(job.path, content)
+            if pages is not None and isinstance(content, str) and job.path.endswith(".html"):
+                pages[job.path] = content
             done += 1
             if progress is not None:
                 progress(done, total, job.label)
