@@ -2,30 +2,23 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Iterable
-
-_NOT_WORD = re.compile(r"[^\w]+", re.UNICODE)
-
-
-def archive_slug(name: str) -> str:
-    """`Café & Code` → `cafe-code`; letters of other scripts are kept."""
-    decomposed = unicodedata.normalize("NFKD", name)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return _NOT_WORD.sub("-", stripped.lower()).strip("-_")[:80].strip("-") or "untitled"
 
 
 def archive_slugs(names: Iterable[str]) -> dict[str, str]:
-    """A slug per distinct non-empty name; `C#` and `C` become `c` and `c-2`, in sorted order."""
+    """A slug per distinct non-empty name; `C#` and `C` become `c` and `c-2`, in sorted order.
+
+    Entry slugs and archive folders are made by the same rules, so a writer who knows one
+    knows the other.
+    """
+    # Imported here: the services package imports the export, so a module-level import
+    # would make `import fieldnotes_desktop.export` circular.
+    from fieldnotes_desktop.services.slugs import unique_slug
+
     slugs: dict[str, str] = {}
     taken: set[str] = set()
     for name in sorted({n for n in names if n.strip()}, key=lambda n: (n.casefold(), n)):
-        base = archive_slug(name)
-        candidate, n = base, 1
-        while candidate in taken:
-            n += 1
-            candidate = f"{base}-{n}"
-        taken.add(candidate)
-        slugs[name] = candidate
+        slug = unique_slug(name, taken.__contains__)
+        taken.add(slug)
+        slugs[name] = slug
     return slugs
