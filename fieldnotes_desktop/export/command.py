@@ -1,4 +1,4 @@
-"""`fieldnotes export`: checks the options, runs the export with a progress bar on a terminal, prints the summary."""
+"""`fieldnotes export`: turns the options into an export, runs it with a progress bar on a terminal, prints the summary."""
 
 from __future__ import annotations
 
@@ -19,27 +19,18 @@ Progress = Callable[[int, int, str], None]
 
 
 def options_from_args(args: argparse.Namespace) -> ExportOptions:
-    """The CLI's options as an `ExportOptions`, refusing combinations that cannot work."""
+    """The CLI's options as an `ExportOptions`; the service checks them (see `ExportOptions.check`)."""
     from fieldnotes_desktop.services.publish import ExportOptions
 
-    out = Path(args.out).expanduser()
-    slugs = tuple(args.entry or ())
-    if args.self_contained:
-        if len(slugs) != 1:
-            raise ValidationError("--self-contained writes one entry as one file; name exactly one with --entry SLUG.")
-        if out.is_dir() or str(args.out).endswith(("/", "\\")):
-            raise ValidationError(f"{out} is a folder; with --self-contained, --out names a file such as post.html.")
-    elif out.exists() and not out.is_dir():
-        raise ValidationError(f"{out} is a file; --out names the folder the site is written into.")
-    theme = Path(args.theme).expanduser() if args.theme else None
-    if theme is not None and not theme.is_dir():
-        raise ValidationError(f"The theme folder {theme} does not exist; check the path given to --theme.")
+    # Only the typed text shows that `post/` was meant as a folder: Path drops the slash.
+    if args.self_contained and str(args.out).endswith(("/", "\\")):
+        raise ValidationError(f"{args.out} is a folder; with --self-contained, --out names a file such as post.html.")
     return ExportOptions(
-        out=out,
-        slugs=slugs,
+        out=Path(args.out).expanduser(),
+        slugs=tuple(args.entry or ()),
         include_drafts=bool(args.include_drafts),
         self_contained=bool(args.self_contained),
-        theme_dir=theme,
+        theme_dir=Path(args.theme).expanduser() if args.theme else None,
     )
 
 

@@ -36,14 +36,14 @@ from fieldnotes_desktop.export.site import (
 )
 from fieldnotes_desktop.export.theme import Theme
 from fieldnotes_desktop.export.writer import SiteWriter
-from fieldnotes_desktop.records import FINISHED, Entry, EntrySummary, SiteProfile
+from fieldnotes_desktop.records import FINISHED, Entry, EntrySummary
 from fieldnotes_desktop.services.assets import AssetService
 from fieldnotes_desktop.services.clock import Clock, utc_now
 from fieldnotes_desktop.services.entries import EntryService
 from fieldnotes_desktop.services.site import SiteService
 from fieldnotes_desktop.store import Store
 from fieldnotes_desktop.store import repository as repo
-from fieldnotes_desktop.store.models import EntryRow, RevisionRow, SiteRow, TagRow, entry_tags
+from fieldnotes_desktop.store.models import EntryRow, RevisionRow, TagRow, entry_tags
 
 Progress = Callable[[int, int, str], None]
 Cancelled = Callable[[], bool]
@@ -57,6 +57,24 @@ class ExportOptions:
     include_drafts: bool = False
     self_contained: bool = False
     theme_dir: Path | None = None
+
+    def check(self) -> None:
+        """Refuses combinations that cannot work, before anything is read or written.
+
+        The one place for these checks: the command line and the export dialog both land here.
+        """
+        out, theme = self.out, self.theme_dir
+        if self.self_contained:
+            if len(set(self.slugs)) != 1:
+                raise ExportFailed("--self-contained writes one entry as one file; name exactly one with --entry SLUG.")
+            if out.is_dir():
+                raise ExportFailed(f"{out} is a folder; with --self-contained, --out names a file such as post.html.")
+        elif out.exists() and not out.is_dir():
+            raise ExportFailed(f"{out} is a file; --out names the folder the site is written into.")
+        if theme is not None and theme.exists() and not theme.is_dir():
+            raise ExportFailed(f"{theme} is a file, not a folder; --theme names a folder of templates.")
+        if theme is not None and not theme.is_dir():
+            raise ExportFailed(f"The theme folder {theme} does not exist; check the path given to --theme.")
 
 
 @dataclass(frozen=True)
@@ -129,7 +147,8 @@ class ExportService:
         cancelled: Cancelled | None = None,
     ) -> ExportReport:
         started = time.perf_counter()
-        theme = self._theme(options.theme_dir)
+        options.check()
+        theme = Theme(options.theme_dir or self._default_theme_dir)
         snapshot = self._read_snapshot(options)
         builder = SiteBuilder(
             theme, snapshot, now=self._clock(), find_asset=self._assets.find, asset_data=self._assets.data
@@ -187,12 +206,8 @@ class ExportService:
     def _export_single(
         self, options: ExportOptions, builder: SiteBuilder, progress: Progress | None, started: float
     ) -> ExportReport:
-        if len(snapshot_entries := builder.snapshot.entries) != 1:
-            raise ExportFailed("A self-contained export takes exactly one entry; name it with --entry SLUG.")
-        entry = snapshot_entries[0]
+        (entry,) = builder.snapshot.entries  # one slug, checked by ExportOptions.check()
         out = options.out
-        if out.is_dir():
-            raise ExportFailed(f"{out} is a folder; a self-contained export needs a file name such as post.html.")
         builder.check_templates(ENTRY_TEMPLATES)
         page = single_file_page(builder, entry)
         writer = SiteWriter(out.parent if str(out.parent) else Path("."))
@@ -204,22 +219,14 @@ class ExportService:
 
     # -- reading and recording -------------------------------------------------------------
 
-    def _theme(self, theme_dir: Path | None) -> Theme:
-        if theme_dir is not None and not theme_dir.is_dir():
-            raise ExportFailed(f"The theme folder {theme_dir} does not exist; check the path given to --theme.")
-        return Theme(theme_dir or self._default_theme_dir)
-
     def _read_snapshot(self, options: ExportOptions) -> SiteSnapshot:
+        # The site profile is one row that no entry depends on, so reading it just before the
+        # entries' snapshot is as good as inside it.
+        site = self._site.get()
         with self._store.transaction() as s:
             # An explicit BEGIN makes the reads below one consistent snapshot, even with the
             # app saving at the same time (sqlite3 would otherwise run each SELECT on its own).
             s.connection().exec_driver_sql("BEGIN")
-            site_row = s.get(SiteRow, 1)
-            site = (
-                SiteProfile(**{f: getattr(site_row, f) for f in SiteProfile.__dataclass_fields__})
-                if site_row is not None
-                else SiteProfile()
-            )
             rows = s.scalars(
                 select(EntryRow).where(EntryRow.trashed_at.is_(None)).order_by(EntryRow.date, EntryRow.id)
             ).all()
