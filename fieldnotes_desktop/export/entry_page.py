@@ -16,7 +16,7 @@ from fieldnotes_desktop.render import RenderedDocument
 ENTRY_TEMPLATE = "entry.html"
 HEADER_TEMPLATE = "_entry_header.html"
 FOOTER_TEMPLATE = "_entry_footer.html"
-ENTRY_TEMPLATES = (ENTRY_TEMPLATE, HEADER_TEMPLATE, FOOTER_TEMPLATE)
+ENTRY_TEMPLATES = (ENTRY_TEMPLATE, HEADER_TEMPLATE, FOOTER_TEMPLATE, "_author_card.html")
 
 
 def header_html(theme: Theme, ctx: EntryPageContext) -> str:

@@ -10,6 +10,7 @@ from markupsafe import Markup
 
 from fieldnotes_desktop.export.context import (
     Linker,
+    counted,
     date_label,
     elevation_label,
     entry_path,
@@ -121,12 +122,11 @@ def volume_groups(
     groups = []
     for volume in order:
         members = by_volume[volume]
-        count = len(members)
         groups.append(
             VolumeGroup(
                 label=volume_label(volume) or "Unbound notes",
                 anchor=f"vol-{volume:02d}" if volume is not None else "vol-none",
-                count_label=f"{count} {'entry' if count == 1 else 'entries'}",
+                count_label=counted(len(members), "entry", "entries"),
                 entries=list_items(members, link, category_slugs, summaries),
             )
         )

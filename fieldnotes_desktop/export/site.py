@@ -14,6 +14,7 @@ from fieldnotes_desktop.export.context import (
     Linker,
     author_line,
     build_page_context,
+    counted,
     entry_path,
     initials,
     relative_linker,
@@ -183,10 +184,9 @@ class SiteBuilder:
 
     def index_page(self) -> str:
         link = relative_linker("")
-        count = len(self.snapshot.entries)
         return self.theme.render(
             "index.html",
-            **self._header_vars(link, kicker=f"{count} {'entry' if count == 1 else 'entries'}"),
+            **self._header_vars(link, kicker=counted(len(self.snapshot.entries), "entry", "entries")),
             heading=self.site.title,
             intro=self._byline(),
             volumes=volume_groups(self.snapshot.entries, link, self.catalog.category_slugs, self._summaries),
@@ -208,12 +208,11 @@ class SiteBuilder:
     def archive_page(self, kind: str, name: str) -> str:
         link = relative_linker(ARCHIVE_DEPTH)
         members = self._archives[kind][name]
-        count = len(members)
         return self.theme.render(
             "archive.html",
             **self._header_vars(link, kicker=kind),
             heading=name if kind == "category" else f"#{name}",
-            intro=f"{count} {'entry' if count == 1 else 'entries'} filed under {name}.",
+            intro=f"{counted(len(members), 'entry', 'entries')} filed under {name}.",
             items=list_items(members, link, self.catalog.category_slugs, self._summaries),
         )
 

@@ -20,6 +20,7 @@ from fieldnotes_desktop.export.context import (
     Number,
     Surroundings,
     build_page_context,
+    counted,
     more_field_notes,
     relative_linker,
 )
@@ -89,14 +90,10 @@ class ExportReport:
     def summary(self) -> str:
         """`Exported 14 pages (8 entries), 4 assets and 0 warnings to site in 0.41 s.`"""
         return (
-            f"Exported {_count(self.pages, 'page')} ({_count(self.entries, 'entry', 'entries')}), "
-            f"{_count(self.assets, 'asset')} and {_count(len(self.warnings), 'warning')} "
+            f"Exported {counted(self.pages, 'page')} ({counted(self.entries, 'entry', 'entries')}), "
+            f"{counted(self.assets, 'asset')} and {counted(len(self.warnings), 'warning')} "
             f"to {self.out} in {self.seconds:.2f} s."
         )
-
-
-def _count(n: int, one: str, many: str | None = None) -> str:
-    return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
 class ExportService:
