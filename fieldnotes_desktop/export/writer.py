@@ -35,7 +35,7 @@ def describe_os_error(exc: OSError, where: Path) -> str:
         return f"{where} is on a read-only disk; choose another folder."
     if exc.errno in (errno.ENOTDIR, errno.EEXIST, errno.EISDIR):
         return f"{where} is in the way of the export (a file where a folder belongs, or the reverse)."
-    return f"Cannot write {where}: {exc.strerror or exc}."
+    return f"Cannot write {where}: {exc.strerror or exc}; choose another folder."
 
 
 class SiteWriter:
