@@ -1,10 +1,9 @@
-"""Keep text nested deeper than the parser allows instead of silently dropping it.
+"""Keep text nested deeper than the parser allows instead of silently dropping it."""
 
-markdown-it skips everything after the point where block nesting reaches
-`maxNesting` (in the commonmark preset, 20 levels: ten nested lists), so a deep list
-would swallow the rest of an entry. We raise `maxNesting` above our own block limit
-and, past that limit, emit the remaining lines of the block as a plain paragraph.
-"""
+# markdown-it skips everything after the point where block nesting reaches
+# `maxNesting` (in the commonmark preset, 20 levels: ten nested lists), so a deep list
+# would swallow the rest of an entry. We raise `maxNesting` above our own block limit
+# and, past that limit, emit the remaining lines of the block as a plain paragraph.
 
 from __future__ import annotations
 

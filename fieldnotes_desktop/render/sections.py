@@ -1,10 +1,9 @@
-"""Split Markdown source into top-level heading sections with a fence-aware line scan.
+"""Split Markdown source into top-level heading sections with a fence-aware line scan."""
 
-Rendering sections independently is only correct if every split falls on a true
-top-level block boundary, so the scanner errs towards *not* splitting: when in doubt
-(an HTML block whose end it cannot see, a fence that never closes) it keeps lines
-together. It never tokenizes; one pass over the lines is all it costs.
-"""
+# Rendering sections independently is only correct if every split falls on a true
+# top-level block boundary, so the scanner errs towards *not* splitting: when in doubt
+# (an HTML block whose end it cannot see, a fence that never closes) it keeps lines
+# together. It never tokenizes; one pass over the lines is all it costs.
 
 from __future__ import annotations
 

@@ -1,9 +1,8 @@
-"""Keep a rendered section reusable at any line offset and with any heading ids.
+"""Keep a rendered section reusable at any line offset and with any heading ids."""
 
-A section's sanitized HTML is cut at each `data-line` value and each heading `id`,
-so placing the cached section elsewhere in the document (lines inserted above it) or
-next to a new duplicate heading costs a string join, not a re-render.
-"""
+# A section's sanitized HTML is cut at each `data-line` value and each heading `id`,
+# so placing the cached section elsewhere in the document (lines inserted above it) or
+# next to a new duplicate heading costs a string join, not a re-render.
 
 from __future__ import annotations
 
