@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import logging
 import logging.handlers
@@ -54,7 +53,7 @@ def welcome_entry(services):  # type: ignore[no-untyped-def]
         return None
     raw = (resources.files("fieldnotes_desktop") / "data" / "welcome.md").read_bytes()
     fields = parse_file(Path("welcome.md"), raw, dt.date.today()).fields
-    return entries.create(dataclasses.replace(fields, body=str(fields.body).lstrip("\n")))
+    return entries.create(fields)
 
 
 def build_main_window(db_path: Path, settings_path: Path | None = None):  # type: ignore[no-untyped-def]

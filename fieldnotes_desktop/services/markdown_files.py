@@ -23,6 +23,7 @@ _MAGIC = {
     b"PK\x03\x04": "a ZIP archive (perhaps a Word or OpenDocument file)",
     b"SQLite format 3": "an SQLite database",
 }
+_LEADING_BLANK_LINES = re.compile(r"\A(?:[ \t]*\r?\n)+")
 _JEKYLL_NAME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(.+)$")
 _FENCE = re.compile(r"^(---|\.\.\.)\s*$")
 _ATX_H1 = re.compile(r"^#\s+(.+?)\s*#*\s*$")
@@ -95,7 +96,9 @@ def split_front_matter(path: Path, text: str) -> tuple[dict[str, Any], str]:
                 data = {}
             if not isinstance(data, dict):
                 raise ImportFailed(f"{path.name}: the front matter must be a list of `key: value` lines; nothing was imported.")
-            return {str(k).lower(): v for k, v in data.items()}, "".join(lines[end + 1 :])
+            # The blank line that usually follows the front matter is not part of the body.
+            body = _LEADING_BLANK_LINES.sub("", "".join(lines[end + 1 :]))
+            return {str(k).lower(): v for k, v in data.items()}, body
     return {}, text
 
 

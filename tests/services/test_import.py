@@ -328,3 +328,9 @@ def test_imported_entries_are_listed_and_searchable(services: Services, tmp_path
     services.imports.import_paths([tmp_path])
     assert [e.title for e in services.entries.list_summaries(EntryFilter(status="finished"))] == ["Karakoram"]
     assert [h.entry.title for h in services.entries.search("baltoro")] == ["Karakoram"]
+
+
+def test_the_blank_lines_after_the_front_matter_are_not_kept(services: Services, tmp_path: Path) -> None:
+    path = tmp_path / "gap.md"
+    path.write_text("---\ntitle: Gap\n---\n\n\n    indented code stays indented\n", encoding="utf-8")
+    assert import_one(services, path).body == "    indented code stays indented\n"
