@@ -14,8 +14,8 @@ from fieldnotes_desktop.records import EntrySummary, SiteProfile
 
 FEED_ENTRIES = 20
 NO_BASE_URL_WARNING = (
-    "The site has no base URL, so feed.xml uses relative links and sitemap.xml was not written; "
-    "set it with `fieldnotes site --base-url https://…` before publishing."
+    "The site has no address, so feed.xml uses relative links and sitemap.xml was not written; "
+    "set it in Site settings (or `fieldnotes site --base-url https://…`) before publishing."
 )
 
 

@@ -15,7 +15,7 @@ prepare_webengine()
 
 from PySide6.QtCore import QCoreApplication, QEvent, QSettings  # noqa: E402
 
-from fieldnotes_desktop.records import Entry, EntryFields  # noqa: E402
+
 from fieldnotes_desktop.services import Services, open_services  # noqa: E402
 from fieldnotes_desktop.ui.operations import OperationRunner  # noqa: E402
 from fieldnotes_desktop.ui.preview import PreviewView  # noqa: E402
@@ -57,5 +57,3 @@ def preview(services: Services, qtbot) -> Iterator[PreviewView]:  # type: ignore
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
-def make_entry(services: Services, body: str, title: str = "A test entry", **fields: object) -> Entry:
-    return services.entries.create(EntryFields(title=title, body=body, **fields))  # type: ignore[arg-type]

@@ -1,10 +1,12 @@
-"""Helpers that run JavaScript in the preview's own world and wait for the answer."""
+"""Helpers of the preview tests: entries to show, and JavaScript run in the preview's world."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
+from fieldnotes_desktop.records import Entry, EntryFields
+from fieldnotes_desktop.services import Services
 from fieldnotes_desktop.ui.preview import PreviewView
 from fieldnotes_desktop.ui.preview.page_script import WORLD
 
@@ -32,3 +34,7 @@ def show(view: PreviewView, qtbot: Any, entry: Any, timeout: int = 15000) -> Non
 def type_body(view: PreviewView, qtbot: Any, body: str, timeout: int = 15000) -> None:
     with qtbot.waitSignal(view.rendered, timeout=timeout):
         view.set_body(body)
+
+
+def make_entry(services: Services, body: str, title: str = "A test entry", **fields: object) -> Entry:
+    return services.entries.create(EntryFields(title=title, body=body, **fields))  # type: ignore[arg-type]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import make_entry
+from preview_js import make_entry
 from PySide6.QtWidgets import QMessageBox
 
 from fieldnotes_desktop import __version__

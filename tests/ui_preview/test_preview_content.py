@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from conftest import make_entry
+from preview_js import make_entry
 from preview_js import body_text, js, jsv, show, type_body
 
 from fieldnotes_desktop.records import EntryFields
