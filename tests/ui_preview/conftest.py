@@ -15,7 +15,6 @@ prepare_webengine()
 
 from PySide6.QtCore import QCoreApplication, QEvent, QSettings  # noqa: E402
 
-
 from fieldnotes_desktop.services import Services, open_services  # noqa: E402
 from fieldnotes_desktop.ui.operations import OperationRunner  # noqa: E402
 from fieldnotes_desktop.ui.preview import PreviewView  # noqa: E402
