@@ -210,3 +210,29 @@ def test_a_wide_editor_settles_its_margins_in_one_pass(qtbot):
         editor.resize(width, height)
         qtbot.wait(10)
     assert depth[1] <= 3
+
+
+def test_the_delete_key_deletes_a_character_in_the_text_not_the_entry(open_window, seeded_db, qtbot):
+    """Delete is also "Move to trash"; in a text field it must stay an editing key."""
+    from PySide6.QtWidgets import QLineEdit
+
+    window = open_window(seeded_db)
+    qtbot.waitUntil(lambda: window.desk.entry is not None, timeout=5000)
+    entry = window.desk.entry
+    editor = window.editor
+    editor.setFocus()
+    qtbot.waitUntil(editor.hasFocus, timeout=2000)
+    cursor = editor.textCursor()
+    cursor.setPosition(0)
+    editor.setTextCursor(cursor)
+    before = editor.toPlainText()
+    qtbot.keyClick(editor, Qt.Key.Key_Delete)
+    assert editor.toPlainText() == before[1:]
+    title = window.findChild(QLineEdit, "titleField")
+    title.setFocus()
+    title.setCursorPosition(0)
+    qtbot.keyClick(title, Qt.Key.Key_Delete)
+    assert title.text() == entry.title[1:]
+    qtbot.wait(300)
+    assert window.desk.entry is not None and window.desk.entry.id == entry.id
+    assert not window.services.entries.get(entry.id).trashed
