@@ -23,7 +23,7 @@ class EntrySummary:
     slug: str
     status: str
     category: str
-    date: dt.date | None
+    date: dt.date  # never None: the column is NOT NULL and updates refuse an empty date
     volume: int | None
     elevation_m: int | None
     tags: tuple[str, ...]

@@ -236,7 +236,7 @@ class ExportService:
         return SiteSnapshot(site=site, entries=entries, finished=finished)
 
     @staticmethod
-    def _chosen_rows(session, rows: Sequence[EntryRow], options: ExportOptions) -> list[EntryRow]:  # type: ignore[no-untyped-def]
+    def _chosen_rows(session: Session, rows: Sequence[EntryRow], options: ExportOptions) -> list[EntryRow]:
         by_slug = {r.slug: r for r in rows}
         chosen = []
         for slug in dict.fromkeys(options.slugs):
@@ -292,7 +292,7 @@ _ALL_CATEGORIES = select(EntryRow.category).distinct().subquery()  # read from t
 
 def _would_be_number(session: Session, entry: Entry) -> Number | None:
     """The entry's place among the finished entries of its volume by (date, id), counting itself."""
-    if entry.volume is None or entry.date is None:
+    if entry.volume is None:
         return None
     others = _FINISHED & (EntryRow.volume == entry.volume) & (EntryRow.id != entry.id)
     before = (EntryRow.date < entry.date) | ((EntryRow.date == entry.date) & (EntryRow.id < entry.id))
