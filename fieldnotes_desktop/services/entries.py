@@ -67,7 +67,7 @@ class EntryService:
 
     def volumes(self) -> list[int]:
         with self._store.transaction() as s:
-            return [int(v) for v in repo.distinct_values(s, "volume")]  # type: ignore[call-overload]
+            return [int(v) for v in repo.distinct_values(s, "volume")]
 
     def tags(self) -> list[str]:
         with self._store.transaction() as s:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import html
 from collections.abc import Iterable, Sequence
+from typing import Any, Literal, TypedDict, TypeVar, cast, overload
 
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import CursorResult, Select, delete, func, select, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, defer
 
@@ -19,8 +20,13 @@ UTC = dt.timezone.utc
 # Control characters a writer never types mark the match
 # until the snippet is escaped; a body's own "<script>" must not reach a view as markup.
 _OPEN, _CLOSE = "\x02", "\x03"
+_T = TypeVar("_T")
 
 
+@overload
+def aware(value: dt.datetime) -> dt.datetime: ...
+@overload
+def aware(value: dt.datetime | None) -> dt.datetime | None: ...
 def aware(value: dt.datetime | None) -> dt.datetime | None:
     """SQLite keeps naive UTC; records carry aware datetimes."""
     return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
@@ -30,8 +36,29 @@ def naive_utc(value: dt.datetime) -> dt.datetime:
     return value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo else value
 
 
-def _summary_fields(row: EntryRow) -> dict[str, object]:
-    return dict(
+class _SummaryFields(TypedDict):
+    """EntrySummary's fields by name, so that mypy checks `EntrySummary(**fields)`."""
+
+    id: int
+    uuid: str
+    title: str
+    slug: str
+    status: str
+    category: str
+    date: dt.date
+    volume: int | None
+    elevation_m: int | None
+    tags: tuple[str, ...]
+    summary: str
+    words: int
+    reading_minutes: int | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    trashed_at: dt.datetime | None
+
+
+def _summary_fields(row: EntryRow) -> _SummaryFields:
+    return _SummaryFields(
         id=row.id,
         uuid=row.uuid,
         title=row.title,
@@ -54,11 +81,11 @@ def _summary_fields(row: EntryRow) -> dict[str, object]:
 
 
 def to_summary(row: EntryRow) -> EntrySummary:
-    return EntrySummary(**_summary_fields(row))  # type: ignore[arg-type]
+    return EntrySummary(**_summary_fields(row))
 
 
 def to_entry(row: EntryRow) -> Entry:
-    return Entry(**_summary_fields(row), body=row.body)  # type: ignore[arg-type]
+    return Entry(**_summary_fields(row), body=row.body)
 
 
 def to_revision(row: RevisionRow) -> Revision:
@@ -68,7 +95,7 @@ def to_revision(row: RevisionRow) -> Revision:
         title=row.title,
         body=row.body,
         reason=row.reason,
-        created_at=aware(row.created_at),  # type: ignore[arg-type]
+        created_at=aware(row.created_at),
         words=row.words,
     )
 
@@ -94,7 +121,7 @@ def slug_taken(session: Session, slug: str, except_id: int | None = None) -> boo
     return session.scalars(query.limit(1)).first() is not None
 
 
-def _filtered(query, entry_filter: EntryFilter):  # type: ignore[no-untyped-def]
+def _filtered(query: Select[_T], entry_filter: EntryFilter) -> Select[_T]:
     if entry_filter.trashed:
         query = query.where(EntryRow.trashed_at.is_not(None))
     else:
@@ -129,7 +156,12 @@ def count_rows(session: Session, entry_filter: EntryFilter) -> int:
     return session.scalar(_filtered(select(func.count(EntryRow.id)), entry_filter)) or 0
 
 
-def distinct_values(session: Session, column: str) -> list[object]:
+@overload
+def distinct_values(session: Session, column: Literal["category"]) -> list[str]: ...
+@overload
+def distinct_values(session: Session, column: Literal["volume"]) -> list[int]: ...
+def distinct_values(session: Session, column: Literal["category", "volume"]) -> list[str] | list[int]:
+    """The column's distinct values over the entries not in the trash, empty ones left out."""
     attribute = getattr(EntryRow, column)
     query = (
         select(attribute)
@@ -237,5 +269,9 @@ def revisions_of(session: Session, entry_id: int) -> list[Revision]:
 
 
 def delete_trashed(session: Session) -> int:
-    result = session.execute(delete(EntryRow).where(EntryRow.trashed_at.is_not(None)))
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+    # A DML statement gives a CursorResult, which has the rowcount, though Session.execute is
+    # annotated as returning the plain Result.
+    result = cast(
+        CursorResult[Any], session.execute(delete(EntryRow).where(EntryRow.trashed_at.is_not(None)))
+    )
+    return int(result.rowcount or 0)
