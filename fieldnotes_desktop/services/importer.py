@@ -8,6 +8,8 @@ from dataclasses import replace
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from sqlalchemy.orm import Session
+
 from fieldnotes_desktop.errors import ImportFailed, ValidationError
 from fieldnotes_desktop.records import EntryFields, ImportReport
 from fieldnotes_desktop.services.assets import store_asset
@@ -77,7 +79,7 @@ def _read(path: Path) -> ParsedFile:
     return parse_file(path, raw, modified)
 
 
-def _attach_images(session, item: ParsedFile, skipped: list[str]) -> tuple[EntryFields, int]:  # type: ignore[no-untyped-def]
+def _attach_images(session: Session, item: ParsedFile, skipped: list[str]) -> tuple[EntryFields, int]:
     """Stores the local images an entry points at, so its export carries them."""
     body = item.fields.body
     assert isinstance(body, str)

@@ -6,6 +6,8 @@ import dataclasses
 import re
 from urllib.parse import urlparse
 
+from sqlalchemy.orm import Session
+
 from fieldnotes_desktop.errors import ValidationError
 from fieldnotes_desktop.records import SiteProfile
 from fieldnotes_desktop.store import Store
@@ -42,7 +44,7 @@ class SiteService:
             return _to_record(row)
 
     @staticmethod
-    def _row(session) -> SiteRow:  # type: ignore[no-untyped-def]
+    def _row(session: Session) -> SiteRow:
         row = session.get(SiteRow, 1)
         if row is None:
             row = SiteRow(id=1, title="Field Notes")
