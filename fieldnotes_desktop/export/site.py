@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 from fieldnotes_desktop.export import entry_page as parts
 from fieldnotes_desktop.export.archives import archive_slugs
@@ -120,7 +121,7 @@ class SiteBuilder:
 
     def entry_jobs(self) -> list[Job]:
         return [
-            Job(f"{entry_path(e.slug)}index.html", e.slug, lambda e=e: self.entry_page(e))  # type: ignore[misc]
+            Job(f"{entry_path(e.slug)}index.html", e.slug, partial(self.entry_page, e))
             for e in self.snapshot.entries
         ]
 
@@ -137,9 +138,9 @@ class SiteBuilder:
             Job("now/index.html", "now", self.now_page),
         ]
         for name, slug in self._listed_slugs("category").items():
-            jobs.append(Job(f"category/{slug}/index.html", f"category {name}", lambda n=name: self.archive_page("category", n)))  # type: ignore[misc]
+            jobs.append(Job(f"category/{slug}/index.html", f"category {name}", partial(self.archive_page, "category", name)))
         for name, slug in self._listed_slugs("tag").items():
-            jobs.append(Job(f"tag/{slug}/index.html", f"tag {name}", lambda n=name: self.archive_page("tag", n)))  # type: ignore[misc]
+            jobs.append(Job(f"tag/{slug}/index.html", f"tag {name}", partial(self.archive_page, "tag", name)))
         jobs.append(Job(FEED, "feed", self.feed))
         if self.site.base_url:
             jobs.append(Job("sitemap.xml", "sitemap", self.sitemap))
@@ -148,7 +149,7 @@ class SiteBuilder:
     def asset_jobs(self) -> list[Job]:
         """The images the rendered pages asked for; known only once those pages are built."""
         return [
-            Job(asset_path(a), a.filename, lambda a=a: self.asset_data(a.sha256))  # type: ignore[misc]
+            Job(asset_path(a), a.filename, partial(self.asset_data, a.sha256))
             for a in sorted(self.images.needed.values(), key=asset_path)
         ]
 

@@ -64,6 +64,7 @@ class Theme:
             loaders.append(jinja2.FileSystemLoader(str(self.override_dir), encoding="utf-8"))
         loaders.append(PackageDataLoader(packaged_theme()))
         loader = jinja2.ChoiceLoader(loaders)
+        self._loader = loader  # kept typed: `env.loader` is Optional to a type checker
         self.env = _environment(loader)
         # Jinja has one `finalize` per environment, so the XML templates get their own.
         self._xml_env = _environment(loader, finalize=xml_safe)
@@ -90,7 +91,7 @@ class Theme:
     def source(self, name: str) -> str:
         """A theme file's text as it is (the CSS is served, not rendered)."""
         try:
-            text, _, _ = self.env.loader.get_source(self.env, name)  # type: ignore[union-attr]
+            text, _, _ = self._loader.get_source(self.env, name)
         except jinja2.TemplateNotFound as exc:
             raise ExportFailed(f"The theme has no {name}; restore it or remove the theme folder.") from exc
         except (OSError, UnicodeDecodeError) as exc:
@@ -111,10 +112,10 @@ class Theme:
             )
         if isinstance(exc, jinja2.TemplateNotFound):
             return ExportFailed(f"The template {exc.name} is missing{where}; restore it and export again.")
-        file, line = _template_frame(exc)
+        frame_file, line = _template_frame(exc)
         message = _first_sentence(_QUALIFIED.sub(r"\1", str(exc))) or type(exc).__name__
         at = f" on line {line}" if line else ""
-        return ExportFailed(f"The template {file or name}{where} failed{at}: {message}.")
+        return ExportFailed(f"The template {frame_file or name}{where} failed{at}: {message}.")
 
 
 def _environment(loader: jinja2.BaseLoader, finalize: Callable[[Any], Any] | None = None) -> jinja2.Environment:
