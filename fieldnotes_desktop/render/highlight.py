@@ -95,6 +95,7 @@ def pygments_css(light_style: str = "friendly", dark_style: str = "monokai") -> 
 def _style_rules(style: str) -> list[str]:
     formatter = HtmlFormatter(style=style)
     selector = f".{CSS_CLASS}"
-    rules: list[str] = formatter.get_background_style_defs(selector)
-    rules += formatter.get_token_style_defs(selector)
+    # types-Pygments leaves both methods unannotated; each returns a list of CSS rule strings.
+    rules: list[str] = formatter.get_background_style_defs(selector)  # type: ignore[no-untyped-call]
+    rules += formatter.get_token_style_defs(selector)  # type: ignore[no-untyped-call]
     return rules
