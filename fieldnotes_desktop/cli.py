@@ -9,11 +9,17 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fieldnotes_desktop import __version__
 from fieldnotes_desktop.config import resolve_db_path
 from fieldnotes_desktop.errors import FieldnotesError
 from fieldnotes_desktop.records import STATUSES, EntryFilter, EntrySummary
+
+if TYPE_CHECKING:
+    # Only for annotations: like `_run`, this module leaves loading the services (and
+    # SQLAlchemy with them) to the moment a command runs.
+    from fieldnotes_desktop.services import Services
 
 EXIT_OK, EXIT_USER_ERROR, EXIT_USAGE = 0, 1, 2
 
@@ -139,7 +145,7 @@ def _print_table(rows: list[tuple[str, ...]]) -> None:
         print("  ".join(cells).rstrip())
 
 
-def _cmd_import(services, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def]
+def _cmd_import(services: Services, args: argparse.Namespace) -> int:
     report = services.imports.import_paths([Path(p) for p in args.paths])
     for entry in report.created:
         print(f"imported  {entry.slug}  ({entry.status}, {entry.words} words)")
@@ -151,7 +157,7 @@ def _cmd_import(services, args: argparse.Namespace) -> int:  # type: ignore[no-u
     return EXIT_OK
 
 
-def _cmd_list(services, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def]
+def _cmd_list(services: Services, args: argparse.Namespace) -> int:
     entries = services.entries.list_summaries(EntryFilter(status=args.status))
     if args.json:
         print(json.dumps([summary_json(e) for e in entries], ensure_ascii=False, indent=2))
@@ -165,7 +171,7 @@ def _cmd_list(services, args: argparse.Namespace) -> int:  # type: ignore[no-unt
     return EXIT_OK
 
 
-def _cmd_search(services, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def]
+def _cmd_search(services: Services, args: argparse.Namespace) -> int:
     hits = services.entries.search(args.query)
     if args.json:
         rows = [dict(summary_json(h.entry), snippet=h.snippet, rank=h.rank) for h in hits]
@@ -181,7 +187,7 @@ def _cmd_search(services, args: argparse.Namespace) -> int:  # type: ignore[no-u
     return EXIT_OK
 
 
-def _cmd_site(services, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def]
+def _cmd_site(services: Services, args: argparse.Namespace) -> int:
     changes = {
         name: value
         for name in ("title", "author", "role", "location", "base_url", "language")
@@ -205,7 +211,7 @@ def _cmd_site(services, args: argparse.Namespace) -> int:  # type: ignore[no-unt
     return EXIT_OK
 
 
-def _cmd_export(services, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def]
+def _cmd_export(services: Services, args: argparse.Namespace) -> int:
     from fieldnotes_desktop.export.command import run_export
 
     return run_export(services, args)
