@@ -9,8 +9,18 @@ import os
 import sys
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fieldnotes_desktop import config
+
+if TYPE_CHECKING:
+    # Annotations only: at run time Qt and the services are imported inside the functions
+    # that use them, as before.
+    from PySide6.QtWidgets import QApplication
+
+    from fieldnotes_desktop.records import Entry
+    from fieldnotes_desktop.services import Services
+    from fieldnotes_desktop.ui.main_window import MainWindow
 
 log = logging.getLogger("fieldnotes_desktop")
 
@@ -43,7 +53,7 @@ def setup_logging() -> Path:
     return path
 
 
-def welcome_entry(services):  # type: ignore[no-untyped-def]
+def welcome_entry(services: Services) -> Entry | None:
     """On a first run (no entry at all, not even in the trash) adds the welcome entry."""
     from fieldnotes_desktop.records import EntryFilter
     from fieldnotes_desktop.services.markdown_files import parse_file
@@ -56,7 +66,7 @@ def welcome_entry(services):  # type: ignore[no-untyped-def]
     return entries.create(fields)
 
 
-def build_main_window(db_path: Path, settings_path: Path | None = None):  # type: ignore[no-untyped-def]
+def build_main_window(db_path: Path, settings_path: Path | None = None) -> MainWindow:
     """The ready main window over `db_path` (the QApplication must exist); not yet shown.
 
     Raises `FieldnotesError` when the database cannot be opened or another window has it.
@@ -101,7 +111,7 @@ def build_main_window(db_path: Path, settings_path: Path | None = None):  # type
     return window
 
 
-def _close_on_terminate(app, window) -> None:  # type: ignore[no-untyped-def]
+def _close_on_terminate(app: QApplication, window: MainWindow) -> None:
     """SIGTERM and SIGINT close the window like the writer would, so the last words are saved.
 
     Python runs signal handlers only when it has control, which Qt's event loop rarely gives
@@ -127,10 +137,11 @@ def _close_on_terminate(app, window) -> None:  # type: ignore[no-untyped-def]
         app.quit()
 
     notifier.activated.connect(on_signal)
-    app._fieldnotes_signal_sockets = (reader, writer, notifier)  # keep them alive
+    # Parked on the app to keep them alive as long as it: QApplication has no such attribute.
+    app._fieldnotes_signal_sockets = (reader, writer, notifier)  # type: ignore[attr-defined]
 
 
-def _quit_after_first_render(app, window) -> None:  # type: ignore[no-untyped-def]
+def _quit_after_first_render(app: QApplication, window: MainWindow) -> None:
     from PySide6.QtCore import QTimer
 
     def rendered() -> None:
@@ -161,6 +172,8 @@ def run_gui(db_path: Path) -> int:
         if "--no-sandbox" not in flags:
             os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = f"{flags} --no-sandbox".strip()
     app = QApplication.instance() or QApplication(sys.argv)
+    if not isinstance(app, QApplication):  # window icons and display names need a QApplication
+        raise RuntimeError("run_gui needs a QApplication, not a QCoreApplication")
     app.setApplicationName(config.APP_NAME)
     app.setApplicationDisplayName(APP_DISPLAY_NAME)
     app.setOrganizationName(APP_ORGANIZATION)
@@ -192,7 +205,7 @@ def run_gui(db_path: Path) -> int:
     return int(code)
 
 
-def _dispose(window) -> None:  # type: ignore[no-untyped-def]
+def _dispose(window: MainWindow) -> None:
     """Deletes the closed window while the QApplication still exists, children before parents.
 
     Left to the interpreter's exit, Python-owned objects go in no set order, and QtWebEngine
