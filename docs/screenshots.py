@@ -98,7 +98,7 @@ class Shots:
         self.window.editor.setFocus()
 
     def set_theme(self, theme: str) -> None:
-        getattr(self.window.actions, f"theme_{theme}").trigger()
+        getattr(self.window.commands, f"theme_{theme}").trigger()
         self.wait(1200)
 
     def save(self, widget, path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -115,18 +115,18 @@ class Shots:
         # Something for the History dialog to show: a snapshot, then more words.
         window.editor.moveCursor(QTextCursor.MoveOperation.End)
         window.editor.insertPlainText("\n\nThe warden says the weather turns on Thursday.")
-        window.actions.snapshot.trigger()
+        window.commands.snapshot.trigger()
         self.wait(800)
         window.editor.insertPlainText(" We leave on Wednesday, at first light.")
         self.wait(1500)
         for theme in ("light", "dark"):
             self.set_theme(theme)
-            window.actions.focus_mode.setChecked(True)
+            window.commands.focus_mode.setChecked(True)
             self.wait(600)
             self.save(window, folder / f"focus-{theme}.png")
-            window.actions.focus_mode.setChecked(False)
-            for name, action in (("history", window.actions.history), ("export", window.actions.export),
-                                 ("site", window.actions.site_settings)):
+            window.commands.focus_mode.setChecked(False)
+            for name, action in (("history", window.commands.history), ("export", window.commands.export),
+                                 ("site", window.commands.site_settings)):
                 action.trigger()
                 self.wait(1200)
                 dialog = window._dialogs.last_dialog

@@ -94,10 +94,11 @@ class MainWindow(QMainWindow):
 
         self.desk = Desk(services, runner, self.entry_list, self.metadata, self.editor, preview,
                          presenter.present)
-        self.actions = create_actions(self)
-        build_menus(self.menuBar(), self.actions)
+        # `commands`, not `actions`: an attribute of that name hides the QWidget.actions() method.
+        self.commands = create_actions(self)
+        build_menus(self.menuBar(), self.commands)
         self.state = WindowState(settings, services.db_path)
-        self._connect(self.actions)
+        self._connect(self.commands)
 
     # -- wiring ------------------------------------------------------------------------------
 
@@ -234,8 +235,8 @@ class MainWindow(QMainWindow):
         for widget in (self.entry_list, self.preview, self.metadata, self.menuBar(),
                        self.statusBar()):
             widget.setVisible(not on)
-        if self.actions.focus_mode.isChecked() != on:
-            self.actions.focus_mode.setChecked(on)
+        if self.commands.focus_mode.isChecked() != on:
+            self.commands.focus_mode.setChecked(on)
         self.editor.setFocus()
 
     def _choose_theme(self, mode: ThemeMode) -> None:
@@ -248,7 +249,7 @@ class MainWindow(QMainWindow):
         self.preview.set_dark(colors.dark)
 
     def _on_escape_pressed(self) -> None:
-        if self.actions.focus_mode.isChecked():
+        if self.commands.focus_mode.isChecked():
             self.set_focus_mode(False)
         elif self.find_bar.isVisible():
             self.find_bar.close_bar()
@@ -265,22 +266,22 @@ class MainWindow(QMainWindow):
 
     def _on_desk_entry_opened(self, entry: Entry) -> None:
         has_entry = True
-        for action in (self.actions.duplicate, self.actions.history, self.actions.snapshot,
-                       self.actions.save):
+        for action in (self.commands.duplicate, self.commands.history, self.commands.snapshot,
+                       self.commands.save):
             action.setEnabled(has_entry and not entry.trashed)
-        self.actions.trash.setEnabled(not entry.trashed)
-        self.actions.restore.setEnabled(entry.trashed)
+        self.commands.trash.setEnabled(not entry.trashed)
+        self.commands.restore.setEnabled(entry.trashed)
         self.setWindowTitle(f"{entry.title or 'Untitled'} — Field Notes")
 
     def _on_desk_entry_closed(self) -> None:
-        for action in (self.actions.duplicate, self.actions.history, self.actions.snapshot,
-                       self.actions.save, self.actions.trash, self.actions.restore):
+        for action in (self.commands.duplicate, self.commands.history, self.commands.snapshot,
+                       self.commands.save, self.commands.trash, self.commands.restore):
             action.setEnabled(False)
         self.setWindowTitle("Field Notes")
 
     def _on_show_trash_toggled(self, shown: bool) -> None:
         self.entry_list.show_trash(shown)
-        self.actions.empty_trash.setEnabled(shown)
+        self.commands.empty_trash.setEnabled(shown)
 
     def _on_empty_trash_triggered(self) -> None:
         if self.confirm("Empty the trash?",

@@ -59,7 +59,7 @@ def test_opening_a_fence_rehighlights_following_blocks_and_closing_it_stops(qtbo
 def test_find_replace_and_replace_all_is_one_undo_step(open_window, seeded_db, qtbot):
     window = open_window(seeded_db)
     window.editor.set_text("ice and more ice and Ice")
-    window.actions.replace.trigger()
+    window.commands.replace.trigger()
     bar = window.find_bar
     assert bar.isVisible() and bar.replace_field.isVisible()
     bar.find_field.setText("ice")
@@ -112,7 +112,7 @@ def test_dropping_an_image_file_reads_it_off_thread(open_window, seeded_db, qtbo
 
 def test_focus_mode_hides_everything_but_the_text(open_window, seeded_db, qtbot):
     window = open_window(seeded_db)
-    window.actions.focus_mode.trigger()
+    window.commands.focus_mode.trigger()
     hidden = (window.entry_list, window.preview, window.metadata, window.statusBar(), window.menuBar())
     assert all(not w.isVisible() for w in hidden)
     assert window.editor.isVisible()
@@ -124,11 +124,11 @@ def test_dark_theme_reaches_the_editor_and_the_preview(open_window, seeded_db, q
     window = open_window(seeded_db)
     seen = []
     monkeypatch.setattr(window.preview, "set_dark", seen.append)
-    window.actions.theme_dark.trigger()
+    window.commands.theme_dark.trigger()
     assert seen == [True]
     assert window.theme.colors.dark
     assert window.editor.palette().color(window.editor.backgroundRole()).lightness() < 80
-    window.actions.theme_light.trigger()
+    window.commands.theme_light.trigger()
     assert seen == [True, False]
     assert window.state.theme() is ThemeMode.LIGHT
 

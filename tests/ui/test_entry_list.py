@@ -73,29 +73,29 @@ def test_keyboard_moves_between_entries_and_into_the_search(open_window, seeded_
     qtbot.waitUntil(lambda: window.desk.entry.title == "Sourdough notes", timeout=5000)
     qtbot.keyClick(view, Qt.Key.Key_Return)
     assert window.editor.hasFocus() or window.focusWidget() is window.editor
-    window.actions.find_entry.trigger()
+    window.commands.find_entry.trigger()
     assert window.focusWidget() is window.entry_list.search
 
 
 def test_new_duplicate_trash_restore_and_empty_trash(open_window, seeded_db, qtbot, monkeypatch):
     window = open_window(seeded_db)
     desk = window.desk
-    window.actions.new.trigger()
+    window.commands.new.trigger()
     qtbot.waitUntil(lambda: desk.entry is not None and desk.entry.title == "", timeout=5000)
     qtbot.waitUntil(lambda: len(_titles(window)) == 4, timeout=5000)
     qtbot.keyClicks(window.metadata.title, "Fresh page")
     qtbot.waitUntil(lambda: "Fresh page" in _titles(window), timeout=5000)
 
-    window.actions.duplicate.trigger()
+    window.commands.duplicate.trigger()
     qtbot.waitUntil(lambda: _open_title(desk) == "Fresh page (copy)", timeout=5000)
     qtbot.waitUntil(lambda: len(_titles(window)) == 5, timeout=5000)
 
-    window.actions.trash.trigger()
+    window.commands.trash.trigger()
     qtbot.waitUntil(lambda: "Fresh page (copy)" not in _titles(window), timeout=5000)
     qtbot.waitUntil(lambda: desk.entry is not None and desk.entry.title != "Fresh page (copy)",
                     timeout=5000)
 
-    window.actions.show_trash.setChecked(True)
+    window.commands.show_trash.setChecked(True)
     qtbot.waitUntil(lambda: _titles(window) == ["Fresh page (copy)"], timeout=5000)
     window.entry_list.view.setCurrentIndex(window.entry_list.model.index(0, 0))
     qtbot.waitUntil(lambda: _open_title(desk) == "Fresh page (copy)", timeout=5000)
@@ -103,16 +103,16 @@ def test_new_duplicate_trash_restore_and_empty_trash(open_window, seeded_db, qtb
     qtbot.mouseClick(window.entry_list.restore_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: _titles(window) == [], timeout=5000)
 
-    window.actions.show_trash.setChecked(False)
+    window.commands.show_trash.setChecked(False)
     qtbot.waitUntil(lambda: "Fresh page (copy)" in _titles(window), timeout=5000)
     window.entry_list.view.setCurrentIndex(
         window.entry_list.model.index(_titles(window).index("Fresh page (copy)"), 0))
     qtbot.waitUntil(lambda: _open_title(desk) == "Fresh page (copy)", timeout=5000)
-    window.actions.trash.trigger()
+    window.commands.trash.trigger()
     qtbot.waitUntil(lambda: "Fresh page (copy)" not in _titles(window), timeout=5000)
     monkeypatch.setattr(window, "confirm", lambda title, text: True)
-    window.actions.show_trash.setChecked(True)
-    window.actions.empty_trash.trigger()
+    window.commands.show_trash.setChecked(True)
+    window.commands.empty_trash.trigger()
     qtbot.waitUntil(lambda: _titles(window) == [], timeout=5000)
     listed = json.loads(cli(seeded_db, "list", "--json").stdout)
     assert sorted(e["title"] for e in listed) == sorted(

@@ -12,11 +12,11 @@ def test_history_restore_puts_the_old_text_back_in_the_editor(open_window, seede
                                                               monkeypatch):
     window = open_window(seeded_db)
     original = window.editor.toPlainText()
-    window.actions.snapshot.trigger()  # keep the original as a revision
+    window.commands.snapshot.trigger()  # keep the original as a revision
     qtbot.waitUntil(lambda: not window.desk.saver.has_unsaved(), timeout=5000)
     window.editor.moveCursor(QTextCursor.MoveOperation.End)
     qtbot.keyClicks(window.editor, " A sentence to regret.")
-    window.actions.history.trigger()
+    window.commands.history.trigger()
     dialog = window._dialogs.last_dialog
     assert isinstance(dialog, RevisionsDialog)
     qtbot.waitUntil(lambda: dialog.revision_list.topLevelItemCount() >= 1, timeout=5000)
@@ -33,7 +33,7 @@ def test_history_restore_puts_the_old_text_back_in_the_editor(open_window, seede
 def test_export_from_the_file_menu_reaches_one_hundred_percent(open_window, seeded_db, qtbot,
                                                                tmp_path):
     window = open_window(seeded_db)
-    window.actions.export.trigger()
+    window.commands.export.trigger()
     dialog = window._dialogs.last_dialog
     assert isinstance(dialog, ExportDialog) and dialog.objectName() == "exportDialog"
     dialog.folder.setText(str(tmp_path / "site"))
@@ -46,9 +46,9 @@ def test_export_from_the_file_menu_reaches_one_hundred_percent(open_window, seed
 
 def test_site_settings_and_about_open(open_window, seeded_db, qtbot):
     window = open_window(seeded_db)
-    window.actions.site_settings.trigger()
+    window.commands.site_settings.trigger()
     assert isinstance(window._dialogs.last_dialog, SiteSettingsDialog)
     window._dialogs.last_dialog.reject()
-    window.actions.about.trigger()
+    window.commands.about.trigger()
     assert isinstance(window._dialogs.last_dialog, AboutDialog)
     window._dialogs.last_dialog.reject()
