@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView, QButtonGroup, QComboBox, QHBoxLayout, QLabel, QLineEdit, QListView,
@@ -62,7 +62,9 @@ class EntryListPanel(QWidget):
         status_row = QHBoxLayout()
         status_row.setSpacing(2)
         for label, value in (("All", ALL), ("Drafts", DRAFT), ("Finished", FINISHED)):
-            button = QToolButton(text=label, checkable=True)
+            button = QToolButton()
+            button.setText(label)
+            button.setCheckable(True)
             button.setObjectName("statusFilterButton")
             button.setProperty("status", value)
             button.setAccessibleName(f"Show {label.lower()} entries")
@@ -94,7 +96,8 @@ class EntryListPanel(QWidget):
         self.view.setMouseTracking(True)
         self.view.installEventFilter(self)
 
-        self.trash_bar = QWidget(objectName="trashBar")
+        self.trash_bar = QWidget()
+        self.trash_bar.setObjectName("trashBar")
         self.trash_bar.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
         trash_row = QHBoxLayout(self.trash_bar)
         trash_row.setContentsMargins(12, 6, 12, 6)
@@ -233,13 +236,13 @@ class EntryListPanel(QWidget):
             total = self.model.total
             self.count_label.setText(f"{total:,} {'entry' if total == 1 else 'entries'}")
 
-    def eventFilter(self, watched: object, event: object) -> bool:  # noqa: N802 (Qt override)
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
         if (watched is self.view and isinstance(event, QKeyEvent)
                 and event.type() == QKeyEvent.Type.KeyPress
                 and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)):
             self.open_requested.emit()
             return True
-        return super().eventFilter(watched, event)  # type: ignore[arg-type]
+        return super().eventFilter(watched, event)
 
 
 def _fill(combo: QComboBox, everything: str, items: list[tuple[str, object]]) -> None:

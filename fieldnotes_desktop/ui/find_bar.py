@@ -29,7 +29,9 @@ class FindBar(QWidget):
         following = QPushButton("Next")
         self._replace_button = QPushButton("Replace")
         self._replace_all_button = QPushButton("Replace all")
-        close = QToolButton(text="✕", toolTip="Close (Esc)", autoRaise=True)
+        close = QToolButton(autoRaise=True)
+        close.setText("✕")
+        close.setToolTip("Close (Esc)")
 
         grid = QGridLayout(self)
         grid.setContentsMargins(12, 6, 12, 6)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDate, QStringListModel, Qt, Signal
+from PySide6.QtCore import QDate, QModelIndex, QPersistentModelIndex, QStringListModel, Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QComboBox, QCompleter, QDateEdit, QGridLayout, QLabel, QLineEdit, QSpinBox, QToolButton,
@@ -25,8 +25,10 @@ class TagCompleter(QCompleter):
     def splitPath(self, path: str) -> list[str]:  # noqa: N802 (Qt override)
         return [path.split(",")[-1].strip()]
 
-    def pathFromIndex(self, index) -> str:  # type: ignore[no-untyped-def]  # noqa: N802
-        done = self.widget().text().split(",")[:-1]  # type: ignore[union-attr]
+    def pathFromIndex(self, index: QModelIndex | QPersistentModelIndex) -> str:  # noqa: N802
+        field = self.widget()
+        assert isinstance(field, QLineEdit)  # only ever set on the tags field
+        done = field.text().split(",")[:-1]
         return ", ".join([t.strip() for t in done if t.strip()] + [str(index.data())]) + ", "
 
 
@@ -61,7 +63,10 @@ class MetadataPanel(QWidget):
         title_font.setPointSizeF(title_font.pointSizeF() * 1.5)
         title_font.setWeight(QFont.Weight.Bold)
         self.title.setFont(title_font)
-        self.details_toggle = QToolButton(text="Details", checkable=True, checked=True)
+        self.details_toggle = QToolButton()
+        self.details_toggle.setText("Details")
+        self.details_toggle.setCheckable(True)
+        self.details_toggle.setChecked(True)
         self.details_toggle.setObjectName("detailsToggle")
         self.details_toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.details_toggle.setArrowType(Qt.ArrowType.DownArrow)
@@ -71,15 +76,19 @@ class MetadataPanel(QWidget):
         self.category.setObjectName("categoryField")
         self.category.setAccessibleName("Category")
         self.category.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.category.lineEdit().setPlaceholderText("Category")
-        self.category.completer().setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
-        self.category.completer().setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        # An editable combo box always has both; the stubs allow for a non-editable one.
+        category_edit, category_completer = self.category.lineEdit(), self.category.completer()
+        assert category_edit is not None and category_completer is not None
+        category_edit.setPlaceholderText("Category")
+        category_completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        category_completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.status = QComboBox()
         self.status.setObjectName("statusField")
         self.status.setAccessibleName("Status")
         self.status.addItem("Draft", DRAFT)
         self.status.addItem("Finished", FINISHED)
-        self.date = QDateEdit(calendarPopup=True)
+        self.date = QDateEdit()
+        self.date.setCalendarPopup(True)
         self.date.setObjectName("dateField")
         self.date.setAccessibleName("Date")
         self.date.setDisplayFormat("MMM d, yyyy")
@@ -154,7 +163,7 @@ class MetadataPanel(QWidget):
             self.title.setCursorPosition(0)
             self.category.setEditText(entry.category)
             self.status.setCurrentIndex(max(0, self.status.findData(entry.status)))
-            self.date.setDate(QDate(entry.date) if entry.date else QDate.currentDate())
+            self.date.setDate(QDate(entry.date.year, entry.date.month, entry.date.day))
             self.volume.setValue(NO_VOLUME if entry.volume is None else entry.volume)
             self.elevation.setValue(NO_ELEVATION if entry.elevation_m is None else entry.elevation_m)
             self.reading.setValue(entry.reading_minutes or AUTO_MINUTES)

@@ -143,7 +143,9 @@ class RevisionsDialog(QDialog):
             return
         for column in range(2):
             self.revision_list.resizeColumnToContents(column)
-        self.revision_list.setCurrentItem(self.revision_list.topLevelItem(0))
+        first = self.revision_list.topLevelItem(0)
+        if first is not None:  # always: there are revisions
+            self.revision_list.setCurrentItem(first)
         bodies = [r.body for r in revisions]
         self._background.run("deltas", lambda: _deltas(bodies), self._on_deltas_counted)
 
