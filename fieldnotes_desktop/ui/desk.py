@@ -259,8 +259,7 @@ class Desk(QObject):
         def store() -> list[Asset]:
             stored = []
             for image in images:
-                data = image.data if image.data is not None else image.path.read_bytes()  # type: ignore[union-attr]
-                stored.append(assets.add(image.name, data, image.mime))
+                stored.append(assets.add(image.name, image.read(), image.mime))
             return stored
 
         def insert(stored: list[Asset]) -> None:

@@ -40,6 +40,13 @@ class ImageSource:
     data: bytes | None = None
     path: Path | None = None
 
+    def read(self) -> bytes:
+        """The image's bytes, reading the file if it is one (so: off the GUI thread)."""
+        if self.data is not None:
+            return self.data
+        assert self.path is not None  # every ImageSource is made with data or a path
+        return self.path.read_bytes()
+
 
 def writing_font() -> QFont:
     font = QFont()
@@ -156,6 +163,7 @@ def _png(image: QImage) -> bytes:
     array = QByteArray()
     buffer = QBuffer(array)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    image.save(buffer, "PNG")
+    # The stubs type the format as bytes, but PySide6 6.11 refuses bytes here and takes a str.
+    image.save(buffer, "PNG")  # type: ignore[call-overload]
     buffer.close()
     return bytes(array.data())
