@@ -129,10 +129,10 @@ class RenderWorker(QObject):
         sections = self._shown_sections(document)
         patch = full_patch(sections) if job.reset else plan_patch(self._shown, sections)
         with self._cond:
-            overtaken = self._job is not None and not self._stopping
-            if overtaken and time.monotonic() - self._last_emit < STALE_GRACE_SECONDS:
+            newer = None if self._stopping else self._job
+            if newer is not None and time.monotonic() - self._last_emit < STALE_GRACE_SECONDS:
                 # Dropped: what the page holds is unchanged, so the next plan still holds.
-                self._job = _merge(job, self._job)
+                self._job = _merge(job, newer)
                 if regions is not None and self._job.entry is job.entry:
                     self._carried_regions = regions
                     self._job = replace(self._job, entry=None)
