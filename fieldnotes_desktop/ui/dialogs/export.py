@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 from pathlib import Path
+from typing import cast
 
 from PySide6.QtCore import QObject, QSettings, Qt, QUrl, Signal
 from PySide6.QtGui import QCloseEvent, QDesktopServices
@@ -63,7 +64,8 @@ class ExportDialog(QDialog):
         self._bridge.advanced.connect(self._on_export_advanced)
 
         settings = QSettings()
-        remembered = settings.value(FOLDER_KEY, "", str)
+        # Given a type, QSettings.value returns that type; the stubs say object whatever it is.
+        remembered = cast(str, settings.value(FOLDER_KEY, "", str))
         start = default_dir or (Path(remembered) if remembered else Path.home() / "field-notes-site")
         self.folder = QLineEdit(str(start))
         self.folder.setObjectName("exportFolder")
@@ -76,7 +78,7 @@ class ExportDialog(QDialog):
         folder_row.addWidget(choose)
         self.include_drafts = QCheckBox("Include drafts")
         self.include_drafts.setObjectName("exportIncludeDrafts")
-        self.include_drafts.setChecked(settings.value(DRAFTS_KEY, False, bool))
+        self.include_drafts.setChecked(cast(bool, settings.value(DRAFTS_KEY, False, bool)))
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
