@@ -86,7 +86,7 @@ class EntryCardDelegate(QStyledItemDelegate):
         painter.drawText(QRect(inner.left(), inner.top(), inner.width(), title_metrics.height()),
                          Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, title)
 
-        parts = [summary.date.strftime("%b %-d, %Y") if summary.date else ""]
+        parts = [summary.date.strftime("%b %-d, %Y")]
         if summary.category:
             parts.append(summary.category)
         if summary.volume is not None:

@@ -23,7 +23,7 @@ SEARCH_LIMIT = 200
 
 
 def _date_text(summary: EntrySummary) -> str:
-    return summary.date.strftime("%b %-d, %Y") if summary.date else ""
+    return summary.date.strftime("%b %-d, %Y")
 
 
 class EntryListModel(QAbstractTableModel):
