@@ -218,6 +218,7 @@ class EntryService:
     def _apply(self, session: Session, row: EntryRow, values: dict[str, object]) -> None:
         for name, value in values.items():
             if name == "tags":
+                # given() hands values out as object; EntryFields types tags as tuple[str, ...].
                 row.tags = repo.tags_for(session, value)  # type: ignore[arg-type]
             elif name == "status":
                 if value not in STATUSES:
