@@ -14,8 +14,9 @@ QT_PACKAGES=(libegl1 libgl1 libopengl0 libglib2.0-0 libfontconfig1 libdbus-1-3 l
   libxkbcommon0 libxkbcommon-x11-0 libxkbfile1 libxcomposite1 libxdamage1 libxrandr2 libxtst6
   libxshmfence1 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0
   libxcb-randr0 libxcb-render-util0 libxcb-image0 fonts-dejavu-core)
-# Only the tests need these: a browser to look at exported pages, a virtual screen.
-TEST_PACKAGES=(chromium xvfb)
+# Only the tests and the screenshot script need these: a browser for exported pages, and a
+# virtual screen (xvfb-run needs xauth, which apt would only recommend).
+TEST_PACKAGES=(chromium xvfb xauth)
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
