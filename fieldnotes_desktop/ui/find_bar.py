@@ -119,13 +119,16 @@ class FindBar(QWidget):
         return selected.casefold() == needle.casefold()
 
     def replace_one(self) -> None:
+        # A QTextCursor edits even a read-only document (an entry in the trash): guard here.
+        if self._editor.isReadOnly():
+            return
         if self.find_field.text() and self._selection_matches():
             self._editor.textCursor().insertText(self.replace_field.text())
         self.find_next()
 
     def replace_all(self) -> int:
         needle = self.find_field.text()
-        if not needle:
+        if not needle or self._editor.isReadOnly():
             return 0
         document = self._editor.document()
         edit = QTextCursor(document)

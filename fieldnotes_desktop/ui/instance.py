@@ -27,8 +27,9 @@ class InstanceLock(QObject):
 
     def __init__(self, db_path: Path) -> None:
         super().__init__()
-        self._db_path = db_path
-        self._lock = QLockFile(str(db_path) + ".lock")
+        # Resolved, so a symlink or another spelling of the path is the same database.
+        self._db_path = db_path.resolve()
+        self._lock = QLockFile(str(self._db_path) + ".lock")
         self._lock.setStaleLockTime(0)  # a crashed owner is detected by its pid, not by age
         self._server: QLocalServer | None = None
 

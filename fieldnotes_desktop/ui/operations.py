@@ -77,7 +77,9 @@ class OperationRunner(QObject):
                 self._pending_by_key[key] = job
             self._jobs[job.token] = job
             self._idle.clear()
-        self._queue.put(job)
+            # Queued under the lock: the worker checks "queue empty" under it before it reports
+            # idle, so quit can never see idle between the clear above and this put.
+            self._queue.put(job)
         self.busy_changed.emit(True)
         return job.token
 
