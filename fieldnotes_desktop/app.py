@@ -111,6 +111,20 @@ def build_main_window(db_path: Path, settings_path: Path | None = None) -> MainW
     return window
 
 
+def close_for_signal(app: QApplication, window: MainWindow) -> bool:
+    """Closes the window as the writer would and quits only if it really closed.
+
+    A save that keeps failing lets the writer keep the window open (closeEvent is ignored);
+    quitting regardless would end the process and lose the text still on screen.
+    """
+    log.info("terminated by a signal: closing the window, which saves")
+    if not window.close():
+        log.warning("the window stayed open (unsaved changes): not quitting")
+        return False
+    app.quit()  # the window is saved and gone; another top-level window must not hold us
+    return True
+
+
 def _close_on_terminate(app: QApplication, window: MainWindow) -> None:
     """SIGTERM and SIGINT close the window like the writer would, so the last words are saved.
 
@@ -132,9 +146,7 @@ def _close_on_terminate(app: QApplication, window: MainWindow) -> None:
 
     def on_signal() -> None:
         reader.recv(64)
-        log.info("terminated by a signal: closing the window, which saves")
-        window.close()
-        app.quit()
+        close_for_signal(app, window)
 
     notifier.activated.connect(on_signal)
     # Parked on the app to keep them alive as long as it: QApplication has no such attribute.
