@@ -258,6 +258,13 @@ class EntryService:
     ) -> RevisionRow:
         if reason not in REVISION_REASONS:
             raise ValueError(f"unknown revision reason {reason!r}")  # a programming error
+        if reason == "manual":
+            # Ctrl+S pressed again on unchanged text keeps the one copy, not one per press.
+            latest = repo.latest_revision(session, row.id)
+            if latest is not None and (latest.reason, latest.title, latest.body) == (
+                reason, row.title, row.body
+            ):
+                return latest
         revision = RevisionRow(
             entry_id=row.id, title=row.title, body=row.body, reason=reason, words=row.words,
             created_at=now,

@@ -122,3 +122,13 @@ def test_unknown_revision_or_entry_is_not_found(services: Services) -> None:
         services.entries.restore_revision(12345)
     with pytest.raises(NotFoundError):
         services.entries.revisions(12345)
+
+
+def test_a_manual_snapshot_of_unchanged_text_is_kept_once(services: Services) -> None:
+    entry = services.entries.create(EntryFields(title="Pass", body="Snow on the pass."))
+    first = services.entries.snapshot(entry.id, "manual")
+    again = services.entries.snapshot(entry.id, "manual")
+    assert again.id == first.id
+    services.entries.update(entry.id, EntryFields(body="Snow on the pass, and wind."), snapshot="manual")
+    kept = [r for r in services.entries.revisions(entry.id) if r.reason == "manual"]
+    assert [r.body for r in kept] == ["Snow on the pass, and wind.", "Snow on the pass."]
