@@ -234,7 +234,9 @@ class Desk(QObject):
             self._stored_slug = entry.slug
 
     def _on_saver_save_rejected(self, entry_id: int, error: FieldnotesError) -> None:
-        if isinstance(error, ValidationError) and self._entry is not None and entry_id == self._entry.id:
+        if (isinstance(error, ValidationError) and self._entry is not None
+                and entry_id == self._entry.id
+                and "slug" not in self.saver.pending_fields(entry_id)):  # the slug was refused
             self._metadata.revert_slug(self._stored_slug)
             self._entry = dataclasses.replace(self._entry, slug=self._stored_slug)
         self._present_error(error)

@@ -167,13 +167,19 @@ class SaveController(QObject):
             self._set_state(SaveState.SAVED if not self.has_unsaved() else self._state)
             return
         if isinstance(error, ValidationError):
-            # A value the database refuses (a slug already taken) must not hold the text hostage.
+            # A value the database refuses (a slug already taken) must not hold the text hostage,
+            # nor the other fields changed in the same write: drop only the refused one and send
+            # the rest again. When the message names no field, every non-text field goes.
             values = self.pending.get(entry_id, {})
-            for name in sent:
-                if name not in TEXT_FIELDS:
-                    values.pop(name, None)
+            refused = _refused_fields(error, sent)
+            dropped = False
+            for name in refused:
+                if name in values and values[name] == sent[name]:  # a newer value stays
+                    del values[name]
+                    dropped = True
             self.save_rejected.emit(entry_id, error)
-            self._submit(entry_id)
+            if dropped:
+                self._submit(entry_id)
             if not self.has_unsaved():
                 self._set_state(SaveState.SAVED)
             return
@@ -195,3 +201,22 @@ class SaveController(QObject):
         self._state = state
         words = text or {SaveState.SAVED: "Saved", SaveState.SAVING: "Saving…"}.get(state, "")
         self.state_changed.emit(state.value, words)
+
+
+# Which field a ValidationError from EntryService.update is about, by the words of its message.
+_FIELD_WORDS = (
+    ("slug", ("slug", "folder of the exported site")),
+    ("status", ("status",)),
+    ("date", ("date",)),
+    ("volume", ("volume",)),
+    ("elevation_m", ("elevation",)),
+    ("reading_minutes", ("reading time",)),
+)
+
+
+def _refused_fields(error: ValidationError, sent: dict[str, Any]) -> list[str]:
+    message = str(error).lower()
+    for name, words in _FIELD_WORDS:
+        if name in sent and any(word in message for word in words):
+            return [name]
+    return [name for name in sent if name not in TEXT_FIELDS]

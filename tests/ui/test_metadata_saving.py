@@ -1,0 +1,39 @@
+"""Metadata typed by the writer reaches the database, even next to a value it refuses."""
+
+from __future__ import annotations
+
+from fieldnotes_desktop.services import open_services
+
+
+def _stored(db, entry_id):  # type: ignore[no-untyped-def]
+    services = open_services(db)
+    try:
+        return services.entries.get(entry_id)
+    finally:
+        services.close()
+
+
+def _type_slug(qtbot, window, slug: str) -> None:  # type: ignore[no-untyped-def]
+    field = window.metadata.slug
+    field.setFocus()
+    field.selectAll()
+    qtbot.keyClicks(field, slug)
+
+
+def test_a_refused_slug_does_not_drop_the_category_changed_with_it(open_window, seeded_db, qtbot):
+    window = open_window(seeded_db)
+    entry = window.desk.entry
+    taken = next(window.entry_list.model.summary_at(r) for r in range(3)
+                 if window.entry_list.model.summary_at(r).id != entry.id).slug
+    shown = []
+    window.presenter.error_shown.connect(shown.append)
+    window.metadata.category.setEditText("Alpine")
+    _type_slug(qtbot, window, taken)
+    window.metadata.slug.editingFinished.emit()
+    window.desk.saver.save_now()  # category and slug go out in one write
+    qtbot.waitUntil(lambda: not window.desk.saver.has_unsaved(), timeout=5000)
+    stored = _stored(seeded_db, entry.id)
+    assert stored.category == "Alpine"
+    assert stored.slug == entry.slug  # the taken slug was refused ...
+    assert any("already used" in m for m in shown)  # ... and the writer was told
+    assert window.metadata.slug.text() == entry.slug
