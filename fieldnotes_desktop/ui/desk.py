@@ -79,6 +79,7 @@ class Desk(QObject):
 
     def show_entry(self, entry: Entry) -> None:
         """Puts `entry` in the editor, after queuing the save of what was there."""
+        self.commit_edits()
         self.saver.flush()
         overlay = self.saver.pending_fields(entry.id)  # typed earlier, not stored yet
         if overlay:
@@ -100,7 +101,12 @@ class Desk(QObject):
             self.words.count_now()
         self.entry_opened.emit(entry)
 
+    def commit_edits(self) -> None:
+        """Hands the saver what is typed but not yet sent (a slug being edited): before a flush."""
+        self._metadata.commit_pending_edits()
+
     def close_entry(self) -> None:
+        self.commit_edits()
         self.saver.flush()
         self.saver.set_current(None)
         self.words.forget()
@@ -129,6 +135,7 @@ class Desk(QObject):
         if self._list.showing_trash:
             self._list.show_trash(False)
         entries = self._services.entries
+        self.commit_edits()
         self.saver.flush()
         self._runner.run(lambda: entries.create(EntryFields(title="")), self._on_created)
 
@@ -136,6 +143,7 @@ class Desk(QObject):
         if self._entry is None:
             return
         entry_id, entries = self._entry.id, self._services.entries
+        self.commit_edits()
         self.saver.flush()  # the copy carries the text as it is on screen
         self._runner.run(lambda: entries.duplicate(entry_id), self._on_created)
 
@@ -144,6 +152,7 @@ class Desk(QObject):
             return
         entry_id, entries = self._entry.id, self._services.entries
         row = self._list.model.row_of(entry_id)
+        self.commit_edits()
         self.saver.flush()
         self._runner.run(lambda: entries.trash(entry_id),
                          lambda _summary: self._on_left_list(row, "Moved to the trash."))

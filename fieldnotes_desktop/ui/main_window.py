@@ -193,6 +193,7 @@ class MainWindow(QMainWindow):
             event.accept()
             return
         saver = self.desk.saver
+        self.desk.commit_edits()  # a slug still being typed: focus has not left its field
         saved = saver.flush_and_wait(QUIT_WAIT_S)
         while not saved:
             choice = self.ask_unsaved_on_quit(saver.last_error)
@@ -307,6 +308,7 @@ class MainWindow(QMainWindow):
         entry = self.desk.entry
         if entry is None:
             return
+        self.desk.commit_edits()
         self.desk.saver.flush()  # the history shows (and a restore keeps) what is on screen
         self._open_dialog("history", entry=entry)
 

@@ -201,6 +201,11 @@ class MetadataPanel(QWidget):
         self._slug_follows_title = False
         self._loading = False
 
+    def commit_pending_edits(self) -> None:
+        """Sends a slug still being typed: closing or switching entries flushes the save before
+        focus leaves the field, so waiting for editingFinished would lose it."""
+        self._on_slug_editing_finished()
+
     # -- edits -------------------------------------------------------------------------------
 
     def _emit(self, name: str, value: object) -> None:

@@ -37,3 +37,22 @@ def test_a_refused_slug_does_not_drop_the_category_changed_with_it(open_window, 
     assert stored.slug == entry.slug  # the taken slug was refused ...
     assert any("already used" in m for m in shown)  # ... and the writer was told
     assert window.metadata.slug.text() == entry.slug
+
+
+def test_a_slug_being_typed_is_saved_when_the_window_closes(open_window, seeded_db, qtbot):
+    window = open_window(seeded_db)
+    entry = window.desk.entry
+    _type_slug(qtbot, window, "over-the-ice")
+    window.close()  # focus never left the slug field
+    assert window._closed
+    assert _stored(seeded_db, entry.id).slug == "over-the-ice"
+
+
+def test_a_slug_being_typed_is_saved_when_another_entry_opens(open_window, seeded_db, qtbot):
+    window = open_window(seeded_db)
+    entry = window.desk.entry
+    _type_slug(qtbot, window, "over-the-ice")
+    window.entry_list.view.setCurrentIndex(window.entry_list.model.index(1, 0))
+    qtbot.waitUntil(lambda: window.desk.entry.id != entry.id, timeout=5000)
+    qtbot.waitUntil(lambda: not window.desk.saver.has_unsaved(), timeout=5000)
+    assert _stored(seeded_db, entry.id).slug == "over-the-ice"
