@@ -31,6 +31,7 @@ from fieldnotes_desktop.ui.theme import Colors, ThemeController, ThemeMode
 from fieldnotes_desktop.ui.window_state import WindowState
 
 QUIT_WAIT_S = 5.0
+HISTORY_WAIT_S = 2.0  # the writer waits this long for the text to be saved before History
 
 
 class QuitChoice(enum.Enum):
@@ -309,7 +310,18 @@ class MainWindow(QMainWindow):
         if entry is None:
             return
         self.desk.commit_edits()
-        self.desk.saver.flush()  # the history shows (and a restore keeps) what is on screen
+        saver = self.desk.saver
+        # The history shows (and a restore keeps) what is on screen; a restore replaces the
+        # entry and forgets its unsaved text, so it is offered only once that text is stored.
+        if not saver.flush_and_wait(HISTORY_WAIT_S) and saver.pending_fields(entry.id):
+            saver.flush()  # flush_and_wait stopped the retries: keep trying in the background
+            reason = self.presenter.message_for(saver.last_error) if saver.last_error \
+                else "the database did not answer"
+            self.presenter.show_message(
+                f"Your latest changes could not be saved: {reason}\n\n"
+                "The history opens once they are saved, so that restoring an earlier version "
+                "cannot replace them. Your text stays on screen.", "History")
+            return
         self._open_dialog("history", entry=entry)
 
     def _on_import_triggered(self) -> None:

@@ -107,3 +107,29 @@ def test_unexpected_error_is_logged_and_the_app_keeps_running(open_window, seede
         window.runner.run(lambda: (_ for _ in ()).throw(DatabaseError("The database is damaged.")))
     assert shown.args[0] == "The database is damaged."
     assert window.isVisible()
+
+
+def test_history_is_not_offered_while_the_text_on_screen_cannot_be_saved(
+        open_window, seeded_db, qtbot, monkeypatch):
+    # Restoring a revision replaces the entry and forgets its unsaved text: not while it fails.
+    window = open_window(seeded_db)
+    entries = window.services.entries
+    real_update = entries.update
+    monkeypatch.setattr(entries, "update", lambda *a, **k: (_ for _ in ()).throw(
+        DatabaseError("The database is read-only.")))
+    monkeypatch.setattr(window, "ask_unsaved_on_quit", lambda error: QuitChoice.DISCARD)
+    opened = []
+    monkeypatch.setattr(window, "_open_dialog", lambda which, entry=None: opened.append(which))
+    shown = []
+    window.presenter.error_shown.connect(shown.append)
+    _type(qtbot, window, " Not yet stored.")
+    window._on_history_triggered()
+    assert opened == []
+    assert shown and "could not be saved" in shown[-1] and "read-only" in shown[-1]
+    assert window.editor.toPlainText().endswith("Not yet stored.")
+    assert window.desk.saver.has_unsaved()
+
+    monkeypatch.setattr(entries, "update", real_update)
+    window._on_history_triggered()
+    assert opened == ["history"]
+    assert not window.desk.saver.has_unsaved()
