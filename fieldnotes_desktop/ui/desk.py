@@ -208,6 +208,9 @@ class Desk(QObject):
         self._list.refresh()
         if neighbour is not None:
             self._entry = None
+            # Until the neighbour is loaded nothing is open: keystrokes would go nowhere.
+            self._editor.setReadOnly(True)
+            self._metadata.set_read_only(True)
             self.open_entry(neighbour.id)
         else:
             self.close_entry()

@@ -56,3 +56,17 @@ def test_a_slug_being_typed_is_saved_when_another_entry_opens(open_window, seede
     qtbot.waitUntil(lambda: window.desk.entry.id != entry.id, timeout=5000)
     qtbot.waitUntil(lambda: not window.desk.saver.has_unsaved(), timeout=5000)
     assert _stored(seeded_db, entry.id).slug == "over-the-ice"
+
+
+def test_the_editor_refuses_typing_between_a_trash_and_the_neighbour_opening(
+        open_window, seeded_db, qtbot):
+    window = open_window(seeded_db)
+    trashed = window.desk.entry
+    row = window.entry_list.model.row_of(trashed.id)
+    window.desk._on_left_list(row, "Moved to the trash.")  # what trash_entry does once stored
+    assert window.desk.entry is None
+    assert window.editor.isReadOnly()  # not silently dropping keystrokes
+    assert window.metadata.title.isReadOnly()
+    qtbot.waitUntil(lambda: window.desk.entry is not None, timeout=5000)
+    assert window.desk.entry.id != trashed.id
+    assert not window.editor.isReadOnly()
