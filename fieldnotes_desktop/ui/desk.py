@@ -47,7 +47,9 @@ class Desk(QObject):
         self._loading = False
         self.saver = SaveController(runner, services.entries, editor.toPlainText, self)
         self.words = WordCounter(editor.toPlainText, self)
-        self._preview_push = QTimer(self, singleShot=True, interval=0)  # one push per burst
+        # One push per burst: 20 ms lets a burst of keystrokes (typing fast, key repeat, paste
+        # plus autoindent) coalesce into one re-render instead of one per event-loop pass.
+        self._preview_push = QTimer(self, singleShot=True, interval=20)
 
         editor.textChanged.connect(self._on_editor_text_changed)
         editor.images_received.connect(self._on_editor_images_received)
