@@ -27,7 +27,7 @@ def test_first_run_opens_on_the_welcome_entry(open_window, db_path, qtbot):
                     (window.preview.property("renderedHtml") or ""), timeout=15000)
 
 
-def test_welcome_entry_is_not_recreated_once_deleted(open_window, db_path, qtbot, tmp_path):
+def test_a_database_emptied_of_every_entry_opens_on_the_welcome_entry_again(open_window, db_path, qtbot, tmp_path):
     window = open_window(db_path)
     qtbot.waitUntil(lambda: window.desk.entry is not None, timeout=5000)
     window.desk.trash_entry()
@@ -35,7 +35,7 @@ def test_welcome_entry_is_not_recreated_once_deleted(open_window, db_path, qtbot
     window.desk.empty_trash()
     qtbot.waitUntil(lambda: window.entry_list.model.rowCount() == 0, timeout=5000)
     window.close()
-    # an empty database that had entries is not a first run... but with none left at all it is
+    # with no entry left at all, not even in the trash, the next start is a first run again
     again = open_window(db_path, tmp_path / "settings2.ini")
     qtbot.waitUntil(lambda: again.entry_list.model.rowCount() == 1, timeout=5000)
 

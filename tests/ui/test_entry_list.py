@@ -119,7 +119,7 @@ def test_new_duplicate_trash_restore_and_empty_trash(open_window, seeded_db, qtb
         ["Crossing the glacier", "Sourdough notes", "Night train to Vienna", "Fresh page"])
 
 
-def test_ten_thousand_entries_load_page_by_page(open_window, db_path, qtbot):
+def test_a_long_list_loads_two_hundred_rows_at_a_time(open_window, db_path, qtbot):
     services = open_services(db_path)
     with services.store.transaction() as session:
         for n in range(1200):
