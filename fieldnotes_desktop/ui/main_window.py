@@ -270,10 +270,9 @@ class MainWindow(QMainWindow):
             self.save_state_label.style().polish(self.save_state_label)
 
     def _on_desk_entry_opened(self, entry: Entry) -> None:
-        has_entry = True
         for action in (self.commands.duplicate, self.commands.history, self.commands.snapshot,
                        self.commands.save):
-            action.setEnabled(has_entry and not entry.trashed)
+            action.setEnabled(not entry.trashed)
         self.commands.trash.setEnabled(not entry.trashed)
         self.commands.restore.setEnabled(entry.trashed)
         self.setWindowTitle(f"{entry.title or 'Untitled'} — Field Notes")

@@ -42,7 +42,6 @@ class OperationRunner(QObject):
 
     _finished = Signal(int, object, object)  # token, result, exception: worker → GUI thread
     failed = Signal(object)  # an exception nobody handled
-    busy_changed = Signal(bool)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -80,7 +79,6 @@ class OperationRunner(QObject):
             # Queued under the lock: the worker checks "queue empty" under it before it reports
             # idle, so quit can never see idle between the clear above and this put.
             self._queue.put(job)
-        self.busy_changed.emit(True)
         return job.token
 
     def wait_idle(self, timeout: float | None = None) -> bool:
@@ -117,9 +115,6 @@ class OperationRunner(QObject):
     def _on_finished(self, token: int, result: Any, error: BaseException | None) -> None:
         with self._lock:
             job = self._jobs.pop(token, None)
-            idle = not self._jobs
-        if idle:
-            self.busy_changed.emit(False)
         if job is None or job.cancelled:
             return
         if error is not None:

@@ -33,7 +33,6 @@ class SaveController(QObject):
     state_changed = Signal(str, str)  # SaveState, the words for the status bar
     entry_saved = Signal(object)  # the Entry as stored
     save_rejected = Signal(int, object)  # entry id, ValidationError/NotFoundError: not retried
-    save_failed = Signal(object)  # an error that will be retried
 
     def __init__(self, runner: OperationRunner, entries: EntryService,
                  body_source: Callable[[], str], parent: QObject | None = None) -> None:
@@ -52,14 +51,6 @@ class SaveController(QObject):
         self._idle.timeout.connect(self.flush)
         self._retry = QTimer(self, singleShot=True)
         self._retry.timeout.connect(self.flush)
-
-    @property
-    def state(self) -> SaveState:
-        return self._state
-
-    @property
-    def current(self) -> int | None:
-        return self._current
 
     def has_unsaved(self) -> bool:
         return self._body_dirty or any(self.pending.values()) or bool(self._snapshots)
@@ -189,7 +180,6 @@ class SaveController(QObject):
         reason = error.message if isinstance(error, FieldnotesError) else "an unexpected error"
         self._set_state(SaveState.FAILED,
                         f"Not saved: {reason} — retrying in {delay // 1000} s")
-        self.save_failed.emit(error)
         self._retry.start(delay)
 
     def _edited(self) -> None:

@@ -54,13 +54,6 @@ class Background(QObject):
         self._threads = [t for t in self._threads if t.is_alive()] + [thread]
         thread.start()
 
-    def busy(self) -> bool:
-        return any(t.is_alive() for t in self._threads)
-
-    def join(self, timeout: float = 10.0) -> None:
-        for thread in self._threads:
-            thread.join(timeout)
-
     @Slot(object, object, object, object)
     def _on_finished(self, key: str, token: int, result: Any, error: BaseException | None) -> None:
         on_done, on_error = self._callbacks.pop(token, (None, None))

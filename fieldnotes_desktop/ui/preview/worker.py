@@ -81,10 +81,6 @@ class RenderWorker(QObject):
         self._thread = threading.Thread(target=self._loop, name="fieldnotes-preview", daemon=True)
         self._thread.start()
 
-    @property
-    def renderer(self) -> SectionRenderer:
-        return self._renderer
-
     def submit(self, job: RenderJob) -> None:
         """Queues `job`, folding it into one still waiting (its entry and reset are kept)."""
         with self._cond:
