@@ -19,6 +19,9 @@ from fieldnotes_desktop.services.entries import EntryService
 from fieldnotes_desktop.ui.operations import OperationRunner
 
 IDLE_MS = 600
+# Typing that never pauses for IDLE_MS would never be saved; this caps how long an edit waits.
+# 1.5 s, not 2: the write itself and a busy database lane must still fit under the promised 2 s.
+MAX_WAIT_MS = 1500
 RETRY_MS = (1000, 2000, 4000, 8000, 15000, 30000)
 TEXT_FIELDS = ("body", "title")
 
@@ -49,6 +52,8 @@ class SaveController(QObject):
         self.last_error: BaseException | None = None
         self._idle = QTimer(self, singleShot=True, interval=IDLE_MS)
         self._idle.timeout.connect(self.flush)
+        self._max_wait = QTimer(self, singleShot=True, interval=MAX_WAIT_MS)
+        self._max_wait.timeout.connect(self.flush)
         self._retry = QTimer(self, singleShot=True)
         self._retry.timeout.connect(self.flush)
 
@@ -97,6 +102,7 @@ class SaveController(QObject):
     def flush(self) -> None:
         """Queues a write for every entry with unsaved values, the open one first."""
         self._idle.stop()
+        self._max_wait.stop()
         self._retry.stop()
         self._capture_body()
         ids = sorted(set(self.pending) | set(self._snapshots), key=lambda i: i != self._current)
@@ -183,7 +189,9 @@ class SaveController(QObject):
         self._retry.start(delay)
 
     def _edited(self) -> None:
-        self._idle.start()
+        self._idle.start()  # restarts on every key: the save waits for a pause…
+        if not self._max_wait.isActive():
+            self._max_wait.start()  # …but never longer than MAX_WAIT_MS after the first unsaved key
         if self._state is not SaveState.FAILED:
             self._set_state(SaveState.SAVING)
 
