@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -36,6 +37,8 @@ from fieldnotes_desktop.export.site import (
     now_html,
 )
 from fieldnotes_desktop.export.theme import Theme
+from fieldnotes_desktop.export.disk import describe_os_error, write_file_atomically
+from fieldnotes_desktop.export.redirects import REDIRECT_TEMPLATE, page_path, plan_redirects, redirect_page
 from fieldnotes_desktop.export.writer import SiteWriter
 from fieldnotes_desktop.records import FINISHED, Entry, EntrySummary
 from fieldnotes_desktop.services.assets import AssetService
@@ -86,13 +89,21 @@ class ExportReport:
     assets: int  # files under assets/: stylesheets and images
     warnings: tuple[str, ...]
     seconds: float
+    changed: int = 0  # files written this time; the others already held the same bytes
+    removed: int = 0  # files of the previous export that the site no longer has
+    redirected: int = 0  # redirect pages at old addresses of renamed entries
 
     def summary(self) -> str:
-        """`Exported 14 pages (8 entries), 4 assets and 0 warnings to site in 0.41 s.`"""
+        """`Exported 14 pages (8 entries), 4 assets and 0 warnings to site in 0.41 s: 3 files changed.`"""
+        changes = [counted(self.changed, "file") + " changed" if self.changed else "nothing changed"]
+        if self.removed:
+            changes.append(f"{counted(self.removed, 'file')} removed")
+        if self.redirected:
+            changes.append(f"{counted(self.redirected, 'redirect')} to renamed entries")
         return (
             f"Exported {counted(self.pages, 'page')} ({counted(self.entries, 'entry', 'entries')}), "
             f"{counted(self.assets, 'asset')} and {counted(len(self.warnings), 'warning')} "
-            f"to {self.out} in {self.seconds:.2f} s."
+            f"to {self.out} in {self.seconds:.2f} s: {', '.join(changes)}."
         )
 
 
@@ -152,30 +163,41 @@ class ExportService:
         )
         if options.self_contained:
             return self._export_single(options, builder, progress, started)
-        builder.check_templates(ENTRY_TEMPLATES + (() if options.slugs else SITE_TEMPLATES))
-        writer = SiteWriter(options.out)
+        builder.check_templates(ENTRY_TEMPLATES + (REDIRECT_TEMPLATE,) + (() if options.slugs else SITE_TEMPLATES))
+        writer = SiteWriter(options.out)  # also finishes an export of this folder that was interrupted
         jobs = builder.entry_jobs() + builder.stylesheet_jobs()
         if not options.slugs:
             jobs += builder.site_jobs()
+        pages_of = {e.uuid: page_path(e.slug) for e in snapshot.entries}
+        redirects = plan_redirects(writer.previous, pages_of, {j.path for j in jobs})
+        by_uuid = {e.uuid: e for e in snapshot.entries}
+        jobs += [
+            Job(path, f"redirect {path}", partial(redirect_page, theme, snapshot.site, by_uuid[uuid]))
+            for path, uuid in sorted(redirects.items())
+        ]
         total = len(jobs)
         pages: dict[str, str] | None = {} if options.slugs else None  # a whole site is not held in memory
         try:
             done = self._run(writer, jobs, 0, total, progress, cancelled, pages)
             images = builder.asset_jobs()
             self._run(writer, images, done, total + len(images), progress, cancelled)
+            # Read before commit() puts this run's files in place: those are in `jobs` already.
+            dangling = dangling_links(writer.root, pages, {j.path for j in (*jobs, *images)}) if pages else []
         except BaseException:
             writer.abort()
             raise
-        # Read before commit() puts this run's files in place: those are in `jobs` already.
-        dangling = dangling_links(writer.root, pages, {j.path for j in (*jobs, *images)}) if pages else []
-        written = writer.commit()
+        result = writer.commit(entries=pages_of, redirects=redirects, whole_site=not options.slugs)
         warnings = builder.warnings + builder.images.warnings()
         if dangling:
             # The links stay: the page is meant for a folder that holds the site, and will work
             # there; dropping them would publish a poorer page once it is copied alongside.
             warnings.append(partial_site_warning(len(dangling), options.out))
         warnings += self._record_exports(snapshot.entries)
-        return _report(options.out, written, len(snapshot.entries), warnings, started)
+        site_files = [p for p in (*result.written, *result.unchanged) if p not in redirects]
+        return _report(
+            options.out, site_files, len(snapshot.entries), warnings, started,
+            changed=len(result.written), removed=len(result.removed), redirected=len(redirects),
+        )
 
     def _run(
         self,
@@ -207,12 +229,14 @@ class ExportService:
         out = options.out
         builder.check_templates(ENTRY_TEMPLATES)
         page = single_file_page(builder, entry)
-        writer = SiteWriter(out.parent if str(out.parent) else Path("."))
-        written = [writer.write(out.name, page)]
+        try:
+            write_file_atomically(out, page.encode("utf-8"))
+        except OSError as exc:
+            raise ExportFailed(describe_os_error(exc, out) + " No file was changed.") from exc
         if progress is not None:
             progress(1, 1, entry.slug)
         warnings = builder.warnings + builder.images.warnings() + self._record_exports((entry,))
-        return _report(out, written, 1, warnings, started)
+        return _report(out, [out.name], 1, warnings, started, changed=1)
 
     # -- reading and recording -------------------------------------------------------------
 
@@ -323,14 +347,19 @@ def _newest_finished(session: Session, exclude: int, limit: int, category: str |
     return [repo.to_summary(r) for r in rows]
 
 
-def _report(out: Path, written: Sequence[Path], entries: int, warnings: Sequence[str], started: float) -> ExportReport:
-    pages = sum(1 for p in written if p.suffix == ".html")
-    assets = sum(1 for p in written if p.parent.name == "assets")
+def _report(
+    out: Path, files: Sequence[str], entries: int, warnings: Sequence[str], started: float,
+    *, changed: int, removed: int = 0, redirected: int = 0,
+) -> ExportReport:
+    """`files` are the site paths the export holds now, written this time or already in place."""
     return ExportReport(
         out=out,
-        pages=pages,
+        pages=sum(1 for p in files if p.endswith(".html")),
         entries=entries,
-        assets=assets,
+        assets=sum(1 for p in files if p.startswith("assets/")),
         warnings=tuple(warnings),
         seconds=round(time.perf_counter() - started, 3),
+        changed=changed,
+        removed=removed,
+        redirected=redirected,
     )

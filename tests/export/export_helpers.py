@@ -63,4 +63,9 @@ def parse_page(path: Path) -> LinkCollector:
 
 
 def site_files(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    """The site's own files; `.fieldnotes/` is the export's bookkeeping, not part of the site."""
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and p.relative_to(root).parts[0] != ".fieldnotes"
+    }

@@ -1,18 +1,51 @@
-"""The paranoid writer: nothing outside the folder, nothing twice, old-or-new files, others untouched."""
+"""The paranoid writer: nothing outside the folder, nothing twice, the whole site or none of it, others untouched."""
 
 from __future__ import annotations
 
 import errno
+import json
 import os
 from pathlib import Path
 
 import pytest
 
 from fieldnotes_desktop.errors import ExportFailed
-from fieldnotes_desktop.export.writer import DoubleWriteError, SiteWriter, UnsafePathError
+from fieldnotes_desktop.export import writer as writer_module
+from fieldnotes_desktop.export.writer import (
+    JOURNAL_NAME,
+    STAGING_NAME,
+    STATE_DIR,
+    DoubleWriteError,
+    SiteWriter,
+    UnsafePathError,
+    read_manifest,
+    recover,
+)
 
 
-@pytest.mark.parametrize("path", ["../escape.html", "a/../../escape.html", "/etc/passwd", "", "a/..", "..\\x.html"])
+def site(root: Path) -> dict[str, str]:
+    """The folder's files other than the writer's own bookkeeping."""
+    return {
+        p.relative_to(root).as_posix(): p.read_text()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and p.relative_to(root).parts[0] != STATE_DIR
+    }
+
+
+def export(root: Path, files: dict[str, str], whole_site: bool = True) -> writer_module.CommitResult:
+    writer = SiteWriter(root)
+    for path, text in files.items():
+        writer.stage(path, text)
+    return writer.commit(whole_site=whole_site)
+
+
+class Killed(BaseException):
+    """Stands in for `kill -9` inside one process: nothing after it runs, no handler cleans up."""
+
+
+@pytest.mark.parametrize(
+    "path", ["../escape.html", "a/../../escape.html", "/etc/passwd", "", "a/..", "..\\x.html", ".fieldnotes/site.json"]
+)
 def test_paths_leaving_the_output_folder_are_refused(tmp_path: Path, path: str) -> None:
     writer = SiteWriter(tmp_path / "site")
     with pytest.raises(UnsafePathError):
@@ -37,9 +70,9 @@ def test_writing_the_same_path_twice_in_one_run_is_refused(tmp_path: Path) -> No
     with pytest.raises(DoubleWriteError):
         writer.stage("a/./index.html", "second")
     writer.commit()
-    with pytest.raises(DoubleWriteError):
-        writer.write("a/index.html", "again, after the commit")
-    assert (tmp_path / "a" / "index.html").read_text() == "first"
+    with pytest.raises(RuntimeError):
+        writer.stage("b/index.html", "a writer is used once")
+    assert site(tmp_path) == {"a/index.html": "first"}
 
 
 def test_nothing_replaces_a_file_before_commit_and_abort_leaves_no_trace(tmp_path: Path) -> None:
@@ -47,60 +80,166 @@ def test_nothing_replaces_a_file_before_commit_and_abort_leaves_no_trace(tmp_pat
     writer = SiteWriter(tmp_path)
     writer.stage("index.html", "new")
     writer.stage("fresh/deep/page.html", "new page")
-    assert (tmp_path / "index.html").read_text() == "old"
+    assert site(tmp_path) == {"index.html": "old"}
     writer.abort()
-    assert sorted(p.name for p in tmp_path.rglob("*")) == ["index.html"]
-    assert (tmp_path / "index.html").read_text() == "old"
+    assert site(tmp_path) == {"index.html": "old"}
+    assert not (tmp_path / STATE_DIR / STAGING_NAME).exists()
 
 
-def test_an_interrupted_replace_leaves_each_file_old_or_new(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("a.html", "b.html", "c.html"):
-        (tmp_path / name).write_text("old")
+def test_a_kill_before_the_journal_leaves_the_old_site_and_the_next_export_clears_the_staging(tmp_path: Path) -> None:
+    export(tmp_path, {"index.html": "old", "a/index.html": "old a"})
     writer = SiteWriter(tmp_path)
-    for name in ("a.html", "b.html", "c.html"):
-        writer.stage(name, "new " * 1000)
-    real_replace = os.replace
-    calls = []
+    writer.stage("index.html", "new")
+    writer.stage("b/index.html", "new b")
+    del writer  # killed while staging: no commit, no abort
+    assert site(tmp_path) == {"index.html": "old", "a/index.html": "old a"}
+    assert any((tmp_path / STATE_DIR / STAGING_NAME).iterdir())
+    export(tmp_path, {"index.html": "newer", "a/index.html": "old a"})
+    assert site(tmp_path) == {"index.html": "newer", "a/index.html": "old a"}
+    assert not (tmp_path / STATE_DIR / STAGING_NAME).exists()
 
-    def failing_replace(src: str, dst: str) -> None:
-        calls.append(dst)
-        if len(calls) == 2:
-            raise OSError(errno.EIO, "Input/output error")
+
+def test_a_kill_half_way_through_the_renames_is_finished_by_recovery(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    export(tmp_path, {"a.html": "old", "b.html": "old", "c.html": "old", "gone/index.html": "old"})
+    writer = SiteWriter(tmp_path)
+    for name in ("a.html", "b.html", "c.html", "d.html"):
+        writer.stage(name, "new " + name)
+    real_replace = os.replace
+    calls: list[str] = []
+
+    def dying_replace(src: str | os.PathLike[str], dst: str | os.PathLike[str]) -> None:
+        if Path(dst).parent.name != STAGING_NAME:  # the journal's own rename goes through
+            calls.append(str(dst))
+            if len(calls) == 2:
+                raise Killed()
         real_replace(src, dst)
 
-    monkeypatch.setattr(os, "replace", failing_replace)
-    with pytest.raises(ExportFailed, match="1 files were already replaced"):
+    monkeypatch.setattr(os, "replace", dying_replace)
+    with pytest.raises(Killed):
         writer.commit()
-    contents = {p.name: p.read_text() for p in tmp_path.iterdir()}
-    assert sorted(contents) == ["a.html", "b.html", "c.html"]  # no temporary files left behind
-    assert contents["a.html"] == "new " * 1000
-    assert contents["b.html"] == contents["c.html"] == "old"
+    monkeypatch.setattr(os, "replace", real_replace)
+    writer._release()  # a killed process's lock goes with it
+    half = site(tmp_path)
+    assert half["a.html"] == "new a.html" and half["b.html"] == "old"  # a mix, until recovered
+    assert (tmp_path / STATE_DIR / STAGING_NAME / JOURNAL_NAME).is_file()
+
+    assert recover(tmp_path) is True  # what the next export or the next start of the app does
+    assert site(tmp_path) == {name: "new " + name for name in ("a.html", "b.html", "c.html", "d.html")}
+    assert not (tmp_path / "gone").exists()
+    assert not (tmp_path / STATE_DIR / STAGING_NAME).exists()
+    assert set(read_manifest(tmp_path).files) == {"a.html", "b.html", "c.html", "d.html"}
+
+
+def test_a_journal_replayed_twice_changes_nothing_more(tmp_path: Path) -> None:
+    export(tmp_path, {"a.html": "one"})
+    writer = SiteWriter(tmp_path)
+    writer.stage("a.html", "two")
+    journal_copy: dict[str, object] = {}
+    real_apply = writer_module._apply
+
+    def apply_and_keep(root: Path, journal: dict[str, object], *, durable: bool) -> None:
+        journal_copy.update(journal)
+        real_apply(root, journal, durable=durable)
+
+    writer_module._apply = apply_and_keep  # type: ignore[assignment]
+    try:
+        writer.commit()
+    finally:
+        writer_module._apply = real_apply
+    staging = tmp_path / STATE_DIR / STAGING_NAME
+    staging.mkdir()
+    (staging / JOURNAL_NAME).write_text(json.dumps(journal_copy))  # as if the kill came just before its removal
+    assert recover(tmp_path) is True
+    assert site(tmp_path) == {"a.html": "two"}
 
 
 def test_files_the_export_did_not_write_are_left_alone(tmp_path: Path) -> None:
     (tmp_path / "CNAME").write_text("notes.example.org")
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".git" / "HEAD").write_text("ref: refs/heads/main")
     (tmp_path / "old-entry").mkdir()
-    (tmp_path / "old-entry" / "index.html").write_text("kept")
-    writer = SiteWriter(tmp_path)
-    writer.write("index.html", "new")
-    assert (tmp_path / "CNAME").read_text() == "notes.example.org"
-    assert (tmp_path / "old-entry" / "index.html").read_text() == "kept"
+    (tmp_path / "old-entry" / "index.html").write_text("hand-made, never exported")
+    export(tmp_path, {"index.html": "new", "entry/index.html": "page"})
+    export(tmp_path, {"index.html": "newer"})  # entry/ left the site: it goes, the rest stays
+    assert site(tmp_path) == {
+        "CNAME": "notes.example.org",
+        ".git/HEAD": "ref: refs/heads/main",
+        "old-entry/index.html": "hand-made, never exported",
+        "index.html": "newer",
+    }
+    assert not (tmp_path / "entry").exists()  # its folder went with its only file
+
+
+def test_a_folder_holding_someone_elses_file_stays_when_our_page_goes(tmp_path: Path) -> None:
+    export(tmp_path, {"entry/index.html": "page"})
+    (tmp_path / "entry" / "notes.txt").write_text("mine")
+    export(tmp_path, {"index.html": "home"})
+    assert site(tmp_path) == {"entry/notes.txt": "mine", "index.html": "home"}
+
+
+def test_a_partial_export_removes_nothing_and_keeps_the_manifest_whole(tmp_path: Path) -> None:
+    export(tmp_path, {"index.html": "home", "a/index.html": "a", "b/index.html": "b"})
+    export(tmp_path, {"a/index.html": "a again"}, whole_site=False)
+    assert site(tmp_path) == {"index.html": "home", "a/index.html": "a again", "b/index.html": "b"}
+    assert set(read_manifest(tmp_path).files) == {"index.html", "a/index.html", "b/index.html"}
+
+
+def test_unchanged_files_are_not_rewritten(tmp_path: Path) -> None:
+    export(tmp_path, {"index.html": "home", "a/index.html": "a"})
+    before = {name: (tmp_path / name).stat().st_ino for name in ("index.html", "a/index.html")}
+    result = export(tmp_path, {"index.html": "home, changed", "a/index.html": "a"})
+    assert result.written == ("index.html",) and result.unchanged == ("a/index.html",)
+    assert (tmp_path / "a/index.html").stat().st_ino == before["a/index.html"]
+    assert (tmp_path / "index.html").stat().st_ino != before["index.html"]
+
+
+def test_a_page_edited_by_hand_is_put_right_again(tmp_path: Path) -> None:
+    export(tmp_path, {"index.html": "home"})
+    (tmp_path / "index.html").write_text("hack")  # same size, other bytes
+    result = export(tmp_path, {"index.html": "home"})
+    assert result.written == ("index.html",)
+    assert site(tmp_path) == {"index.html": "home"}
+
+
+def test_temporary_files_of_the_old_writer_are_removed(tmp_path: Path) -> None:
+    (tmp_path / "entry").mkdir()
+    left = [tmp_path / ".index.html.ab12cd_9.fn-tmp", tmp_path / "entry" / ".index.html.zz99yy00.fn-tmp"]
+    for path in left:
+        path.write_text("half")
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".git" / ".x.abcdefgh.fn-tmp").write_text("not ours to judge")
+    export(tmp_path, {"index.html": "home"})
+    assert not any(path.exists() for path in left)
+    assert (tmp_path / ".git" / ".x.abcdefgh.fn-tmp").exists()
+
+
+def test_two_exports_into_one_folder_at_once_are_refused(tmp_path: Path) -> None:
+    first = SiteWriter(tmp_path)
+    first.stage("index.html", "one")
+    with pytest.raises(ExportFailed, match="Another export is writing to"):
+        SiteWriter(tmp_path)
+    first.commit()
+    export(tmp_path, {"index.html": "two"})  # the lock went with the first commit
+    assert site(tmp_path) == {"index.html": "two"}
 
 
 def test_a_full_disk_is_one_clear_sentence_and_changes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    (tmp_path / "index.html").write_text("old")
+    export(tmp_path, {"index.html": "old"})
     writer = SiteWriter(tmp_path)
     writer.stage("first.html", "ok")
 
-    def full(*args: object, **kwargs: object) -> None:
+    def full(*_args: object, **_kwargs: object) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(os, "fsync", full)
+    monkeypatch.setattr(writer_module, "sync_filesystem", full)
+    monkeypatch.setattr(writer_module, "write_json", full)
     with pytest.raises(ExportFailed) as caught:
         writer.stage("index.html", "new")
+        writer.commit()
     assert str(caught.value).startswith(f"The disk holding {tmp_path} is full; free some space")
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["index.html"]
-    assert (tmp_path / "index.html").read_text() == "old"
+    assert str(caught.value).endswith("No file was changed.")
+    assert site(tmp_path) == {"index.html": "old"}
+    assert not (tmp_path / STATE_DIR / STAGING_NAME).exists()
 
 
 def test_an_unwritable_folder_is_refused_with_one_sentence(tmp_path: Path) -> None:
@@ -111,4 +250,14 @@ def test_an_unwritable_folder_is_refused_with_one_sentence(tmp_path: Path) -> No
         locked = tmp_path / "locked"
         locked.mkdir(mode=0o500)
         with pytest.raises(ExportFailed, match="may not write"):
-            SiteWriter(locked).stage("index.html", "x")
+            SiteWriter(locked)
+
+
+def test_a_folder_where_a_page_goes_is_refused_not_deleted(tmp_path: Path) -> None:
+    (tmp_path / "a" / "index.html").mkdir(parents=True)
+    (tmp_path / "a" / "index.html" / "keep.txt").write_text("someone's")
+    writer = SiteWriter(tmp_path)
+    with pytest.raises(ExportFailed, match="is a folder where the export writes a file"):
+        writer.stage("a/index.html", "page")
+    writer.abort()
+    assert (tmp_path / "a" / "index.html" / "keep.txt").read_text() == "someone's"

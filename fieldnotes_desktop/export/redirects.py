@@ -1,0 +1,54 @@
+"""Old addresses of renamed entries: which ones still need a redirect page, and the page itself."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from urllib.parse import urljoin
+
+from fieldnotes_desktop.export.context import entry_path, relative_linker
+from fieldnotes_desktop.export.pages import linked_chrome
+from fieldnotes_desktop.export.theme import Theme
+from fieldnotes_desktop.export.writer import Manifest
+from fieldnotes_desktop.records import EntrySummary, SiteProfile
+
+REDIRECT_TEMPLATE = "redirect.html"
+_DEPTH = "../"  # a redirect sits where the entry's page used to: one folder below the root
+
+
+def page_path(slug: str) -> str:
+    return f"{entry_path(slug)}index.html"
+
+
+def plan_redirects(previous: Manifest, pages: Mapping[str, str], taken: Collection[str]) -> dict[str, str]:
+    """Redirect page path → entry uuid, for every earlier address of an entry published now.
+
+    `pages` maps the uuids this export publishes to their page paths; `taken` holds every path
+    this export writes, so a new entry that took an old address keeps it. An address whose
+    entry left the site gets no redirect: its page is simply removed.
+    """
+    earlier = [(path, uuid) for uuid, path in previous.entries.items()]
+    earlier += list(previous.redirects.items())
+    redirects: dict[str, str] = {}
+    for path, uuid in earlier:
+        current = pages.get(uuid)
+        if current is not None and current != path and path not in taken:
+            redirects[path] = uuid
+    return redirects
+
+
+def redirect_page(theme: Theme, site: SiteProfile, entry: EntrySummary) -> str:
+    """A small page that sends readers (and search engines, via canonical) to the entry's new address."""
+    href = relative_linker(_DEPTH)(entry_path(entry.slug)) or ""
+    canonical = urljoin(site.base_url, page_path(entry.slug)) if site.base_url else href
+    return theme.render(
+        REDIRECT_TEMPLATE,
+        site=site,
+        chrome=linked_chrome(relative_linker(_DEPTH)),
+        site_label=(site.title.strip() or "Field Notes").upper(),
+        kicker="Moved",
+        heading=entry.title or "Untitled",
+        intro="",
+        title=entry.title or "Untitled",
+        href=href,
+        canonical=canonical,
+    )
