@@ -39,3 +39,19 @@ def test_punctuation_only_pieces_do_not_count() -> None:
 )  # fmt: skip
 def test_reading_minutes(words: int, override: int | None, minutes: int) -> None:
     assert reading_minutes(words, override) == minutes
+
+
+@pytest.mark.parametrize("opener", ["[", "![", "[^"])
+def test_a_long_run_of_openers_is_counted_in_linear_time(opener: str) -> None:
+    import signal
+
+    def too_slow(*_args: object) -> None:
+        raise TimeoutError(f"count_words took over 10 s on 100,000 × {opener!r}")
+
+    previous = signal.signal(signal.SIGALRM, too_slow)
+    signal.alarm(10)  # a bound on hostile input, not a benchmark: the old patterns took ~3 minutes
+    try:
+        assert count_words(opener * 100_000 + " summit") == 1
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
