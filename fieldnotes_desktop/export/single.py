@@ -8,15 +8,17 @@ from fieldnotes_desktop.export.html import relink_up_anchors
 from fieldnotes_desktop.export.images import ImageResolver, data_uri
 from fieldnotes_desktop.export.pages import inline_chrome
 from fieldnotes_desktop.export.site import SiteBuilder
-from fieldnotes_desktop.records import Entry
+from fieldnotes_desktop.records import Asset, Entry
 from fieldnotes_desktop.render import SectionRenderer, pygments_css
+from fieldnotes_desktop.render.svg import UnsafeSvg, is_svg, sanitize_svg
 
 
 def single_file_page(builder: SiteBuilder, entry: Entry) -> str:
     """The entry page of `builder`'s site, standing alone for pasting into another tool."""
     site = builder.site
     link = absolute_linker(site.base_url)
-    images = ImageResolver(builder.find_asset, lambda a: data_uri(a, builder.asset_data(a.sha256)))
+    inlined: dict[str, str] = {}
+    images = ImageResolver(builder.find_asset, lambda a: _inline(builder, a, inlined))
     images.page = entry.slug
     body = parts.body_html(SectionRenderer(image_url=images, cache_size=0).render(entry.body))
     # Links an author wrote between entries (`../other/`) only mean something on the site itself.
@@ -34,3 +36,19 @@ def single_file_page(builder: SiteBuilder, entry: Entry) -> str:
         body=body,
         footer=parts.footer_html(builder.theme, ctx),
     )
+
+
+def _inline(builder: SiteBuilder, asset: Asset, done: dict[str, str]) -> str:
+    """The asset as a data URI, an SVG made inert first; "" (no image) for one that cannot be."""
+    if asset.sha256 not in done:
+        data = builder.asset_data(asset.sha256)
+        uri = ""
+        if is_svg(asset.filename, asset.mime):
+            try:
+                uri = data_uri(asset, sanitize_svg(data))
+            except UnsafeSvg as exc:
+                builder.warnings.append(f"{asset.filename} {exc}, so it was left out of the export.")
+        else:
+            uri = data_uri(asset, data)
+        done[asset.sha256] = uri
+    return done[asset.sha256]

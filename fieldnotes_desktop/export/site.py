@@ -34,8 +34,11 @@ from fieldnotes_desktop.export.pages import (
 from fieldnotes_desktop.export.theme import Theme
 from fieldnotes_desktop.records import Entry, EntrySummary, SiteProfile
 from fieldnotes_desktop.render import SectionRenderer, pygments_css, render_inline
+from fieldnotes_desktop.render.svg import UnsafeSvg, is_svg, sanitize_svg
 
 SITE_TEMPLATES = ("index.html", "archive.html", "now.html", "feed.xml", "sitemap.xml")
+# Assets a browser would open as a document that runs script, on the site's own origin.
+ACTIVE_ASSET_SUFFIXES = (".svg", ".svgz", ".xml", ".xhtml", ".xht", ".html", ".htm")
 ENTRY_DEPTH, ARCHIVE_DEPTH = "../", "../../"
 
 
@@ -147,11 +150,24 @@ class SiteBuilder:
         return jobs
 
     def asset_jobs(self) -> list[Job]:
-        """The images the rendered pages asked for; known only once those pages are built."""
-        return [
-            Job(asset_path(a), a.filename, partial(self.asset_data, a.sha256))
-            for a in sorted(self.images.needed.values(), key=asset_path)
-        ]
+        """The images the rendered pages asked for; known only once those pages are built.
+
+        SVGs are made inert again here, whatever the database holds (one made before imports
+        sanitized them may hold a script); one that cannot be is left out, with a warning.
+        """
+        jobs = []
+        for asset in sorted(self.images.needed.values(), key=asset_path):
+            path = asset_path(asset)
+            if not (path.endswith(ACTIVE_ASSET_SUFFIXES) or is_svg(asset.filename, asset.mime)):
+                jobs.append(Job(path, asset.filename, partial(self.asset_data, asset.sha256)))
+                continue
+            try:
+                inert = sanitize_svg(self.asset_data(asset.sha256))
+            except UnsafeSvg as exc:
+                self.warnings.append(f"{asset.filename} {exc}, so it was left out of the export.")
+                continue
+            jobs.append(Job(path, asset.filename, partial(bytes, inert)))
+        return jobs
 
     def check_templates(self, names: Sequence[str]) -> None:
         self.theme.check(tuple(names))

@@ -12,6 +12,8 @@ from sqlalchemy.orm import Session
 
 from fieldnotes_desktop.errors import NotFoundError, ValidationError
 from fieldnotes_desktop.records import Asset
+from fieldnotes_desktop.render.svg import SVG_MIME, UnsafeSvg, is_svg, sanitize_svg
+from fieldnotes_desktop.services.markdown_files import printable
 from fieldnotes_desktop.store import Store
 from fieldnotes_desktop.store.models import AssetRow
 
@@ -49,9 +51,21 @@ class AssetService:
 
 
 def store_asset(session: Session, filename: str, data: bytes, mime: str | None = None) -> AssetRow:
-    """Adds an asset inside the caller's transaction, or returns the one with the same bytes."""
+    """Adds an asset inside the caller's transaction, or returns the one with the same bytes.
+
+    The one way in for images, imported or pasted: an SVG is stored only as `sanitize_svg`
+    returns it, so what is hashed, previewed and published can run no script.
+    """
     if len(data) > MAX_ASSET_BYTES:
-        raise ValidationError(f"{filename} is larger than 50 MB; use a smaller image.")
+        raise ValidationError(f"{printable(filename)} is larger than 50 MB; use a smaller image.")
+    if is_svg(filename, mime) or _looks_like_svg(data):
+        try:
+            data = sanitize_svg(data)
+        except UnsafeSvg as exc:
+            raise ValidationError(
+                f"{printable(filename)} {exc}, so it cannot be stored; save it again as a plain SVG or as a PNG."
+            ) from None
+        mime = SVG_MIME
     digest = hashlib.sha256(data).hexdigest()
     existing = session.get(AssetRow, digest)
     if existing is not None:
@@ -71,6 +85,12 @@ def store_asset(session: Session, filename: str, data: bytes, mime: str | None =
     session.add(row)
     session.flush()
     return row
+
+
+def _looks_like_svg(data: bytes) -> bool:
+    """SVG markup under another name: browsers that sniff content would still run it."""
+    head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
+    return head.startswith(b"<") and b"<svg" in head.lower()
 
 
 def _to_record(row: AssetRow) -> Asset:

@@ -4,22 +4,41 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from dataclasses import replace
+import stat
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from sqlalchemy.orm import Session
 
 from fieldnotes_desktop.errors import ImportFailed, ValidationError
 from fieldnotes_desktop.records import EntryFields, ImportReport
-from fieldnotes_desktop.services.assets import store_asset
+from fieldnotes_desktop.services.assets import MAX_ASSET_BYTES, store_asset
 from fieldnotes_desktop.services.entries import EntryService
-from fieldnotes_desktop.services.markdown_files import MARKDOWN_SUFFIXES, ParsedFile, parse_file
+from fieldnotes_desktop.services.markdown_files import (
+    MARKDOWN_SUFFIXES,
+    MAX_MARKDOWN_BYTES,
+    ParsedFile,
+    is_text,
+    parse_file,
+    printable,
+    read_limited,
+    special_kind,
+)
 from fieldnotes_desktop.store import Store
 from fieldnotes_desktop.store import repository as repo
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".avif")
 Progress = Callable[[int, int, str], None]
+
+
+@dataclass(frozen=True)
+class Found:
+    """A file to import and the folder it may draw on: images never come from outside `root`."""
+
+    path: Path
+    root: Path  # resolved: the folder given, or the folder of a file given by name
+    walked: bool  # found in a folder, so it must itself lie inside `root`
 
 
 class ImportService:
@@ -30,75 +49,136 @@ class ImportService:
     def import_paths(
         self, paths: Iterable[Path | str], progress: Progress | None = None
     ) -> ImportReport:
-        files = collect_files([Path(p) for p in paths])
+        skipped: list[str] = []
+        files = collect_files([Path(p) for p in paths], skipped)
         if not files:
             raise ImportFailed("No Markdown files (.md, .markdown, .txt) were found to import.")
-        parsed = [_read(path) for path in files]  # every file is checked before anything is stored
+        parsed = [(found.root, _read(found)) for found in files]  # every file is checked before anything is stored
         created = []
-        assets = 0
-        skipped: list[str] = []
+        images: set[str] = set()
         with self._store.transaction() as s:
-            for done, item in enumerate(parsed, start=1):
+            for done, (root, item) in enumerate(parsed, start=1):
+                name = printable(item.path.name)
                 try:
-                    fields, stored = _attach_images(s, item, skipped)
+                    fields = _attach_images(s, item, root, skipped, images)
                     row = self._entries.create_in(s, fields)
                 except ValidationError as exc:
                     # A value out of range (volume 100, elevation 12000): say which file holds it.
-                    raise ImportFailed(f"{item.path.name}: {exc} Nothing was imported.") from exc
-                assets += stored
+                    raise ImportFailed(f"{name}: {str(exc).rstrip('.')}; nothing was imported.") from exc
                 created.append(repo.to_summary(row))
                 if progress:
-                    progress(done, len(parsed), item.path.name)
-        return ImportReport(created=tuple(created), assets=assets, skipped=tuple(skipped))
+                    progress(done, len(parsed), name)
+        return ImportReport(created=tuple(created), assets=len(images), skipped=tuple(skipped))
 
 
-def collect_files(paths: list[Path]) -> list[Path]:
-    found: list[Path] = []
+def collect_files(paths: list[Path], skipped: list[str] | None = None) -> list[Found]:
+    """The Markdown files named or found in folders; linked folders are noted in `skipped`."""
+    found: list[Found] = []
     for path in paths:
-        if path.is_dir():
-            for root, dirs, names in os.walk(path):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                found += [
-                    Path(root) / n
-                    for n in sorted(names)
-                    if n.lower().endswith(MARKDOWN_SUFFIXES) and not n.startswith(".")
-                ]
-        elif path.is_file():
-            found.append(path)
+        try:
+            info = os.stat(path)
+        except FileNotFoundError:
+            raise ImportFailed(f"{printable(str(path))} does not exist; check the path and import again.") from None
+        except OSError as exc:
+            raise ImportFailed(f"{printable(str(path))} cannot be read ({exc.strerror}); nothing was imported.") from exc
+        if stat.S_ISDIR(info.st_mode):
+            found += _walk(path, skipped if skipped is not None else [])
         else:
-            raise ImportFailed(f"{path} does not exist; check the path and import again.")
+            # Whatever it is (a FIFO, a device), it is refused by name when read, never skipped.
+            found.append(Found(path, path.absolute().parent.resolve(), walked=False))
     return found
 
 
-def _read(path: Path) -> ParsedFile:
-    try:
-        raw = path.read_bytes()
-        modified = dt.date.fromtimestamp(path.stat().st_mtime)
-    except OSError as exc:
-        raise ImportFailed(f"{path.name} cannot be read ({exc.strerror}); nothing was imported.") from exc
-    return parse_file(path, raw, modified)
+def _walk(folder: Path, skipped: list[str]) -> list[Found]:
+    root = folder.resolve()
+    found: list[Found] = []
+
+    def _unreadable(exc: OSError) -> None:
+        where = printable(str(exc.filename or folder))
+        raise ImportFailed(f"{where} cannot be read ({exc.strerror}); nothing was imported.") from exc
+
+    # followlinks=False: a linked folder is listed but never entered, so a link to `..` cannot
+    # loop and a link to elsewhere cannot pull in files from outside the folder.
+    for current, dirs, names in os.walk(folder, onerror=_unreadable):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in dirs:
+            if os.path.islink(os.path.join(current, name)):
+                shown = printable(os.path.relpath(os.path.join(current, name), folder))
+                skipped.append(f"{shown}: a linked folder, not followed, so nothing in it was imported")
+        found += [
+            Found(Path(current) / n, root, walked=True)
+            for n in sorted(names)
+            if n.lower().endswith(MARKDOWN_SUFFIXES) and not n.startswith(".")
+        ]
+    return found
 
 
-def _attach_images(session: Session, item: ParsedFile, skipped: list[str]) -> tuple[EntryFields, int]:
-    """Stores the local images an entry points at, so its export carries them."""
+def _read(found: Found) -> ParsedFile:
+    path = found.path
+    if not is_text(path.name):
+        raise ImportFailed(
+            f"{printable(path.name)}: the file name is not valid UTF-8 text; "
+            "rename the file and import again (nothing was imported)."
+        )
+    raw, info = read_limited(path, MAX_MARKDOWN_BYTES, within=found.root if found.walked else None)
+    return parse_file(path, raw, dt.date.fromtimestamp(info.st_mtime))
+
+
+def _attach_images(
+    session: Session, item: ParsedFile, root: Path, skipped: list[str], stored: set[str]
+) -> EntryFields:
+    """Stores the local images an entry points at, so its export carries them.
+
+    Only files inside `root` are read: a reference through `..`, an absolute path or a link
+    that leads outside is reported in `skipped`, and the file is never opened.
+    """
     body = item.fields.body
     assert isinstance(body, str)
-    stored = 0
+    where = printable(item.path.name)
     for ref in dict.fromkeys(item.image_refs):
-        candidate = (item.path.parent / ref.lstrip("/")).resolve()
-        if candidate.suffix.lower() not in IMAGE_SUFFIXES or not candidate.is_file():
-            skipped.append(f"{item.path.name}: image {ref} not found beside the file")
+        shown = printable(ref)
+        candidate, problem = _locate(item.path, root, ref)
+        if candidate is None:
+            skipped.append(f"{where}: image {shown} {problem}, so it was not imported")
             continue
+        name = Path(ref.lstrip("/")).name or candidate.name
+        data, _ = read_limited(candidate, MAX_ASSET_BYTES, "images")
         try:
-            data = candidate.read_bytes()
-        except OSError as exc:
-            raise ImportFailed(
-                f"{item.path.name}: the image {ref} cannot be read ({exc.strerror}); nothing was imported."
-            ) from exc
-        row = store_asset(session, candidate.name, data)
-        stored += 1
-        if row.filename != candidate.name:
+            row = store_asset(session, name, data)
+        except ValidationError as exc:
+            # An SVG that cannot be made safe: the entry is still worth having without it.
+            skipped.append(f"{where}: {exc}")
+            continue
+        stored.add(row.sha256)
+        if row.filename != name:
             body = body.replace(f"({ref}", f"(assets/{row.filename}")
     if body is item.fields.body:
-        return item.fields, stored
-    return replace(item.fields, body=body), stored
+        return item.fields
+    return replace(item.fields, body=body)
+
+
+def _locate(file: Path, root: Path, ref: str) -> tuple[Path | None, str]:
+    """The image file `ref` means, resolved, or None and why not.
+
+    `/images/x.png` means the root's `images/x.png`, as static site generators read it, and
+    falls back to beside the file; anything else is relative to the file's folder.
+    """
+    relative = ref.lstrip("/")
+    bases = (root, file.parent) if ref.startswith("/") else (file.parent,)
+    problem = "is not beside the file"
+    for base in bases:
+        candidate = (base / relative).resolve()
+        if not candidate.is_relative_to(root):
+            problem = f"is outside the imported folder {printable(root.name)}"
+            continue
+        if candidate.suffix.lower() not in IMAGE_SUFFIXES:
+            problem = "is not an image file"
+            continue
+        try:
+            kind = special_kind(os.stat(candidate))
+        except OSError:
+            continue
+        if kind is None:
+            return candidate, ""
+        problem = f"is {kind}, not an image file"
+    return None, problem
