@@ -1,4 +1,4 @@
-"""The `fieldnotes` command: the desktop app by default, headless import/list/search/export/site."""
+"""The `fieldnotes` command: the desktop app by default, headless import/list/search/export/site/backup/doctor."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     # Only for annotations: like `_run`, this module leaves loading the services (and
     # SQLAlchemy with them) to the moment a command runs.
     from fieldnotes_desktop.services import Services
+    from fieldnotes_desktop.services.maintenance import DoctorReport
 
 EXIT_OK, EXIT_USER_ERROR, EXIT_USAGE = 0, 1, 2
 
@@ -62,6 +63,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--now-file", metavar="F", help="a Markdown file with the “What I am doing now” text")
     p.add_argument("--base-url", metavar="U", help="the published site's address, for the feed and sitemap")
     p.add_argument("--language", help="the site's language code, such as en")
+
+    p = commands.add_parser("backup", help="copy the database, consistent even while the app writes")
+    p.add_argument("--to", metavar="FILE", help="where to write it (default: the backups folder beside the database)")
+
+    p = commands.add_parser("doctor", help="check for damaged pages, broken links and a stale search index")
+    p.add_argument("--repair", action="store_true", help="rebuild the search index and remove broken tag links")
+    p.add_argument("--json", action="store_true", help="print the findings as a JSON object")
     return parser
 
 
@@ -94,14 +102,13 @@ def _run(args: argparse.Namespace) -> int:
     from fieldnotes_desktop.services import open_services
 
     db_path = resolve_db_path(args.db)
-    if not db_path.exists() and not _creates_database(args):
-        # A mistyped --db must not quietly make an empty database, or export an empty site
-        # over a real one.
-        raise FieldnotesError(
-            f"There is no database at {db_path}; check --db or FIELDNOTES_DB, "
-            "or start one with `fieldnotes import`."
-        )
-    services = open_services(db_path)
+    # A read-only command never creates, migrates or changes the file, and only a command that
+    # stores something may start a database: a mistyped --db must not quietly make an empty
+    # one, or export an empty site over a real one.
+    if _reads_only(args):
+        services = open_services(db_path, read_only=True)
+    else:
+        services = open_services(db_path, create=_creates_database(args))
     try:
         handler = _HANDLERS[args.command]
         return handler(services, args)
@@ -109,14 +116,24 @@ def _run(args: argparse.Namespace) -> int:
         services.close()
 
 
-def _creates_database(args: argparse.Namespace) -> bool:
-    """Only commands that store something may start a new database."""
-    if args.command == "import":
+def _reads_only(args: argparse.Namespace) -> bool:
+    if args.command in ("list", "search", "backup"):
         return True
-    return args.command == "site" and any(
+    if args.command == "doctor":
+        return not args.repair
+    return args.command == "site" and not _changes_site(args)
+
+
+def _changes_site(args: argparse.Namespace) -> bool:
+    return any(
         getattr(args, name) is not None
         for name in ("title", "author", "role", "location", "now_file", "base_url", "language")
     )
+
+
+def _creates_database(args: argparse.Namespace) -> bool:
+    """Only commands that store something may start a new database."""
+    return args.command == "import" or (args.command == "site" and _changes_site(args))
 
 
 def summary_json(entry: EntrySummary) -> dict[str, object]:
@@ -217,10 +234,63 @@ def _cmd_export(services: Services, args: argparse.Namespace) -> int:
     return run_export(services, args)
 
 
+def _cmd_backup(services: Services, args: argparse.Namespace) -> int:
+    target = services.maintenance.backup(Path(args.to).expanduser() if args.to else None)
+    size = target.stat().st_size
+    print(f"Backed up {services.db_path} to {target} ({size / 1_000_000:.1f} MB).")
+    return EXIT_OK
+
+
+def _cmd_doctor(services: Services, args: argparse.Namespace) -> int:
+    report = services.maintenance.doctor(repair=args.repair)
+    if args.json:
+        print(json.dumps(doctor_json(report), ensure_ascii=False, indent=2))
+        return EXIT_OK if report.ok else EXIT_USER_ERROR
+    for fixed in report.repaired:
+        print(f"repaired: {fixed}.")
+    if report.ok:
+        print(f"{report.database}: healthy (pages, links and search index checked).")
+        return EXIT_OK
+    for problem in report.problems:
+        print(f"problem: {problem}")
+    if not report.integrity.ok:
+        folder = services.maintenance.backups_folder()
+        print(
+            f"The file is damaged: restore a backup with File ▸ Restore from backup… in the app "
+            f"(backups are in {folder}).",
+            file=sys.stderr,
+        )
+    elif not args.repair:
+        print("Run `fieldnotes doctor --repair` to fix the search index and tag links.", file=sys.stderr)
+    return EXIT_USER_ERROR
+
+
+def doctor_json(report: DoctorReport) -> dict[str, object]:
+    search = report.search_index
+    return {
+        "database": str(report.database),
+        "ok": report.ok,
+        "integrity": {"ok": report.integrity.ok, "problems": list(report.integrity.problems)},
+        "foreign_keys": list(report.foreign_keys),
+        "search_index": None
+        if search is None
+        else {
+            "ok": search.ok,
+            "missing": list(search.missing),
+            "stale": list(search.stale),
+            "differing": list(search.differing),
+        },
+        "repaired": list(report.repaired),
+        "problems": list(report.problems),
+    }
+
+
 _HANDLERS = {
     "import": _cmd_import,
     "list": _cmd_list,
     "search": _cmd_search,
     "site": _cmd_site,
     "export": _cmd_export,
+    "backup": _cmd_backup,
+    "doctor": _cmd_doctor,
 }

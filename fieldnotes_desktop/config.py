@@ -1,4 +1,4 @@
-"""Where Field Notes keeps its files: the database, the log folder and a theme override."""
+"""Where Field Notes keeps its files: the database, the log folder, window locks and a theme override."""
 
 from __future__ import annotations
 
@@ -30,6 +30,11 @@ def resolve_db_path(explicit: str | os.PathLike[str] | None = None) -> Path:
 def log_dir() -> Path:
     """The folder for the rotating log file."""
     return platformdirs.user_log_path(APP_NAME)
+
+
+def lock_dir() -> Path:
+    """Per-user folder for the one-window locks, which are named by the database file's identity."""
+    return platformdirs.user_cache_path(APP_NAME) / "locks"
 
 
 def theme_override_dir(db_path: Path) -> Path:

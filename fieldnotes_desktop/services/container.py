@@ -9,6 +9,7 @@ from fieldnotes_desktop.services.assets import AssetService
 from fieldnotes_desktop.services.clock import Clock, utc_now
 from fieldnotes_desktop.services.entries import EntryService
 from fieldnotes_desktop.services.importer import ImportService
+from fieldnotes_desktop.services.maintenance import MaintenanceService
 from fieldnotes_desktop.services.publish import ExportService
 from fieldnotes_desktop.services.site import SiteService
 from fieldnotes_desktop.store import Store, open_store
@@ -22,6 +23,7 @@ class Services:
     assets: AssetService
     imports: ImportService
     exports: ExportService
+    maintenance: MaintenanceService
 
     @property
     def db_path(self) -> Path:
@@ -31,8 +33,11 @@ class Services:
         self.store.close()
 
 
-def open_services(db_path: Path | str, clock: Clock = utc_now) -> Services:
-    store = open_store(db_path)
+def open_services(
+    db_path: Path | str, clock: Clock = utc_now, *, read_only: bool = False, create: bool = True
+) -> Services:
+    """Services over the database at `db_path`; see `open_store` for `read_only` and `create`."""
+    store = open_store(db_path, read_only=read_only, create=create)
     entries = EntryService(store, clock)
     site = SiteService(store)
     assets = AssetService(store)
@@ -43,4 +48,5 @@ def open_services(db_path: Path | str, clock: Clock = utc_now) -> Services:
         assets=assets,
         imports=ImportService(store, entries),
         exports=ExportService(store, entries, site, assets, clock),
+        maintenance=MaintenanceService(store, clock),
     )

@@ -8,62 +8,97 @@ import sqlite3
 from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import QueuePool
 
 from alembic import command
 from fieldnotes_desktop.errors import DatabaseError, FieldnotesError
-from fieldnotes_desktop.store.errors import translate_sqlite_error
+from fieldnotes_desktop.store import identity
+from fieldnotes_desktop.store.errors import disk_full, nearly_full, translate_os_error, translate_sqlite_error
+from fieldnotes_desktop.store.identity import APPLICATION_ID, FileState, Kind
+from fieldnotes_desktop.store.snapshot import copy_database
 
-SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
+# FULL, not DESIGN §4's NORMAL: in WAL mode NORMAL does not fsync the WAL at commit, so a
+# power cut could take the last saves with it, and "Saved" must mean on disk. The cost per
+# autosave is measured by tests/benchmarks/bench_durability.py.
+SYNCHRONOUS = "FULL"
 
 
 class Store:
     """An open database: the engine, the session factory, and a transaction helper."""
 
-    def __init__(self, path: Path, engine: Engine) -> None:
+    def __init__(self, path: Path, engine: Engine, *, read_only: bool = False) -> None:
         self.path = path
         self.engine = engine
+        self.read_only = read_only
         self.session_factory = sessionmaker(engine, expire_on_commit=False)
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Session]:
         """One short transaction; SQLite failures come out as messages a writer can act on."""
-        with self._errors_translated(), self.session_factory.begin() as session:
+        with self.errors_translated(), self.session_factory.begin() as session:
             yield session
 
     @contextlib.contextmanager
     def full_sync(self) -> Iterator[Session]:
-        """A transaction with `synchronous=FULL`, for snapshots that must survive power loss."""
+        """A transaction with `synchronous=FULL`, for snapshots that must survive power loss.
+
+        Every connection is FULL already (see SYNCHRONOUS); this stays for callers that must
+        not depend on that default.
+        """
         # SQLite refuses to change the level inside a transaction ("Safety level may not be
         # changed"), so it is raised on a connection of our own before the transaction starts
-        # and lowered after it has ended, before the connection goes back to the pool.
-        with self._errors_translated(), self.engine.connect() as connection:
+        # and put back after it has ended, before the connection goes back to the pool.
+        with self.errors_translated(), self.engine.connect() as connection:
             connection.exec_driver_sql("PRAGMA synchronous=FULL")
             connection.commit()
             try:
                 with self.session_factory(bind=connection) as session, session.begin():
                     yield session
             finally:
-                connection.exec_driver_sql("PRAGMA synchronous=NORMAL")
+                connection.exec_driver_sql(f"PRAGMA synchronous={SYNCHRONOUS}")
                 connection.commit()
 
     @contextlib.contextmanager
-    def _errors_translated(self) -> Iterator[None]:
+    def raw_connection(self) -> Iterator[sqlite3.Connection]:
+        """A pooled sqlite3 connection outside any transaction, for SQLite's own APIs (backup, checks).
+
+        What the block leaves uncommitted is rolled back when the connection goes back to the pool.
+        """
+        with self.errors_translated(), self.engine.connect() as connection:
+            yield cast(sqlite3.Connection, connection.connection.driver_connection)
+
+    @contextlib.contextmanager
+    def raw_transaction(self) -> Iterator[sqlite3.Connection]:
+        """`raw_connection` inside BEGIN IMMEDIATE: committed when the block ends, rolled back on error."""
+        with self.raw_connection() as db:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                yield db
+            except BaseException:
+                db.rollback()
+                raise
+            db.commit()
+
+    @contextlib.contextmanager
+    def errors_translated(self) -> Iterator[None]:
         try:
             yield
         except FieldnotesError:
             raise
         except (DBAPIError, sqlite3.Error) as exc:
             raise translate_sqlite_error(exc, self.path) from exc
+        except OSError as exc:
+            raise translate_os_error(exc, self.path) from exc
 
     def close(self) -> None:
         self.engine.dispose()
@@ -86,46 +121,23 @@ def _upgrade(connection: Any) -> None:
     command.upgrade(config, "head")
 
 
-def _inspect_existing(path: Path) -> str | None:
-    """The Alembic revision of an existing file, read without writing; refuses foreign files."""
-    with path.open("rb") as handle:
-        header = handle.read(100)
-    if not header.startswith(SQLITE_MAGIC):
-        raise DatabaseError(
-            f"{path} is not a Field Notes database (it is not an SQLite file); "
-            "choose another file with --db."
-        )
-    uri = f"{path.resolve().as_uri()}?mode=ro"
-    wal_file = path.with_name(path.name + "-wal")
-    if len(header) > 18 and header[18] == 2 and not wal_file.exists():
-        # A WAL-mode file with no -wal beside it is closed everywhere and complete on its own.
-        # Even a read-only connection would leave fresh -wal and -shm files next to a file we
-        # may be about to refuse; `immutable` reads it without creating anything.
-        uri += "&immutable=1"
-    try:
-        with contextlib.closing(sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)) as db:
-            tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-            if "alembic_version" not in tables:
-                if tables:
-                    raise DatabaseError(
-                        f"{path} is an SQLite database of another program, not of Field Notes; "
-                        "choose another file with --db."
-                    )
-                return None
-            row = db.execute("SELECT version_num FROM alembic_version").fetchone()
-            return str(row[0]) if row else None
-    except sqlite3.Error as exc:
-        raise translate_sqlite_error(exc, path) from exc
+def inspect(path: Path) -> FileState:
+    """What the file at `path` holds (new, blank, or ours at some revision); refuses any other file."""
+    known = {rev.revision for rev in _script_directory().walk_revisions()}
+    return identity.inspect_file(path, known, BUSY_TIMEOUT_MS / 1000)
+
+
+def head_revision() -> str | None:
+    return _script_directory().get_current_head()
 
 
 def _backup(path: Path, revision: str | None) -> Path:
     """Copies the database aside (WAL content included) before a migration touches it."""
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     target = path.with_name(f"{path.name}.before-{revision or 'empty'}-{stamp}.bak")
-    with contextlib.closing(sqlite3.connect(path)) as source, contextlib.closing(
-        sqlite3.connect(target)
-    ) as copy:
-        source.backup(copy)
+    header = identity.read_header(path)
+    with contextlib.closing(sqlite3.connect(identity.read_only_uri(path, header), uri=True)) as source:
+        copy_database(source, target)
     return target
 
 
@@ -134,29 +146,69 @@ def _set_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute(f"PRAGMA synchronous={SYNCHRONOUS}")
     cursor.close()
 
 
-def open_store(path: Path | str) -> Store:
-    """Opens (creating or migrating as needed) the database at `path`.
+def _set_read_only_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # Nothing that writes: no journal_mode, which would convert (and so change) the file.
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
 
+
+def _no_database(path: Path) -> DatabaseError:
+    return DatabaseError(
+        f"There is no database at {path}; check --db or FIELDNOTES_DB, "
+        "or start one with `fieldnotes import`."
+    )
+
+
+def open_store(path: Path | str, *, read_only: bool = False, create: bool = True) -> Store:
+    """Opens the database at `path`: by default for writing, creating or migrating it as needed.
+
+    `read_only` opens with `mode=ro` and never creates, migrates or changes the file; `create`
+    False refuses a missing, 0-byte or table-less file instead of starting a database in it.
     A file that is not ours, is damaged, or was written by a newer version is refused with a
-    `DatabaseError` and left byte-identical.
+    `DatabaseError` and left byte-identical, with nothing created beside it.
     """
     path = Path(path)
-    exists = path.exists() and path.stat().st_size > 0
-    if path.exists() and path.is_dir():
+    if path.is_dir():
         raise DatabaseError(f"{path} is a folder; give the path of a database file with --db.")
-    script = _script_directory()
-    head = script.get_current_head()
-    current = _inspect_existing(path) if exists else None
-    known = {rev.revision for rev in script.walk_revisions()}
-    if current is not None and current not in known:
+    state = inspect(path)
+    if state.kind is Kind.NEW and (read_only or not create):
+        raise _no_database(path)
+    if state.kind is Kind.BLANK and (read_only or not create):
         raise DatabaseError(
-            f"{path} was written by a newer version of Field Notes Desktop (or by another "
-            "program); update the app to open it — the file was not changed."
+            f"{path} is an empty SQLite file, not yet a Field Notes database; "
+            "start one there with `fieldnotes import` or by opening it in the app."
         )
+    head = head_revision()
+    if read_only:
+        if state.revision != head:
+            raise DatabaseError(
+                f"{path} was written by an older version of Field Notes Desktop; open it in the "
+                "app once (or run a command that changes it, such as `fieldnotes import`) to upgrade it."
+            )
+        return _open_read_only(path)
+    return _open_for_writing(path, state, head)
+
+
+def _open_read_only(path: Path) -> Store:
+    header = identity.read_header(path)
+
+    def connect() -> sqlite3.Connection:
+        # Decided per connection: once a writer has made a -wal, it must be read too.
+        uri = identity.read_only_uri(path, header)
+        return sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+
+    engine = create_engine("sqlite://", creator=connect, poolclass=QueuePool)
+    event.listen(engine, "connect", _set_read_only_pragmas)
+    return Store(path, engine, read_only=True)
+
+
+def _open_for_writing(path: Path, state: FileState, head: str | None) -> Store:
     if not path.parent.exists():
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -165,27 +217,22 @@ def open_store(path: Path | str) -> Store:
                 f"Cannot create the folder {path.parent} ({exc.strerror}); "
                 "choose another place for the database with --db."
             ) from exc
-
-    if exists and current != head:
+    if state.kind is Kind.BLANK or (state.kind is Kind.OURS and state.revision != head):
         try:
-            _backup(path, current)
-        except (OSError, sqlite3.Error) as exc:
+            _backup(path, state.revision)
+        except (FieldnotesError, OSError, sqlite3.Error) as exc:
+            if nearly_full(path):
+                raise disk_full(path) from exc
+            reason = str(exc).rstrip(".")
             raise DatabaseError(
-                f"Could not back up {path} before upgrading it ({exc}); nothing was changed."
+                f"Could not back up {path} before upgrading it ({reason}); nothing was changed."
             ) from exc
 
     engine = create_engine(f"sqlite:///{path}")
     event.listen(engine, "connect", _set_pragmas)
     try:
         with engine.begin() as connection:
-            if MigrationContext.configure(connection).get_current_revision() != head:
-                # pysqlite only opens a transaction before INSERT/UPDATE/DELETE, so without an
-                # explicit BEGIN each CREATE would commit on its own and a failure half-way
-                # would leave a schema no later open can migrate. IMMEDIATE also keeps a
-                # second process from migrating the same file at the same time.
-                connection.exec_driver_sql("BEGIN IMMEDIATE")
-                if MigrationContext.configure(connection).get_current_revision() != head:
-                    _upgrade(connection)
+            migrate_and_stamp(connection, head)
     except FieldnotesError:
         engine.dispose()
         raise
@@ -194,3 +241,30 @@ def open_store(path: Path | str) -> Store:
         raise translate_sqlite_error(exc, path) from exc
     return Store(path, engine)
 
+
+def migrate_and_stamp(connection: Connection, head: str | None) -> None:
+    """Migrates to `head` and stamps our application id, in one transaction, when either is needed."""
+
+    def current() -> tuple[str | None, int]:
+        revision = MigrationContext.configure(connection).get_current_revision()
+        application_id = connection.exec_driver_sql("PRAGMA application_id").scalar()
+        return revision, int(application_id or 0)
+
+    if current() == (head, APPLICATION_ID):
+        return
+    # pysqlite only opens a transaction before INSERT/UPDATE/DELETE, so without an explicit
+    # BEGIN each CREATE would commit on its own and a failure half-way would leave a schema no
+    # later open can migrate. IMMEDIATE also keeps a second process from migrating the same
+    # file at the same time; what it already did is seen by asking again inside.
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    revision, application_id = current()
+    if revision != head:
+        _upgrade(connection)
+    if application_id != APPLICATION_ID:
+        connection.exec_driver_sql(f"PRAGMA application_id={APPLICATION_ID}")
+
+
+def upgrade_in_place(store: Store) -> None:
+    """Brings an open store to the current schema (after a restore put an older one in place)."""
+    with store.errors_translated(), store.engine.begin() as connection:
+        migrate_and_stamp(connection, head_revision())

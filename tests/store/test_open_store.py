@@ -64,7 +64,9 @@ def test_fts_table_is_external_content_fts5(db_path: Path) -> None:
     assert "content='entries'" in sql
 
 
-def test_every_connection_gets_wal_foreign_keys_and_normal_sync(db_path: Path) -> None:
+def test_every_connection_gets_wal_foreign_keys_and_full_sync(db_path: Path) -> None:
+    # FULL, not NORMAL: in WAL mode only FULL fsyncs the WAL at each commit, so a saved change
+    # survives a power cut (DESIGN §4 said NORMAL; "Saved" meaning on disk wins).
     store = open_store(db_path)
     try:
         # Two connections at once: the pragmas are set per connection, not once per file.
@@ -72,13 +74,13 @@ def test_every_connection_gets_wal_foreign_keys_and_normal_sync(db_path: Path) -
             for connection in (first, second):
                 assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
                 assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
-                assert connection.execute(text("PRAGMA synchronous")).scalar() == 1  # NORMAL
+                assert connection.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL
                 assert connection.execute(text("PRAGMA busy_timeout")).scalar() == engine_module.BUSY_TIMEOUT_MS
     finally:
         store.close()
 
 
-def test_full_sync_writes_with_synchronous_full_then_returns_to_normal(db_path: Path) -> None:
+def test_full_sync_writes_with_synchronous_full_and_keeps_it(db_path: Path) -> None:
     store = open_store(db_path)
     try:
         with store.full_sync() as session:
@@ -86,13 +88,13 @@ def test_full_sync_writes_with_synchronous_full_then_returns_to_normal(db_path: 
             assert session.connection().exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
         with store.transaction() as session:
             assert session.execute(text("SELECT name FROM tags")).scalars().all() == ["snapshot"]
-            assert session.connection().exec_driver_sql("PRAGMA synchronous").scalar() == 1
-        assert store.engine.pool.checkedin() == 1  # the same pooled connection, back to NORMAL
+            assert session.connection().exec_driver_sql("PRAGMA synchronous").scalar() == 2
+        assert store.engine.pool.checkedin() == 1  # the same pooled connection, still FULL
     finally:
         store.close()
 
 
-def test_full_sync_rolls_back_on_error_and_still_returns_to_normal(db_path: Path) -> None:
+def test_full_sync_rolls_back_on_error_and_keeps_full(db_path: Path) -> None:
     store = open_store(db_path)
     try:
         with pytest.raises(DatabaseError) as caught:
@@ -102,7 +104,7 @@ def test_full_sync_rolls_back_on_error_and_still_returns_to_normal(db_path: Path
         assert "UNIQUE" in str(caught.value)  # the real failure, not one from the cleanup
         with store.transaction() as session:
             assert session.execute(text("SELECT count(*) FROM tags")).scalar() == 0
-            assert session.connection().exec_driver_sql("PRAGMA synchronous").scalar() == 1
+            assert session.connection().exec_driver_sql("PRAGMA synchronous").scalar() == 2
     finally:
         store.close()
 
@@ -177,13 +179,18 @@ def test_a_database_of_another_program_is_refused_and_left_byte_identical(db_pat
     assert schema_names(db_path, "table") == {"contacts"}
 
 
-def test_a_damaged_database_is_refused_and_left_byte_identical(db_path: Path) -> None:
+@pytest.mark.parametrize("wreck", ["pages", "header"])
+def test_a_damaged_database_is_refused_and_left_byte_identical(db_path: Path, wreck: str) -> None:
     open_store(db_path).close()
     raw = bytearray(db_path.read_bytes())
-    raw[100:] = b"\xa5" * (len(raw) - 100)  # keep the header, wreck every page
+    if wreck == "pages":
+        raw[100:] = b"\xa5" * (len(raw) - 100)  # keep the header, wreck every page: SQLITE_CORRUPT
+    else:
+        raw[16:100] = b"\xa5" * 84  # keep the magic, wreck the rest of the header: SQLITE_NOTADB
     db_path.write_bytes(bytes(raw))
     with pytest.raises(DatabaseError) as caught:
         open_store(db_path)
+    assert "is damaged" in str(caught.value)
     assert one_sentence(str(caught.value))
     assert db_path.read_bytes() == bytes(raw)
     assert sorted(p.name for p in db_path.parent.iterdir()) == [db_path.name]
