@@ -211,13 +211,13 @@ def _cmd_site(services: Services, args: argparse.Namespace) -> int:
         if (value := getattr(args, name)) is not None
     }
     if args.now_file:
-        from fieldnotes_desktop.services.markdown_files import decode
+        from fieldnotes_desktop.services.markdown_files import MAX_MARKDOWN_BYTES, decode, read_limited
 
         path = Path(args.now_file)
-        try:
-            changes["now_md"] = decode(path, path.read_bytes(), "the site settings were not changed")
-        except OSError as exc:
-            raise FieldnotesError(f"Cannot read {path}: {exc.strerror}.") from exc
+        outcome = "the site settings were not changed"
+        # Read like an imported file: a FIFO, a device or a huge file is refused, never waited on.
+        raw, _info = read_limited(path, MAX_MARKDOWN_BYTES, outcome=outcome)
+        changes["now_md"] = decode(path, raw, outcome)
     site = services.site.update(**changes) if changes else services.site.get()
     if not changes:
         from dataclasses import asdict

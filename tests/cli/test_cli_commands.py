@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import json
 import sqlite3
 from pathlib import Path
@@ -281,3 +282,11 @@ def test_fieldnotes_db_variable_chooses_the_file_and_db_option_beats_it(
     assert json.loads(run("site", use_db=False, env=env).stdout)["author"] == "Env"
     assert json.loads(run("site").stdout)["author"] == "Option"
     assert not (Path(cli_env["XDG_DATA_HOME"]) / "fieldnotes-desktop").exists()
+
+
+def test_a_now_file_that_is_a_pipe_is_refused_not_waited_on(run: Run, tmp_path: Path, db: Path) -> None:
+    run("site", "--title", "Notes")
+    pipe = tmp_path / "now.md"
+    os.mkfifo(pipe)
+    line = one_error_line(run("site", "--now-file", str(pipe)))  # run() has a timeout: a hang fails
+    assert "now.md" in line and "pipe" in line and "not changed" in line
