@@ -11,9 +11,12 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2.exceptions import SecurityError
 from markupsafe import Markup
 
 from fieldnotes_desktop.errors import ExportFailed
+from fieldnotes_desktop.export import render_limits
+from fieldnotes_desktop.export.sandbox import ThemeEnvironment
 
 PACKAGE = "fieldnotes_desktop.export"
 TEMPLATE_SUFFIXES = (".html", ".xml", ".css")
@@ -55,9 +58,13 @@ def packaged_theme() -> Traversable:
 
 
 class Theme:
-    """Renders the theme's templates; every failure becomes one `ExportFailed` sentence."""
+    """Renders the theme's templates in the sandbox; every failure becomes one `ExportFailed` sentence.
 
-    def __init__(self, override_dir: Path | None = None) -> None:
+    A theme is someone else's code: its templates may shape the page but never reach Python,
+    and a render that runs past `seconds` (`render_limits.RENDER_SECONDS` unless given) stops.
+    """
+
+    def __init__(self, override_dir: Path | None = None, seconds: float | None = None) -> None:
         loaders: list[jinja2.BaseLoader] = []
         self.override_dir = override_dir if override_dir and override_dir.is_dir() else None
         if self.override_dir is not None:
@@ -65,9 +72,10 @@ class Theme:
         loaders.append(PackageDataLoader(packaged_theme()))
         loader = jinja2.ChoiceLoader(loaders)
         self._loader = loader  # kept typed: `env.loader` is Optional to a type checker
-        self.env = _environment(loader)
+        self.seconds = render_limits.RENDER_SECONDS if seconds is None else seconds
+        self.env = _environment(loader, self.seconds)
         # Jinja has one `finalize` per environment, so the XML templates get their own.
-        self._xml_env = _environment(loader, finalize=xml_safe)
+        self._xml_env = _environment(loader, self.seconds, finalize=xml_safe)
         self._templates: dict[str, jinja2.Template] = {}
 
     def template(self, name: str) -> jinja2.Template:
@@ -113,13 +121,35 @@ class Theme:
         if isinstance(exc, jinja2.TemplateNotFound):
             return ExportFailed(f"The template {exc.name} is missing{where}; restore it and export again.")
         frame_file, line = _template_frame(exc)
-        message = _first_sentence(_QUALIFIED.sub(r"\1", str(exc))) or type(exc).__name__
+        template = f"The template {frame_file or name}{where}"
         at = f" on line {line}" if line else ""
-        return ExportFailed(f"The template {frame_file or name}{where} failed{at}: {message}.")
+        message = _first_sentence(_QUALIFIED.sub(r"\1", str(exc))) or type(exc).__name__
+        if isinstance(exc, SecurityError):
+            return ExportFailed(
+                f"{template} tried something a theme may not do{at} ({message}); "
+                "remove it from the theme and export again."
+            )
+        if isinstance(exc, render_limits.RenderTimeout):
+            return ExportFailed(
+                f"{template} was stopped{at} after running for {self.seconds:g} seconds; "
+                "look there for a loop that never ends and export again."
+            )
+        if isinstance(exc, render_limits.RenderTooDeep) or (isinstance(exc, RecursionError) and frame_file):
+            return ExportFailed(
+                f"{template} calls itself without end{at}; "
+                "remove the macro or include that calls itself and export again."
+            )
+        if isinstance(exc, (render_limits.RenderTooLarge, MemoryError)):
+            reason = message if isinstance(exc, render_limits.RenderTooLarge) else "it ran out of memory"
+            return ExportFailed(f"{template} was stopped{at} because {reason}; remove what builds it and export again.")
+        return ExportFailed(f"{template} failed{at}: {message}.")
 
 
-def _environment(loader: jinja2.BaseLoader, finalize: Callable[[Any], Any] | None = None) -> jinja2.Environment:
-    return jinja2.Environment(
+def _environment(
+    loader: jinja2.BaseLoader, seconds: float, finalize: Callable[[Any], Any] | None = None
+) -> jinja2.Environment:
+    return ThemeEnvironment(
+        seconds=seconds,
         loader=loader,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
