@@ -18,6 +18,10 @@ HEADER_ID, BODY_ID, FOOTER_ID = "fn-entry-header", "fn-entry-body", "fn-entry-fo
 _ENTRY_HREF = re.compile(r"^(?:\.\./)+([^/?#]+)/(?:index\.html)?(?:[?#].*)?$")
 
 
+# Shorter than an export's limit: the preview renders while the writer waits for the window.
+PREVIEW_RENDER_SECONDS = 2.0
+
+
 class PreviewPage:
     """Builds what the preview widget loads once (`shell_html`) and the parts it patches in.
 
@@ -26,8 +30,8 @@ class PreviewPage:
     rendered sections passed through `demote_headings`, exactly as the export does.
     """
 
-    def __init__(self, theme_dir: Path | None = None) -> None:
-        self._theme = Theme(theme_dir)
+    def __init__(self, theme_dir: Path | None = None, seconds: float = PREVIEW_RENDER_SECONDS) -> None:
+        self._theme = Theme(theme_dir, seconds=seconds)
 
     @cached_property
     def css(self) -> str:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2.loaders import split_template_path
 from jinja2.exceptions import SecurityError
 from markupsafe import Markup
 
@@ -53,6 +54,37 @@ class PackageDataLoader(jinja2.BaseLoader):
         return node.read_text(encoding="utf-8"), f"theme/{template}", lambda: True
 
 
+class ThemeFolderLoader(jinja2.FileSystemLoader):
+    """A theme folder's templates, read only when they are plain files inside that folder.
+
+    A link to a file elsewhere would print a private file into every published page, and a
+    named pipe called `entry.html` would hang the export; both are refused by name.
+    """
+
+    MAX_BYTES = 1024 * 1024  # a template is a page of markup, not a book
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__(str(folder), encoding="utf-8")
+        self._folder = folder.resolve()
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str | None, Callable[[], bool] | None]:
+        path = self._folder.joinpath(*split_template_path(template))
+        if path.exists() or path.is_symlink():
+            real = path.resolve()
+            if not real.is_relative_to(self._folder):
+                raise ExportFailed(
+                    f"The theme file {template} leads outside the theme folder {self._folder}; "
+                    "copy the file into the folder instead of linking to it."
+                )
+            if not real.is_file():
+                raise ExportFailed(f"The theme file {template} is not a plain file; replace it with a template.")
+            if real.stat().st_size > self.MAX_BYTES:
+                raise ExportFailed(f"The theme file {template} is larger than 1 MB; a template cannot be that long.")
+        return super().get_source(environment, template)
+
+
 def packaged_theme() -> Traversable:
     return resources.files(PACKAGE) / "theme"
 
@@ -68,7 +100,7 @@ class Theme:
         loaders: list[jinja2.BaseLoader] = []
         self.override_dir = override_dir if override_dir and override_dir.is_dir() else None
         if self.override_dir is not None:
-            loaders.append(jinja2.FileSystemLoader(str(self.override_dir), encoding="utf-8"))
+            loaders.append(ThemeFolderLoader(self.override_dir))
         loaders.append(PackageDataLoader(packaged_theme()))
         loader = jinja2.ChoiceLoader(loaders)
         self._loader = loader  # kept typed: `env.loader` is Optional to a type checker
@@ -112,6 +144,8 @@ class Theme:
             self.template(name)
 
     def _failure(self, name: str, exc: BaseException) -> ExportFailed:
+        if isinstance(exc, ExportFailed):
+            return exc  # already one sentence (the loader refusing a file)
         where = f" in the theme folder {self.override_dir}" if self.override_dir else ""
         if isinstance(exc, jinja2.TemplateSyntaxError):
             file = exc.name or name

@@ -186,6 +186,10 @@ class MainWindow(QMainWindow):
             if entry is not None:
                 self.desk.show_entry(entry)
             self.started.emit()
+            if self.preview.theme_error:
+                self.presenter.show_message(
+                    f"{self.preview.theme_error}\n\nUntil it is fixed, the preview shows the built-in "
+                    "theme, and exporting stops at the same error.", "Theme")
 
         self.runner.run(first_entry, opened)
 

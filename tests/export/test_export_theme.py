@@ -70,3 +70,26 @@ def test_theme_files_are_package_data() -> None:
     theme = resources.files("fieldnotes_desktop.export") / "theme"
     names = {p.name for p in theme.iterdir()}
     assert {"base.html", "entry.html", "_entry_header.html", "_entry_footer.html", "site.css", "feed.xml"} <= names
+
+
+def test_a_theme_file_linking_outside_the_folder_is_refused(samples: Services, tmp_path: Path) -> None:
+    secret = tmp_path / "private" / "notes.txt"
+    secret.parent.mkdir()
+    secret.write_text("my bank PIN is 0000")
+    theme = tmp_path / "theme"
+    theme.mkdir()
+    (theme / "_entry_footer.html").write_text('{% include "leak.html" %}\n')
+    (theme / "leak.html").symlink_to(secret)
+    with pytest.raises(ExportFailed, match="leak.html leads outside the theme folder"):
+        samples.exports.export(ExportOptions(out=tmp_path / "site", theme_dir=theme))
+    assert not any("0000" in p.read_text(errors="replace") for p in (tmp_path / "site").rglob("*.html"))
+
+
+def test_a_theme_file_that_is_a_pipe_is_refused_not_waited_on(samples: Services, tmp_path: Path) -> None:
+    import os
+
+    theme = tmp_path / "theme"
+    theme.mkdir()
+    os.mkfifo(theme / "entry.html")
+    with pytest.raises(ExportFailed, match="entry.html is not a plain file"):
+        samples.exports.export(ExportOptions(out=tmp_path / "site", theme_dir=theme))

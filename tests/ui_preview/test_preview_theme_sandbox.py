@@ -95,21 +95,14 @@ def test_a_hostile_page_template_beside_the_database_runs_nothing_when_the_windo
     pwned = tmp_path / "PWNED"
     db_path = tmp_path / "notes.db"
     theme = _write_theme(db_path, {"entry.html": _hostile(pwned)})
-    # The window builds the preview's page from entry.html before it opens; today a failing
-    # entry.html keeps it from opening at all (see the next test), but nothing may run either way.
-    try:
-        open_window(db_path)
-    except ExportFailed as refused:
-        assert str(refused).startswith(f"The template entry.html in the theme folder {theme} failed on line 1")
+    # The window builds the preview's page from entry.html before it opens: the hostile page is
+    # refused, the window opens on the built-in theme, and says why.
+    window = open_window(db_path)
+    assert window.preview.theme_error is not None
+    assert window.preview.theme_error.startswith(f"The template entry.html in the theme folder {theme} ")
     assert not pwned.exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=ExportFailed,
-    reason="PreviewView renders the theme's entry.html in its constructor with no fallback, so the "
-    "ExportFailed of a broken theme escapes build_main_window and the app does not open",
-)
 def test_the_window_opens_over_a_broken_theme_and_the_preview_still_shows_the_entry(
     open_window: Callable[[Path], MainWindow], tmp_path: Path, qtbot: Any
 ) -> None:
@@ -117,3 +110,6 @@ def test_the_window_opens_over_a_broken_theme_and_the_preview_still_shows_the_en
     _write_theme(db_path, {"entry.html": "{% for x in %}\n"})
     window = open_window(db_path)
     qtbot.waitUntil(lambda: WELCOME in (window.preview.property("renderedHtml") or ""), timeout=15000)
+    assert window.preview.theme_error is not None and "entry.html" in window.preview.theme_error
+    qtbot.waitUntil(lambda: "entry.html" in window.presenter.last_message, timeout=5000)
+    assert "built-in theme" in window.presenter.last_message

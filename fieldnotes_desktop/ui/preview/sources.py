@@ -6,6 +6,7 @@ import logging
 import re
 import threading
 
+from fieldnotes_desktop.errors import ExportFailed
 from fieldnotes_desktop.export.images import is_external
 from fieldnotes_desktop.export import PreviewPage
 from fieldnotes_desktop.records import Entry
@@ -32,7 +33,7 @@ def guarded_shell(shell: str) -> bytes:
     meta = f'<meta http-equiv="Content-Security-Policy" content="{CONTENT_POLICY}">'
     match = _HEAD.search(shell)
     if match is None:
-        raise ValueError("the preview shell has no <head>")
+        raise ExportFailed("The theme's entry.html has no <head> element; add one so the page can be shown.")
     return (shell[: match.end()] + meta + shell[match.end() :]).encode("utf-8")
 
 

@@ -12,6 +12,7 @@ from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QMenu, QWidget
 
 from fieldnotes_desktop.config import theme_override_dir
+from fieldnotes_desktop.errors import FieldnotesError
 from fieldnotes_desktop.export import PreviewPage, demote_headings
 from fieldnotes_desktop.records import Entry
 from fieldnotes_desktop.services import Services
@@ -60,9 +61,17 @@ class PreviewView(QWebEngineView):
         self._closed = False
         self._header = self._footer = self._body_html = ""
 
-        # The same theme folder the export would use, so the preview is the published page.
-        self._parts = PreviewPage(theme_override_dir(services.db_path))
-        shell = guarded_shell(self._parts.shell_html())
+        # The same theme folder the export would use, so the preview is the published page;
+        # a theme that cannot show a page must not keep the window from opening.
+        self.theme_error: str | None = None
+        try:
+            self._parts = PreviewPage(theme_override_dir(services.db_path))
+            shell = guarded_shell(self._parts.shell_html())
+        except FieldnotesError as exc:
+            log.warning("the theme cannot show the preview: %s", exc.message)
+            self.theme_error = exc.message
+            self._parts = PreviewPage(None)
+            shell = guarded_shell(self._parts.shell_html())
         self._profile, self.request_guard = make_profile(None)
         self.scheme_handler = PreviewSchemeHandler(lambda: shell, services.assets, self._profile)
         self._profile.installUrlSchemeHandler(SCHEME.encode(), self.scheme_handler)
