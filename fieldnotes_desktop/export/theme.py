@@ -67,9 +67,7 @@ class ThemeFolderLoader(jinja2.FileSystemLoader):
         super().__init__(str(folder), encoding="utf-8")
         self._folder = folder.resolve()
 
-    def get_source(
-        self, environment: jinja2.Environment, template: str
-    ) -> tuple[str, str | None, Callable[[], bool] | None]:
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
         path = self._folder.joinpath(*split_template_path(template))
         if path.exists() or path.is_symlink():
             real = path.resolve()
