@@ -75,6 +75,7 @@ def build_main_window(db_path: Path, settings_path: Path | None = None) -> MainW
     from PySide6.QtWidgets import QApplication
 
     from fieldnotes_desktop.services import open_services
+    from fieldnotes_desktop.ui.desk_care import DeskCare
     from fieldnotes_desktop.ui.dialog_launcher import DialogLauncher
     from fieldnotes_desktop.ui.errors import ErrorPresenter
     from fieldnotes_desktop.ui.instance import InstanceLock
@@ -108,7 +109,25 @@ def build_main_window(db_path: Path, settings_path: Path | None = None) -> MainW
                         DialogLauncher(services, runner))
     runner.failed.connect(presenter.present)
     window.start(first_run_body=lambda: welcome_entry(services))
+    care = DeskCare(services, _export_folders(db_path), window)
+    care.damaged.connect(window.show_database_damaged)
+    care.backup_skipped.connect(lambda why: window.show_care_note(f"Today's backup was not made: {why}"))
+    care.exports_recovered.connect(lambda folders: window.show_care_note(
+        "Finished the export that was interrupted in " + ", ".join(map(str, folders)) + "."))
+    window.care = care
+    care.start()
     return window
+
+
+def _export_folders(db_path: Path) -> list[Path]:
+    """Where this app exports to, so an export cut short by a kill or a power cut is finished at start."""
+    from PySide6.QtCore import QSettings
+
+    from fieldnotes_desktop.ui.dialogs.export import FOLDER_KEY
+
+    remembered = QSettings().value(FOLDER_KEY, "")
+    folders = [Path(str(remembered)).expanduser()] if remembered else []
+    return folders + [db_path.parent / "site"]
 
 
 def close_for_signal(app: QApplication, window: MainWindow) -> bool:

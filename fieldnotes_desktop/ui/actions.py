@@ -17,6 +17,7 @@ class Actions:
     import_files: QAction
     export: QAction
     site_settings: QAction
+    restore_backup: QAction
     trash: QAction
     quit: QAction
     save: QAction
@@ -64,6 +65,8 @@ def create_actions(window: QWidget) -> Actions:
         import_files=_action(window, "&Import Markdown…", "Ctrl+Shift+I"),
         export=_action(window, "&Export site…", "Ctrl+E"),
         site_settings=_action(window, "Site &settings…", "Ctrl+,"),
+        restore_backup=_action(window, "Restore from &backup…",
+                               tip="Put every entry back as it was in one of the daily backups"),
         trash=_action(window, "Move to &trash", Key.Delete),
         quit=_action(window, "&Quit", Key.Quit, "Ctrl+Q"),
         save=_action(window, "&Save now", Key.Save, tip="Saving is automatic; this also keeps a snapshot"),
@@ -89,7 +92,7 @@ def create_actions(window: QWidget) -> Actions:
 def build_menus(menubar: QMenuBar, a: Actions) -> None:
     file = menubar.addMenu("&File")
     for item in (a.new, a.duplicate, None, a.import_files, a.export, a.site_settings, None,
-                 a.trash, None, a.quit):
+                 a.restore_backup, None, a.trash, None, a.quit):
         file.addSeparator() if item is None else file.addAction(item)
     edit = menubar.addMenu("&Edit")
     for item in (a.undo, a.redo, None, a.find, a.replace, None, a.find_entry, a.save):

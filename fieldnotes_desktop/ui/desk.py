@@ -33,8 +33,8 @@ class Desk(QObject):
 
     def __init__(self, services: Services, runner: OperationRunner, entry_list: EntryListPanel,
                  metadata: MetadataPanel, editor: MarkdownEditor, preview: PreviewView,
-                 present_error: Callable[[BaseException], None]) -> None:
-        super().__init__()
+                 present_error: Callable[[BaseException], None], parent: QObject | None = None) -> None:
+        super().__init__(parent)  # the window: the desk and its timers go when the widgets do
         self._services = services
         self._runner = runner
         self._list = entry_list
@@ -180,6 +180,34 @@ class Desk(QObject):
         """The site settings changed (author card, now text): redraw the page around the text."""
         if self._entry is not None:
             self._preview.show_entry(dataclasses.replace(self._entry, body=self._editor.toPlainText()))
+
+    def reload_all(self) -> None:
+        """The whole database was replaced (a backup restored): forget what was open, show it anew."""
+        current = self._entry.id if self._entry is not None else None
+        if current is not None:
+            self.saver.forget(current)
+        self._entry = None
+        self._list.refresh()
+        entries = self._services.entries
+
+        def find() -> Entry | None:
+            if current is not None:
+                try:
+                    found = entries.get(current)
+                    if not found.trashed:
+                        return found
+                except FieldnotesError:  # not in the backup: open the newest instead
+                    pass
+            newest = entries.list_summaries(limit=1)
+            return entries.get(newest[0].id) if newest else None
+
+        self._runner.run(find, lambda entry: self.show_entry(entry) if entry else self.close_entry(),
+                         key="open-entry")
+
+    def stop(self) -> None:
+        """The window is closing: no timer may reach the widgets after this."""
+        self._preview_push.stop()
+        self.words.shutdown()
 
     def snapshot(self) -> None:
         self.saver.save_now(snapshot="manual")

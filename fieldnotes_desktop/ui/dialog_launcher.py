@@ -29,6 +29,9 @@ class DialogLauncher:
             dialog.revision_restored.connect(window.desk.apply_restored)
         elif which == "export":
             dialog = dialogs.ExportDialog(services, window, default_dir=_default_export_dir(services))
+        elif which == "backups":
+            dialog = dialogs.RestoreBackupDialog(services, runner, window)
+            dialog.restored.connect(window.after_restore)
         elif which == "site":
             dialog = dialogs.SiteSettingsDialog(services, runner, window)
             dialog.site_changed.connect(lambda _site: window.desk.refresh_preview())

@@ -16,8 +16,10 @@ from PySide6.QtWidgets import (
 from fieldnotes_desktop.errors import FieldnotesError
 from fieldnotes_desktop.records import Entry
 from fieldnotes_desktop.services import Services
+from fieldnotes_desktop.services.maintenance import BackupInfo, IntegrityReport
 from fieldnotes_desktop.ui.actions import Actions, build_menus, create_actions
 from fieldnotes_desktop.ui.desk import Desk
+from fieldnotes_desktop.ui.desk_care import DeskCare
 from fieldnotes_desktop.ui.editor import MarkdownEditor
 from fieldnotes_desktop.ui.entry_list import EntryListPanel
 from fieldnotes_desktop.ui.errors import ErrorPresenter
@@ -27,6 +29,7 @@ from fieldnotes_desktop.ui.metadata import MetadataPanel
 from fieldnotes_desktop.ui.operations import OperationRunner
 from fieldnotes_desktop.ui.preview import PreviewView
 from fieldnotes_desktop.ui.dialog_launcher import DialogLauncher
+from fieldnotes_desktop.ui.dialogs.backups import describe_moment
 from fieldnotes_desktop.ui.theme import Colors, ThemeController, ThemeMode
 from fieldnotes_desktop.ui.window_state import WindowState
 
@@ -60,6 +63,8 @@ class MainWindow(QMainWindow):
         self._instance = instance
         self._dialogs = dialogs
         self._closed = False
+        self.damage_box: QMessageBox | None = None
+        self.care: DeskCare | None = None  # the database's housekeeping, set by the composition root
 
         self.entry_list = EntryListPanel(runner, services.entries)
         self.metadata = MetadataPanel()
@@ -97,7 +102,7 @@ class MainWindow(QMainWindow):
         self.statusBar().setSizeGripEnabled(False)
 
         self.desk = Desk(services, runner, self.entry_list, self.metadata, self.editor, preview,
-                         presenter.present)
+                         presenter.present, parent=self)
         # `commands`, not `actions`: an attribute of that name hides the QWidget.actions() method.
         self.commands = create_actions(self)
         build_menus(self.menuBar(), self.commands)
@@ -134,6 +139,7 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _checked=False, m=mode: self._choose_theme(m))
             action.setChecked(self.theme.mode is mode)
         a.history.triggered.connect(self._on_history_triggered)
+        a.restore_backup.triggered.connect(self._on_restore_backup_triggered)
         a.export.triggered.connect(lambda: self._open_dialog("export"))
         a.site_settings.triggered.connect(lambda: self._open_dialog("site"))
         a.about.triggered.connect(lambda: self._open_dialog("about"))
@@ -211,7 +217,9 @@ class MainWindow(QMainWindow):
             saved = saver.flush_and_wait(QUIT_WAIT_S)
         self.state.save(self, self.desk.entry.id if self.desk.entry else None)
         self._closed = True
-        self.desk.words.shutdown()
+        if self.care is not None:
+            self.care.stop()
+        self.desk.stop()
         self.preview.shutdown()
         self.runner.shutdown(QUIT_WAIT_S)
         self.services.close()
@@ -312,20 +320,61 @@ class MainWindow(QMainWindow):
         entry = self.desk.entry
         if entry is None:
             return
-        self.desk.commit_edits()
-        saver = self.desk.saver
         # The history shows (and a restore keeps) what is on screen; a restore replaces the
         # entry and forgets its unsaved text, so it is offered only once that text is stored.
-        if not saver.flush_and_wait(HISTORY_WAIT_S) and saver.pending_fields(entry.id):
-            saver.flush()  # flush_and_wait stopped the retries: keep trying in the background
-            reason = self.presenter.message_for(saver.last_error) if saver.last_error \
-                else "the database did not answer"
-            self.presenter.show_message(
-                f"Your latest changes could not be saved: {reason}\n\n"
-                "The history opens once they are saved, so that restoring an earlier version "
-                "cannot replace them. Your text stays on screen.", "History")
-            return
-        self._open_dialog("history", entry=entry)
+        if self._saved_first("History", "The history opens once they are saved, so that restoring "
+                             "an earlier version cannot replace them.", entry.id):
+            self._open_dialog("history", entry=entry)
+
+    def _on_restore_backup_triggered(self) -> None:
+        if self._saved_first("Restore from Backup", "Backups can be restored once they are saved, "
+                             "so that the copy kept aside holds them."):
+            self._open_dialog("backups")
+
+    def _saved_first(self, title: str, why: str, entry_id: int | None = None) -> bool:
+        """Saves what is typed and waits for it; says so and returns False if it cannot be stored."""
+        self.desk.commit_edits()
+        saver = self.desk.saver
+        if saver.flush_and_wait(HISTORY_WAIT_S):
+            return True
+        if entry_id is not None and not saver.pending_fields(entry_id):
+            return True  # only other entries are waiting: this one is stored
+        saver.flush()  # flush_and_wait stopped the retries: keep trying in the background
+        reason = self.presenter.message_for(saver.last_error) if saver.last_error \
+            else "the database did not answer"
+        self.presenter.show_message(
+            f"Your latest changes could not be saved: {reason}\n\n{why} Your text stays on screen.", title)
+        return False
+
+    def after_restore(self, backup: BackupInfo, aside: Path) -> None:
+        """A backup replaced the database: every view shows it anew, and the writer hears where the old one went."""
+        self.desk.reload_all()
+        self.presenter.show_message(
+            f"The entries are back as they were on {describe_moment(backup.taken_at)}.\n\n"
+            f"The database as it was before is kept in {aside}; Restore from Backup lists it too, "
+            "so this can be undone.", "Backup restored")
+
+    def show_database_damaged(self, report: IntegrityReport) -> None:
+        """The check at open found damage: say so, offer the latest backup, let the writer go on."""
+        problem = report.problems[0] if report.problems else "the check found damage"
+        box = QMessageBox(QMessageBox.Icon.Critical, "The database is damaged",
+                          f"{self.services.db_path} failed its integrity check ({problem}).\n\n"
+                          "Restore the latest backup to be safe; the damaged file is kept aside first. "
+                          "`fieldnotes doctor` tells more.", parent=self)
+        restore = box.addButton("Restore from Backup…", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("Keep Working", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(restore)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.buttonClicked.connect(lambda button: self._on_damage_box_clicked(button is restore))
+        self.damage_box = box  # tests and the smoke script find it here
+        box.open()
+
+    def _on_damage_box_clicked(self, restore: bool) -> None:
+        if restore:
+            self._on_restore_backup_triggered()
+
+    def show_care_note(self, text: str) -> None:
+        self.statusBar().showMessage(text, 8000)
 
     def _on_import_triggered(self) -> None:
         paths, _filter = QFileDialog.getOpenFileNames(

@@ -85,7 +85,8 @@ class ExportDialog(QDialog):
         form.addRow("Folder:", folder_row)
         form.addRow("", self.include_drafts)
         # In the field column, under what it explains, not under the label.
-        form.addRow("", hint_label("The old pages are replaced only once every new page is ready.", wrap=False))
+        form.addRow("", hint_label("The old site is replaced only once the whole new one is ready; files\n"
+                                    "Field Notes did not write (a CNAME, a .git folder) are left alone.", wrap=False))
 
         self.progress = QProgressBar()
         self.progress.setObjectName("exportProgress")
@@ -193,7 +194,7 @@ class ExportDialog(QDialog):
         warned = len(report.warnings)
         self.summary.setText(
             f"<b>{report.pages:,}</b> pages, including <b>{report.entries:,}</b> entries · "
-            f"<b>{report.assets:,}</b> assets · <b>{report.seconds:.2f}</b> s · "
+            f"<b>{report.assets:,}</b> assets · {_changes(report)} · <b>{report.seconds:.2f}</b> s · "
             + (f"<b>{warned}</b> warning{'s' if warned != 1 else ''}:" if warned else "no warnings")
         )
         self.summary.show()
@@ -261,3 +262,15 @@ class ExportDialog(QDialog):
             self.reject()
             return
         super().closeEvent(event)
+
+
+def _changes(report: ExportReport) -> str:
+    """What this export did to the folder: a re-export with nothing new says so."""
+    if not report.changed and not report.removed:
+        return "nothing changed"
+    parts = [f"<b>{report.changed:,}</b> file{'s' if report.changed != 1 else ''} changed"]
+    if report.removed:
+        parts.append(f"<b>{report.removed:,}</b> removed")
+    if report.redirected:
+        parts.append(f"<b>{report.redirected:,}</b> redirect{'s' if report.redirected != 1 else ''}")
+    return ", ".join(parts)
