@@ -360,7 +360,7 @@ class MainWindow(QMainWindow):
         box = QMessageBox(QMessageBox.Icon.Critical, "The database is damaged",
                           f"{self.services.db_path} failed its integrity check ({problem}).\n\n"
                           "Restore the latest backup to be safe; the damaged file is kept aside first. "
-                          "`fieldnotes doctor` tells more.", parent=self)
+                          "In a terminal, fieldnotes doctor tells more.", parent=self)
         restore = box.addButton("Restore from Backup…", QMessageBox.ButtonRole.AcceptRole)
         box.addButton("Keep Working", QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(restore)

@@ -24,6 +24,12 @@ from fieldnotes_desktop.ui.dialogs.style import error_label, hint_label
 from fieldnotes_desktop.ui.operations import OperationRunner
 
 _PATH_ROLE = Qt.ItemDataRole.UserRole
+KINDS = {
+    "daily": "Daily",
+    "manual": "Made on request",
+    "before-upgrade": "Before an upgrade",
+    "before-restore": "Before a restore",
+}
 
 
 def describe_size(size: int) -> str:
@@ -58,7 +64,7 @@ class RestoreBackupDialog(QDialog):
         self.backup_list = QTreeWidget()
         self.backup_list.setObjectName("backupList")
         self.backup_list.setAccessibleName("Backups")
-        self.backup_list.setHeaderLabels(["Taken", "Size"])
+        self.backup_list.setHeaderLabels(["Taken", "Kind", "Size"])
         self.backup_list.setRootIsDecorated(False)
         self.backup_list.setUniformRowHeights(True)
         self.backup_list.currentItemChanged.connect(self._on_backup_list_current_item_changed)
@@ -84,16 +90,18 @@ class RestoreBackupDialog(QDialog):
 
     def _on_backups_loaded(self, backups: list[BackupInfo]) -> None:
         for backup in backups:
-            item = QTreeWidgetItem([describe_moment(backup.taken_at), describe_size(backup.size)])
+            item = QTreeWidgetItem([describe_moment(backup.taken_at), KINDS.get(backup.kind, backup.kind),
+                                    describe_size(backup.size)])
             item.setData(0, _PATH_ROLE, backup)
             item.setToolTip(0, str(backup.path))
-            item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            item.setTextAlignment(2, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.backup_list.addTopLevelItem(item)
         if not backups:
             self.error.setText("There is no backup yet; Field Notes makes the first one today, in the background.")
             self.error.show()
             return
-        self.backup_list.resizeColumnToContents(0)
+        for column in (0, 1):
+            self.backup_list.resizeColumnToContents(column)
         first = self.backup_list.topLevelItem(0)
         if first is not None:
             self.backup_list.setCurrentItem(first)
