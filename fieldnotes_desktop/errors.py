@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from fieldnotes_desktop.records import Entry
+
 
 class FieldnotesError(Exception):
     """A failure the writer can act on; its message is shown as it is, without a traceback."""
@@ -27,7 +32,33 @@ class NotFoundError(FieldnotesError):
 
 
 class ValidationError(FieldnotesError):
-    """A value given by the writer (a date, a volume, a slug) is not acceptable."""
+    """A value given by the writer (a date, a volume, a slug) is not acceptable.
+
+    `field` names what was refused, as the attribute of the record it was meant for
+    (`EntryFields.volume`, `SiteProfile.base_url`), so a form can mark that field; None when
+    the refusal is about no single field.
+    """
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class EntryConflict(FieldnotesError):
+    """A save was based on a version of the entry that someone else has changed since.
+
+    Nothing was written. `stored` is the entry as it is in the database now (read in the same
+    transaction that refused the save), so the writer can compare it with their own text.
+    """
+
+    def __init__(self, entry_id: int, stored: Entry) -> None:
+        title = f"“{stored.title}”" if stored.title.strip() else "This entry"
+        super().__init__(
+            f"{title} was changed elsewhere (another window or the command line) since you opened it; "
+            "your text is kept — compare the two in History or keep yours."
+        )
+        self.entry_id = entry_id
+        self.stored = stored
 
 
 class ImportFailed(FieldnotesError):

@@ -10,7 +10,8 @@ DRAFT = "draft"
 FINISHED = "finished"
 STATUSES = (DRAFT, FINISHED)
 
-REVISION_REASONS = ("autosave", "manual", "export", "restore", "import")
+# "conflict": the text another writer had stored, kept when the writer chose to keep theirs over it.
+REVISION_REASONS = ("autosave", "manual", "export", "restore", "import", "conflict")
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +33,9 @@ class EntrySummary:
     reading_minutes: int | None
     created_at: dt.datetime
     updated_at: dt.datetime
+    # Goes up by one with every change to the entry's row, by whoever makes it: a save based on
+    # an older version is refused (EntryConflict), and a view holding one knows it is stale.
+    version: int
     trashed_at: dt.datetime | None = None
 
     @property
@@ -94,6 +98,17 @@ class EntryFilter:
     tag: str | None = None
     volume: int | None = None
     trashed: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class EntryChanges:
+    """Which of the entries a view holds were changed or deleted for good since it read them."""
+
+    changed: tuple[int, ...] = ()  # a newer version is stored: reload these
+    removed: tuple[int, ...] = ()  # no longer in the database: drop these
+
+    def __bool__(self) -> bool:
+        return bool(self.changed or self.removed)
 
 
 @dataclass(frozen=True, slots=True)

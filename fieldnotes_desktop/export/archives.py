@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from fieldnotes_desktop.render.entry_slugs import unique_slug
+
 
 def archive_slugs(names: Iterable[str]) -> dict[str, str]:
     """A slug per distinct non-empty name; `C#` and `C` become `c` and `c-2`, in sorted order.
@@ -11,10 +13,6 @@ def archive_slugs(names: Iterable[str]) -> dict[str, str]:
     Entry slugs and archive folders are made by the same rules, so a writer who knows one
     knows the other.
     """
-    # Imported here: the services package imports the export, so a module-level import
-    # would make `import fieldnotes_desktop.export` circular.
-    from fieldnotes_desktop.services.slugs import unique_slug
-
     slugs: dict[str, str] = {}
     taken: set[str] = set()
     for name in sorted({n for n in names if n.strip()}, key=lambda n: (n.casefold(), n)):

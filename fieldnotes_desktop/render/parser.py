@@ -18,7 +18,7 @@ from mdit_py_plugins.tasklists import tasklists_plugin
 from fieldnotes_desktop.render.highlight import render_fence
 from fieldnotes_desktop.render.nesting import nesting_guard_plugin
 from fieldnotes_desktop.render.sanitize import USER_ID_PREFIX
-from fieldnotes_desktop.render.slugs import slugify
+from fieldnotes_desktop.render.heading_ids import slugify
 
 # Set in a render's env to leave out data-line (fields that are not an editor buffer).
 ENV_NO_SOURCE_LINES = "fieldnotes_no_source_lines"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from fieldnotes_desktop.render.slugs import unique_slug
+from fieldnotes_desktop.render.heading_ids import unique_slug
 
 # Sanitized HTML escapes `<` in text and `"` in attribute values, so a match that
 # starts at `<` and ends with a real `"` can only be an attribute inside a tag,

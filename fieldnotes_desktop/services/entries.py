@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import uuid
-from sqlalchemy.orm import Session
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
-from fieldnotes_desktop.errors import NotFoundError, ValidationError
+from fieldnotes_desktop.errors import EntryConflict, ValidationError
 from fieldnotes_desktop.records import (
     DRAFT,
     REVISION_REASONS,
     STATUSES,
     Entry,
+    EntryChanges,
     EntryFields,
     EntryFilter,
     EntrySummary,
@@ -19,11 +22,14 @@ from fieldnotes_desktop.records import (
     SearchHit,
 )
 from fieldnotes_desktop.render import count_words
+from fieldnotes_desktop.render.entry_slugs import RESERVED_SLUGS, slugify, unique_slug
 from fieldnotes_desktop.services.clock import Clock, utc_now
-from fieldnotes_desktop.services.slugs import RESERVED_SLUGS, slugify, unique_slug
 from fieldnotes_desktop.store import Store
+from fieldnotes_desktop.store import editing
 from fieldnotes_desktop.store import repository as repo
-from fieldnotes_desktop.store.models import EntryRow, RevisionRow
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 REVISION_INTERVAL = dt.timedelta(minutes=10)
 
@@ -39,17 +45,25 @@ class EntryService:
 
     def get(self, entry_id: int) -> Entry:
         with self._store.transaction() as s:
-            return repo.to_entry(repo.get_row(s, entry_id))
+            return repo.get_entry(s, entry_id)
 
     def get_by_slug(self, slug: str) -> Entry:
         with self._store.transaction() as s:
-            return repo.to_entry(repo.get_row_by_slug(s, slug))
+            return repo.get_entry_by_slug(s, slug)
 
     def list_summaries(
         self, entry_filter: EntryFilter = EntryFilter(), limit: int | None = None, offset: int = 0
     ) -> list[EntrySummary]:
         with self._store.transaction() as s:
-            return [repo.to_summary(r) for r in repo.list_rows(s, entry_filter, limit, offset)]
+            return repo.list_summaries(s, entry_filter, limit, offset)
+
+    def data_version(self) -> int:
+        """Changes whenever another connection (another process, another thread) commits.
+
+        Ask it always from the same thread, the one this desk writes on: that thread's own
+        commits leave it as it was (see `Store.data_version`).
+        """
+        return self._store.data_version()
 
     def count(self, entry_filter: EntryFilter = EntryFilter()) -> int:
         with self._store.transaction() as s:
@@ -75,82 +89,99 @@ class EntryService:
 
     def revisions(self, entry_id: int) -> list[Revision]:
         with self._store.transaction() as s:
-            repo.get_row(s, entry_id)
             return repo.revisions_of(s, entry_id)
+
+    def changes_since(self, known: Mapping[int, int]) -> EntryChanges:
+        """Which of the entries a view holds (id → the version it read) are stale or gone.
+
+        For the app's poll once `Store.data_version()` says another connection committed: it
+        asks about the entries on screen, by primary key, and reloads only those changed.
+        """
+        with self._store.transaction() as s:
+            stored = repo.versions(s, known)
+        return EntryChanges(
+            changed=tuple(i for i, version in known.items() if i in stored and stored[i] != version),
+            removed=tuple(i for i in known if i not in stored),
+        )
 
     # -- writing ---------------------------------------------------------------------------
 
     def create(self, fields: EntryFields = EntryFields(), *, reason: str | None = None) -> Entry:
         with self._store.transaction() as s:
-            row = self.create_in(s, fields, reason=reason)
-            return repo.to_entry(row)
+            return self.create_in(s, fields, reason=reason)
 
-    def create_in(
-        self, session: Session, fields: EntryFields, *, reason: str | None = None
-    ) -> EntryRow:
+    def create_in(self, session: Session, fields: EntryFields, *, reason: str | None = None) -> Entry:
         """Adds an entry inside a transaction the caller already holds (import uses it)."""
         now = self._now()
         values = fields.given()
         title = str(values.get("title", "") or "")
-        row = EntryRow(
-            uuid=str(uuid.uuid4()),
-            title=title,
-            body="",
-            summary="",
-            category="",
-            status=DRAFT,
-            date=self._today(),
-            created_at=now,
-            updated_at=now,
-            words=0,
-        )
         wanted_slug = str(values.pop("slug", None) or title or "untitled")
-        row.slug = unique_slug(
-            wanted_slug, lambda c: c in RESERVED_SLUGS or repo.slug_taken(session, c)
+        slug = unique_slug(wanted_slug, lambda c: c in RESERVED_SLUGS or repo.slug_taken(session, c))
+        entry = editing.insert_entry(
+            session, uuid=str(uuid.uuid4()), slug=slug, date=self._today(), now=now, changes=_checked(values)
         )
-        self._apply(session, row, values)
-        session.add(row)
-        session.flush()
         if reason:
-            self._record_revision(session, row, reason, now)
-        return row
+            self._record_revision(session, entry, reason, now)
+        return entry
 
-    def update(self, entry_id: int, fields: EntryFields, *, snapshot: str | None = None) -> Entry:
+    def update(
+        self, entry_id: int, fields: EntryFields, *, snapshot: str | None = None, base_version: int | None = None
+    ) -> Entry:
         """Changes an entry. A body change keeps the text it replaces as a revision when the last
-        revision is over ten minutes old; `snapshot` records the new state under that reason."""
+        revision is over ten minutes old; `snapshot` records the new state under that reason.
+
+        With `base_version` (the version the writer's text was read at), the save is refused with
+        `EntryConflict`, writing nothing, when someone else has changed the entry since. Without
+        it (the command line, import) the change is written over whatever is stored.
+        """
+        return self._write(entry_id, fields, snapshot=snapshot, base_version=base_version)
+
+    def force_update(self, entry_id: int, fields: EntryFields, *, snapshot: str | None = None) -> Entry:
+        """"Keep mine" after an `EntryConflict`: the stored text is kept as a `conflict` revision
+        (unless History holds it already), then `fields` are written at a fresh version."""
+        return self._write(entry_id, fields, snapshot=snapshot, keep_stored=True)
+
+    def _write(
+        self,
+        entry_id: int,
+        fields: EntryFields,
+        *,
+        snapshot: str | None,
+        base_version: int | None = None,
+        keep_stored: bool = False,
+    ) -> Entry:
+        values = fields.given()
+        given = bool(values)  # before "slug" is taken out of `values` below
+        changes_row = given or keep_stored
         with self._store.transaction() as s:
-            row = repo.get_row(s, entry_id)
             now = self._now()
-            values = fields.given()
-            changes_anything = bool(values)  # before "slug" is taken out of `values` below
-            body_changes = "body" in values and values["body"] != row.body
-            title_changes = "title" in values and values["title"] != row.title
-            if body_changes or title_changes:
-                self._keep_replaced_text(s, row, now)
+            # First, before anything is read: a stale base is refused by the UPDATE itself, and
+            # from here on this transaction holds the write lock, so what it reads stays true.
+            if (changes_row or base_version is not None) and not editing.claim(
+                s, entry_id, base_version, bump=changes_row
+            ):
+                raise EntryConflict(entry_id, repo.get_entry(s, entry_id))  # NotFoundError when it is gone
+            current = repo.get_entry(s, entry_id)
+            replaces_text = values.get("body", current.body) != current.body or (
+                values.get("title", current.title) != current.title
+            )
+            if keep_stored:
+                self._keep_replaced_text(s, current, now, reason="conflict")
+            elif replaces_text:
+                self._keep_replaced_text(s, current, now, when_due=True)
+            changes: dict[str, object] = {}
             if "slug" in values:
-                title = values.get("title", row.title)
-                slug = slugify(str(values.pop("slug") or title or "untitled"))
-                if slug in RESERVED_SLUGS:
-                    raise ValidationError(
-                        f"“{slug}” names a folder of the exported site; choose another slug."
-                    )
-                if slug != row.slug and repo.slug_taken(s, slug, except_id=row.id):
-                    raise ValidationError(
-                        f"The slug “{slug}” is already used by another entry; choose another."
-                    )
-                row.slug = slug
-            self._apply(s, row, values)
-            if changes_anything:
-                row.updated_at = now
+                changes["slug"] = _checked_slug(s, current, values.pop("slug"), values.get("title", current.title))
+            changes.update(_checked(values))
+            entry = editing.change_entry(s, entry_id, changes, now=now if given else None)
             if snapshot:
-                self._record_revision(s, row, snapshot, now)
-            s.flush()
-            return repo.to_entry(row)
+                self._record_revision(s, entry, snapshot, now)
+            return entry
 
     def duplicate(self, entry_id: int) -> Entry:
         with self._store.transaction() as s:
-            source = repo.get_row(s, entry_id)
-            copy = self.create_in(
+            source = repo.get_entry(s, entry_id)
+            return self.create_in(
                 s,
                 EntryFields(
                     title=f"{source.title} (copy)" if source.title else "Untitled (copy)",
@@ -162,116 +193,119 @@ class EntryService:
                     volume=source.volume,
                     elevation_m=source.elevation_m,
                     reading_minutes=source.reading_minutes,
-                    tags=tuple(t.name for t in source.tags),
+                    tags=source.tags,
                 ),
             )
-            return repo.to_entry(copy)
 
     def trash(self, entry_id: int) -> EntrySummary:
-        with self._store.transaction() as s:
-            row = repo.get_row(s, entry_id)
-            row.trashed_at = self._now()
-            return repo.to_summary(row)
+        return self._set_trashed(entry_id, self._now())
 
     def restore(self, entry_id: int) -> EntrySummary:
+        return self._set_trashed(entry_id, None)
+
+    def _set_trashed(self, entry_id: int, moment: dt.datetime | None) -> EntrySummary:
         with self._store.transaction() as s:
-            row = repo.get_row(s, entry_id)
-            row.trashed_at = None
-            return repo.to_summary(row)
+            if not editing.claim(s, entry_id):
+                repo.get_entry(s, entry_id)  # says that it is gone
+            return editing.set_trashed(s, entry_id, moment)
 
     def empty_trash(self) -> int:
         """Deletes trashed entries for good, with their revisions; returns how many."""
         with self._store.transaction() as s:
-            return repo.delete_trashed(s)
+            return editing.delete_trashed(s)
 
     def restore_revision(self, revision_id: int) -> Entry:
         """Puts a revision's text back; the text it replaces and the restore are both kept."""
         with self._store.transaction() as s:
-            revision = s.get(RevisionRow, revision_id)
-            if revision is None:
-                raise NotFoundError(f"Revision {revision_id} no longer exists; its entry may have been deleted.")
-            row = repo.get_row(s, revision.entry_id)
+            revision = repo.get_revision(s, revision_id)
+            if not editing.claim(s, revision.entry_id):
+                repo.get_entry(s, revision.entry_id)  # says that it is gone
             now = self._now()
-            self._keep_replaced_text(s, row, now, always=True)
-            row.title, row.body = revision.title, revision.body
-            row.words = count_words(row.body)
-            row.updated_at = now
-            self._record_revision(s, row, "restore", now)
-            s.flush()
-            return repo.to_entry(row)
+            self._keep_replaced_text(s, repo.get_entry(s, revision.entry_id), now)
+            changes = {"title": revision.title, "body": revision.body, "words": count_words(revision.body)}
+            entry = editing.change_entry(s, revision.entry_id, changes, now=now)
+            self._record_revision(s, entry, "restore", now)
+            return entry
+
+    def keep_text(self, entry_id: int, title: str, body: str, reason: str = "conflict") -> Revision:
+        """Keeps a text that is not (or no longer) the stored one in History: "use theirs" keeps mine."""
+        with self._store.transaction() as s:
+            stored = repo.get_entry(s, entry_id)
+            words = count_words(body)
+            kept = dataclasses.replace(stored, title=title, body=body, words=words)
+            return self._record_revision(s, kept, reason, self._now())
 
     def snapshot(self, entry_id: int, reason: str) -> Revision:
         with self._store.transaction() as s:
-            row = repo.get_row(s, entry_id)
-            return repo.to_revision(self._record_revision(s, row, reason, self._now()))
+            return self._record_revision(s, repo.get_entry(s, entry_id), reason, self._now())
 
     # -- helpers ---------------------------------------------------------------------------
 
     def _now(self) -> dt.datetime:
-        return repo.naive_utc(self._clock())
+        """The clock's time, aware: the store keeps naive UTC, and takes a naive time as UTC."""
+        return repo.aware(self._clock())
 
     def _today(self) -> dt.date:
         """The writer's calendar date: a new entry written on a Monday evening in California is
         dated Monday, although it is already Tuesday in UTC."""
         return self._clock().astimezone().date()
 
-    def _apply(self, session: Session, row: EntryRow, values: dict[str, object]) -> None:
-        for name, value in values.items():
-            if name == "tags":
-                # given() hands values out as object; EntryFields types tags as tuple[str, ...].
-                row.tags = repo.tags_for(session, value)  # type: ignore[arg-type]
-            elif name == "status":
-                if value not in STATUSES:
-                    raise ValidationError(
-                        f"“{value}” is not a status; use one of: {', '.join(STATUSES)}."
-                    )
-                row.status = str(value)
-            elif name == "date":
-                if not isinstance(value, dt.date):
-                    raise ValidationError("An entry needs a date, such as 2025-01-19.")
-                row.date = value
-            elif name in ("volume", "elevation_m", "reading_minutes"):
-                setattr(row, name, _optional_int(name, value))
-            elif name == "body":
-                row.body = str(value)
-                row.words = count_words(row.body)
-            else:
-                text = "" if value is None else str(value)
-                setattr(row, name, text if name == "title" else text.strip())
-
     def _keep_replaced_text(
-        self, session: Session, row: EntryRow, now: dt.datetime, always: bool = False
+        self, session: Session, current: Entry, now: dt.datetime, *, when_due: bool = False, reason: str = "autosave"
     ) -> None:
-        """Keeps the text about to be replaced, at most once per ten minutes of editing."""
-        if row.id is None:
+        """Keeps the text about to be replaced unless History has it; `when_due`: at most once
+        per ten minutes of editing."""
+        latest = repo.latest_revision(session, current.id)
+        if latest is not None and (latest.title, latest.body) == (current.title, current.body):
             return
-        latest = repo.latest_revision(session, row.id)
-        if latest is not None and (latest.title, latest.body) == (row.title, row.body):
-            return
-        if latest is None and not row.body.strip():
+        if latest is None and not current.body.strip():
             return  # a brand-new empty entry has nothing worth keeping
-        if always or latest is None or now - latest.created_at >= REVISION_INTERVAL:
-            self._record_revision(session, row, "autosave", now)
+        if not when_due or latest is None or now - latest.created_at >= REVISION_INTERVAL:
+            self._record_revision(session, current, reason, now)
 
-    def _record_revision(
-        self, session: Session, row: EntryRow, reason: str, now: dt.datetime
-    ) -> RevisionRow:
+    def _record_revision(self, session: Session, entry: Entry, reason: str, now: dt.datetime) -> Revision:
         if reason not in REVISION_REASONS:
             raise ValueError(f"unknown revision reason {reason!r}")  # a programming error
         if reason == "manual":
             # Ctrl+S pressed again on unchanged text keeps the one copy, not one per press.
-            latest = repo.latest_revision(session, row.id)
-            if latest is not None and (latest.reason, latest.title, latest.body) == (
-                reason, row.title, row.body
-            ):
+            latest = repo.latest_revision(session, entry.id)
+            if latest is not None and (latest.reason, latest.title, latest.body) == (reason, entry.title, entry.body):
                 return latest
-        revision = RevisionRow(
-            entry_id=row.id, title=row.title, body=row.body, reason=reason, words=row.words,
-            created_at=now,
-        )
-        session.add(revision)
-        session.flush()
-        return revision
+        return editing.add_revision(session, entry, reason, now)
+
+
+def _checked_slug(session: Session, current: Entry, wanted: object, title: object) -> str:
+    slug = slugify(str(wanted or title or "untitled"))
+    if slug in RESERVED_SLUGS:
+        raise ValidationError(f"“{slug}” names a folder of the exported site; choose another slug.", field="slug")
+    if slug != current.slug and repo.slug_taken(session, slug, except_id=current.id):
+        raise ValidationError(f"The slug “{slug}” is already used by another entry; choose another.", field="slug")
+    return slug
+
+
+def _checked(values: Mapping[str, object]) -> dict[str, object]:
+    """`EntryFields` values as the entry's columns, or a ValidationError naming the field refused."""
+    changes: dict[str, object] = {}
+    for name, value in values.items():
+        if name == "tags":
+            changes["tags"] = value
+        elif name == "status":
+            if value not in STATUSES:
+                raise ValidationError(f"“{value}” is not a status; use one of: {', '.join(STATUSES)}.", field="status")
+            changes["status"] = str(value)
+        elif name == "date":
+            if not isinstance(value, dt.date):
+                raise ValidationError("An entry needs a date, such as 2025-01-19.", field="date")
+            changes["date"] = value
+        elif name in _LIMITS:
+            changes[name] = _optional_int(name, value)
+        elif name == "body":
+            changes["body"] = str(value)
+            changes["words"] = count_words(str(value))
+        else:
+            text = "" if value is None else str(value)
+            changes[name] = text if name == "title" else text.strip()
+    return changes
 
 
 _LIMITS = {
@@ -288,8 +322,7 @@ def _optional_int(name: str, value: object) -> int | None:
     try:
         number = int(str(value).replace(",", "").strip())
     except ValueError:
-        raise ValidationError(message) from None
+        raise ValidationError(message, field=name) from None
     if not low <= number <= high:
-        raise ValidationError(message)
+        raise ValidationError(message, field=name)
     return number
-

@@ -8,8 +8,7 @@ import stat
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
-
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING
 
 from fieldnotes_desktop.errors import ImportFailed, ValidationError
 from fieldnotes_desktop.records import EntryFields, ImportReport
@@ -26,7 +25,9 @@ from fieldnotes_desktop.services.markdown_files import (
     special_kind,
 )
 from fieldnotes_desktop.store import Store
-from fieldnotes_desktop.store import repository as repo
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".avif")
 Progress = Callable[[int, int, str], None]
@@ -61,11 +62,11 @@ class ImportService:
                 name = printable(item.path.name)
                 try:
                     fields = _attach_images(s, item, root, skipped, images)
-                    row = self._entries.create_in(s, fields)
+                    entry = self._entries.create_in(s, fields)
                 except ValidationError as exc:
                     # A value out of range (volume 100, elevation 12000): say which file holds it.
                     raise ImportFailed(f"{name}: {str(exc).rstrip('.')}; nothing was imported.") from exc
-                created.append(repo.to_summary(row))
+                created.append(entry.summary_record())
                 if progress:
                     progress(done, len(parsed), name)
         return ImportReport(created=tuple(created), assets=len(images), skipped=tuple(skipped))
@@ -144,14 +145,14 @@ def _attach_images(
         name = Path(ref.lstrip("/")).name or candidate.name
         data, _ = read_limited(candidate, MAX_ASSET_BYTES, "images")
         try:
-            row = store_asset(session, name, data)
+            asset = store_asset(session, name, data)
         except ValidationError as exc:
             # An SVG that cannot be made safe: the entry is still worth having without it.
             skipped.append(f"{where}: {exc}")
             continue
-        stored.add(row.sha256)
-        if row.filename != name:
-            body = body.replace(f"({ref}", f"(assets/{row.filename}")
+        stored.add(asset.sha256)
+        if asset.filename != name:
+            body = body.replace(f"({ref}", f"(assets/{asset.filename}")
     if body is item.fields.body:
         return item.fields
     return replace(item.fields, body=body)

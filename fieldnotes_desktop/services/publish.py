@@ -7,9 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session, defer
+from typing import TYPE_CHECKING
 
 from fieldnotes_desktop.config import theme_override_dir
 from fieldnotes_desktop.errors import ExportCancelled, ExportFailed, FieldnotesError, NotFoundError
@@ -18,7 +16,6 @@ from fieldnotes_desktop.export.context import (
     MORE_LINKS,
     Catalog,
     EntryPageContext,
-    Number,
     Surroundings,
     build_page_context,
     counted,
@@ -40,18 +37,20 @@ from fieldnotes_desktop.export.theme import Theme
 from fieldnotes_desktop.export.disk import describe_os_error, write_file_atomically
 from fieldnotes_desktop.export.redirects import REDIRECT_TEMPLATE, page_path, plan_redirects, redirect_page
 from fieldnotes_desktop.export.writer import SiteWriter
-from fieldnotes_desktop.records import FINISHED, Entry, EntrySummary
+from fieldnotes_desktop.records import FINISHED, Entry
 from fieldnotes_desktop.services.assets import AssetService
 from fieldnotes_desktop.services.clock import Clock, utc_now
 from fieldnotes_desktop.services.entries import EntryService
 from fieldnotes_desktop.services.site import SiteService
 from fieldnotes_desktop.store import Store
+from fieldnotes_desktop.store import publishing
 from fieldnotes_desktop.store import repository as repo
-from fieldnotes_desktop.store.models import EntryRow, RevisionRow, TagRow, entry_tags
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 Progress = Callable[[int, int, str], None]
 Cancelled = Callable[[], bool]
-_CHUNK = 500  # ids per IN (...) query, well under SQLite's variable limit
 
 
 @dataclass(frozen=True)
@@ -137,11 +136,11 @@ class ExportService:
         """
         site = self._site.get()
         with self._store.transaction() as s:
-            number = _would_be_number(s, entry)
-            same = _newest_finished(s, entry.id, MORE_LINKS, entry.category) if entry.category else []
+            number = publishing.would_be_number(s, entry)
+            same = publishing.newest_finished(s, entry.id, MORE_LINKS, entry.category) if entry.category else []
             # enough to fill the list even when every same-category pick is among the newest
-            newest = _newest_finished(s, entry.id, 2 * MORE_LINKS)
-            categories, tags = _published_names(s)
+            newest = publishing.newest_finished(s, entry.id, 2 * MORE_LINKS)
+            categories, tags = publishing.published_names(s)
         catalog = Catalog(site, archive_slugs([*categories, entry.category]), archive_slugs([*tags, *entry.tags]))
         around = Surroundings(number, tuple(more_field_notes(entry.id, same, newest)))
         return build_page_context(entry, catalog, around, now_html(site), relative_linker(ENTRY_DEPTH))
@@ -244,35 +243,28 @@ class ExportService:
         # The site profile is one row that no entry depends on, so reading it just before the
         # entries' snapshot is as good as inside it.
         site = self._site.get()
-        with self._store.transaction() as s:
-            # An explicit BEGIN makes the reads below one consistent snapshot, even with the
-            # app saving at the same time (sqlite3 would otherwise run each SELECT on its own).
-            s.connection().exec_driver_sql("BEGIN")
-            rows = s.scalars(
-                select(EntryRow).where(EntryRow.trashed_at.is_(None)).order_by(EntryRow.date, EntryRow.id)
-            ).all()
-            finished = tuple(repo.to_summary(r) for r in rows if r.status == FINISHED)
+        with self._store.snapshot() as s:
+            everything = publishing.entries_outside_trash(s)
+            finished = tuple(e.summary_record() for e in everything if e.status == FINISHED)
             if options.slugs:
-                chosen = self._chosen_rows(s, rows, options)
+                chosen = self._chosen(s, everything, options)
             else:
-                chosen = [r for r in rows if options.include_drafts or r.status == FINISHED]
-            entries = tuple(repo.to_entry(r) for r in chosen)
-        return SiteSnapshot(site=site, entries=entries, finished=finished)
+                chosen = [e for e in everything if options.include_drafts or e.status == FINISHED]
+        return SiteSnapshot(site=site, entries=tuple(chosen), finished=finished)
 
     @staticmethod
-    def _chosen_rows(session: Session, rows: Sequence[EntryRow], options: ExportOptions) -> list[EntryRow]:
-        by_slug = {r.slug: r for r in rows}
+    def _chosen(session: Session, entries: Sequence[Entry], options: ExportOptions) -> list[Entry]:
+        by_slug = {e.slug: e for e in entries}
         chosen = []
         for slug in dict.fromkeys(options.slugs):
-            row = by_slug.get(slug)
-            if row is None:
-                trashed = session.scalars(select(EntryRow.id).where(EntryRow.slug == slug)).first()
-                if trashed is not None:
+            entry = by_slug.get(slug)
+            if entry is None:
+                if repo.slug_taken(session, slug):  # by an entry in the trash, then
                     raise NotFoundError(f"The entry “{slug}” is in the trash; restore it to export it.")
                 raise NotFoundError(f"There is no entry with the slug “{slug}”; `fieldnotes list` shows them.")
-            if row.status != FINISHED and not options.include_drafts:
+            if entry.status != FINISHED and not options.include_drafts:
                 raise ExportFailed(f"“{slug}” is a draft; add --include-drafts to export it anyway.")
-            chosen.append(row)
+            chosen.append(entry)
         return chosen
 
     def _record_exports(self, entries: Sequence[Entry]) -> list[str]:
@@ -280,71 +272,12 @@ class ExportService:
 
         An entry exported again unchanged keeps its one revision instead of piling up copies.
         """
-        now = repo.naive_utc(self._clock())
         try:
             with self._store.full_sync() as s:
-                for start in range(0, len(entries), _CHUNK):
-                    chunk = entries[start : start + _CHUNK]
-                    ids = [e.id for e in chunk]
-                    alive = set(s.scalars(select(EntryRow.id).where(EntryRow.id.in_(ids))))
-                    newest = (
-                        select(func.max(RevisionRow.id))
-                        .where(RevisionRow.entry_id.in_(ids))
-                        .group_by(RevisionRow.entry_id)
-                    )
-                    rows = s.scalars(select(RevisionRow).where(RevisionRow.id.in_(newest)))
-                    latest = {r.entry_id: (r.reason, r.title, r.body) for r in rows}
-                    for entry in chunk:
-                        if entry.id not in alive:
-                            continue  # deleted for good while the export ran
-                        if latest.get(entry.id) == ("export", entry.title, entry.body):
-                            continue
-                        s.add(
-                            RevisionRow(
-                                entry_id=entry.id, title=entry.title, body=entry.body,
-                                reason="export", words=entry.words, created_at=now,
-                            )
-                        )
+                publishing.record_exports(s, entries, self._clock())
         except FieldnotesError as exc:
             return [f"The site was written, but the export snapshots were not recorded: {exc}"]
         return []
-
-
-_FINISHED = (EntryRow.status == FINISHED) & EntryRow.trashed_at.is_(None)
-_ALL_CATEGORIES = select(EntryRow.category).distinct().subquery()  # read from the category index alone
-
-
-def _would_be_number(session: Session, entry: Entry) -> Number | None:
-    """The entry's place among the finished entries of its volume by (date, id), counting itself."""
-    if entry.volume is None:
-        return None
-    others = _FINISHED & (EntryRow.volume == entry.volume) & (EntryRow.id != entry.id)
-    before = (EntryRow.date < entry.date) | ((EntryRow.date == entry.date) & (EntryRow.id < entry.id))
-    total, earlier = session.execute(select(func.count(), func.count().filter(before)).where(others)).one()
-    return earlier + 1, total + 1
-
-
-def _published_names(session: Session) -> tuple[list[str], list[str]]:
-    """The categories and tags of finished entries, which decide the archive folders' names.
-
-    Asked per name (a handful) rather than per entry: filtering ten thousand rows by status
-    reads each row's body on the way, since the columns after it live past the text.
-    """
-    same_category = select(EntryRow.id).where(_FINISHED, EntryRow.category == _ALL_CATEGORIES.c.category)
-    categories = session.scalars(select(_ALL_CATEGORIES.c.category).where(same_category.exists())).all()
-    # correlated by hand: through two levels of subquery SQLAlchemy would give `tags` its own FROM
-    tagged = select(entry_tags.c.entry_id).where(entry_tags.c.tag_id == TagRow.id).correlate(TagRow)
-    used = select(EntryRow.id).where(_FINISHED, EntryRow.id.in_(tagged)).exists()
-    tags = session.scalars(select(TagRow.name).where(used)).all()
-    return list(categories), list(tags)
-
-
-def _newest_finished(session: Session, exclude: int, limit: int, category: str | None = None) -> list[EntrySummary]:
-    query = select(EntryRow).options(defer(EntryRow.body)).where(_FINISHED, EntryRow.id != exclude)
-    if category is not None:
-        query = query.where(EntryRow.category == category)
-    rows = session.scalars(query.order_by(EntryRow.date.desc(), EntryRow.id.desc()).limit(limit))
-    return [repo.to_summary(r) for r in rows]
 
 
 def _report(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import sqlite3
+import threading
 from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
@@ -33,6 +34,13 @@ BUSY_TIMEOUT_MS = 5000
 SYNCHRONOUS = "FULL"
 
 
+class _Pin(threading.local):
+    """The connection a thread keeps for itself once it asks `Store.data_version()`."""
+
+    connection: Connection | None = None
+    in_use = False
+
+
 class Store:
     """An open database: the engine, the session factory, and a transaction helper."""
 
@@ -41,12 +49,62 @@ class Store:
         self.engine = engine
         self.read_only = read_only
         self.session_factory = sessionmaker(engine, expire_on_commit=False)
+        self._pin = _Pin()
+        self._pinned: list[Connection] = []  # every thread's, to close them with the store
+        self._pinned_lock = threading.Lock()
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Session]:
-        """One short transaction; SQLite failures come out as messages a writer can act on."""
-        with self.errors_translated(), self.session_factory.begin() as session:
+        """One short transaction; SQLite failures come out as messages a writer can act on.
+
+        On a thread that has asked `data_version()`, it runs on that thread's own connection
+        (a transaction begun inside another one there takes a pooled connection, as anywhere).
+        """
+        pin = self._pin
+        if pin.connection is None or pin.in_use:
+            with self.errors_translated(), self.session_factory.begin() as session:
+                yield session
+            return
+        pin.in_use = True
+        try:
+            with self.errors_translated(), self.session_factory(bind=pin.connection) as session, session.begin():
+                yield session
+        finally:
+            pin.in_use = False
+
+    @contextlib.contextmanager
+    def snapshot(self) -> Iterator[Session]:
+        """A transaction whose reads are one consistent snapshot, even while another connection commits."""
+        with self.transaction() as session:
+            # sqlite3 opens a transaction only before a write, so each SELECT would otherwise
+            # see the database as it is at that moment.
+            session.connection().exec_driver_sql("BEGIN")
             yield session
+
+    def data_version(self) -> int:
+        """SQLite's `PRAGMA data_version` on the calling thread's own connection: it changes
+        when another connection (another process, another Store, another thread) commits.
+
+        The first call keeps a connection for the calling thread, on which its transactions
+        run from then on, so that the thread's own commits leave the number as it was: the app
+        asks on its database lane, every write of which is then "mine". Cheap: no disk read.
+        """
+        pin = self._pin
+        if pin.in_use:
+            raise RuntimeError("data_version() inside a transaction of the same thread")
+        if pin.connection is None or pin.connection.closed or pin.connection.invalidated:
+            with self.errors_translated():
+                connection = self.engine.connect()
+            with self._pinned_lock:
+                self._pinned.append(connection)
+            pin.connection = connection
+        connection = pin.connection
+        with self.errors_translated():
+            version = int(connection.exec_driver_sql("PRAGMA data_version").scalar_one())
+            # SQLAlchemy began a transaction of its own around the PRAGMA (sqlite3 did not):
+            # ended here, so that the next session on this connection begins and commits its own.
+            connection.rollback()
+        return version
 
     @contextlib.contextmanager
     def full_sync(self) -> Iterator[Session]:
@@ -101,6 +159,10 @@ class Store:
             raise translate_os_error(exc, self.path) from exc
 
     def close(self) -> None:
+        with self._pinned_lock:
+            pinned, self._pinned = self._pinned, []
+        for connection in pinned:
+            connection.close()
         self.engine.dispose()
 
 
@@ -114,11 +176,11 @@ def _migrations_path() -> Path:
     return Path(str(resources.files("fieldnotes_desktop.store") / "migrations"))
 
 
-def _upgrade(connection: Any) -> None:
+def _upgrade(connection: Any, revision: str) -> None:
     config = Config()
     config.set_main_option("script_location", str(_migrations_path()))
     config.attributes["connection"] = connection
-    command.upgrade(config, "head")
+    command.upgrade(config, revision)
 
 
 def inspect(path: Path) -> FileState:
@@ -259,7 +321,7 @@ def migrate_and_stamp(connection: Connection, head: str | None) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE")
     revision, application_id = current()
     if revision != head:
-        _upgrade(connection)
+        _upgrade(connection, head or "head")
     if application_id != APPLICATION_ID:
         connection.exec_driver_sql(f"PRAGMA application_id={APPLICATION_ID}")
 

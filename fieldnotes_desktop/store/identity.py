@@ -23,7 +23,8 @@ WAL_HEADER_SIZE = 32
 APPLICATION_ID = 0x464E4442
 
 # Versions before the stamp left it 0. Such a file is ours only when it holds exactly the
-# tables of the last unstamped schema, at that revision (every later revision is stamped).
+# tables of the last unstamped schema, at that revision: every later revision (0002 on) is
+# stamped, since `engine.migrate_and_stamp` stamps in the transaction that migrates.
 LAST_UNSTAMPED_REVISION = "0001"
 UNSTAMPED_TABLES = frozenset(
     {"entries", "tags", "entry_tags", "revisions", "assets", "site", "entries_fts", "alembic_version"}

@@ -51,6 +51,9 @@ class EntryRow(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime)
     trashed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    # Raised by one with every change to the row, in the statement that takes the write lock
+    # (store/editing.py `claim`), so that a save based on an older version can be refused.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
 
     tags: Mapped[list[TagRow]] = relationship(
         secondary=entry_tags, order_by="TagRow.name", lazy="selectin"

@@ -1,13 +1,13 @@
-"""Queries and row changes on entries; every function takes the caller's session."""
+"""Reading entries and their revisions as records; every function takes the caller's session."""
 
 from __future__ import annotations
 
 import datetime as dt
 import html
-from collections.abc import Iterable, Sequence
-from typing import Any, Literal, TypedDict, TypeVar, cast, overload
+from collections.abc import Iterable
+from typing import Literal, TypedDict, TypeVar, overload
 
-from sqlalchemy import CursorResult, Select, delete, func, select, text
+from sqlalchemy import Select, func, select, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, defer
 
@@ -21,6 +21,7 @@ UTC = dt.timezone.utc
 # until the snippet is escaped; a body's own "<script>" must not reach a view as markup.
 _OPEN, _CLOSE = "\x02", "\x03"
 _T = TypeVar("_T")
+CHUNK = 500  # ids per IN (...) query, well under SQLite's variable limit
 
 
 @overload
@@ -54,6 +55,7 @@ class _SummaryFields(TypedDict):
     reading_minutes: int | None
     created_at: dt.datetime
     updated_at: dt.datetime
+    version: int
     trashed_at: dt.datetime | None
 
 
@@ -76,6 +78,7 @@ def _summary_fields(row: EntryRow) -> _SummaryFields:
         reading_minutes=row.reading_minutes,
         created_at=aware(row.created_at),
         updated_at=aware(row.updated_at),
+        version=row.version,
         trashed_at=aware(row.trashed_at),
     )
 
@@ -107,11 +110,26 @@ def get_row(session: Session, entry_id: int) -> EntryRow:
     return row
 
 
-def get_row_by_slug(session: Session, slug: str) -> EntryRow:
+def get_entry(session: Session, entry_id: int) -> Entry:
+    return to_entry(get_row(session, entry_id))
+
+
+def get_entry_by_slug(session: Session, slug: str) -> Entry:
     row = session.scalars(select(EntryRow).where(EntryRow.slug == slug)).one_or_none()
     if row is None:
         raise NotFoundError(f"There is no entry with the slug “{slug}”; `fieldnotes list` shows them.")
-    return row
+    return to_entry(row)
+
+
+def versions(session: Session, entry_ids: Iterable[int]) -> dict[int, int]:
+    """The stored version of each of these entries that still exists, by id (primary-key reads)."""
+    wanted = list(dict.fromkeys(entry_ids))
+    found: dict[int, int] = {}
+    for start in range(0, len(wanted), CHUNK):
+        chunk = wanted[start : start + CHUNK]
+        query = select(EntryRow.id, EntryRow.version).where(EntryRow.id.in_(chunk))
+        found.update((entry_id, version) for entry_id, version in session.execute(query))
+    return found
 
 
 def slug_taken(session: Session, slug: str, except_id: int | None = None) -> bool:
@@ -142,14 +160,14 @@ def _filtered(query: Select[_T], entry_filter: EntryFilter) -> Select[_T]:
     return query
 
 
-def list_rows(
+def list_summaries(
     session: Session, entry_filter: EntryFilter, limit: int | None = None, offset: int = 0
-) -> Sequence[EntryRow]:
+) -> list[EntrySummary]:
     query = _filtered(select(EntryRow).options(defer(EntryRow.body)), entry_filter)
     query = query.order_by(EntryRow.trashed_at, EntryRow.date.desc(), EntryRow.id.desc())
     if limit is not None:
         query = query.limit(limit).offset(offset)
-    return session.scalars(query).all()
+    return [to_summary(row) for row in session.scalars(query)]
 
 
 def count_rows(session: Session, entry_filter: EntryFilter) -> int:
@@ -175,23 +193,6 @@ def distinct_values(session: Session, column: Literal["category", "volume"]) -> 
 def tag_names(session: Session) -> list[str]:
     used = select(entry_tags.c.tag_id).distinct()
     return list(session.scalars(select(TagRow.name).where(TagRow.id.in_(used)).order_by(TagRow.name)))
-
-
-def tags_for(session: Session, names: Iterable[str]) -> list[TagRow]:
-    """The tag rows for `names`, creating the missing ones."""
-    wanted = list(dict.fromkeys(name.strip() for name in names if name.strip()))
-    if not wanted:
-        return []
-    existing = {t.name: t for t in session.scalars(select(TagRow).where(TagRow.name.in_(wanted)))}
-    rows = []
-    for name in wanted:
-        row = existing.get(name)
-        if row is None:
-            row = TagRow(name=name)
-            session.add(row)
-            existing[name] = row
-        rows.append(row)
-    return rows
 
 
 def search_rows(
@@ -250,16 +251,19 @@ def _snippet_html(raw: str | None) -> str:
     return html.escape(raw or "", quote=False).replace(_OPEN, "<mark>").replace(_CLOSE, "</mark>")
 
 
-def latest_revision(session: Session, entry_id: int) -> RevisionRow | None:
-    return session.scalars(
+def latest_revision(session: Session, entry_id: int) -> Revision | None:
+    row = session.scalars(
         select(RevisionRow)
         .where(RevisionRow.entry_id == entry_id)
         .order_by(RevisionRow.created_at.desc(), RevisionRow.id.desc())
         .limit(1)
     ).first()
+    return to_revision(row) if row is not None else None
 
 
 def revisions_of(session: Session, entry_id: int) -> list[Revision]:
+    """An entry's revisions, newest first; NotFoundError when the entry itself is gone."""
+    get_row(session, entry_id)
     rows = session.scalars(
         select(RevisionRow)
         .where(RevisionRow.entry_id == entry_id)
@@ -268,10 +272,8 @@ def revisions_of(session: Session, entry_id: int) -> list[Revision]:
     return [to_revision(row) for row in rows]
 
 
-def delete_trashed(session: Session) -> int:
-    # A DML statement gives a CursorResult, which has the rowcount, though Session.execute is
-    # annotated as returning the plain Result.
-    result = cast(
-        CursorResult[Any], session.execute(delete(EntryRow).where(EntryRow.trashed_at.is_not(None)))
-    )
-    return int(result.rowcount or 0)
+def get_revision(session: Session, revision_id: int) -> Revision:
+    row = session.get(RevisionRow, revision_id)
+    if row is None:
+        raise NotFoundError(f"Revision {revision_id} no longer exists; its entry may have been deleted.")
+    return to_revision(row)

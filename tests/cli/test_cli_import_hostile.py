@@ -8,7 +8,6 @@ CI or exhausting the machine.
 from __future__ import annotations
 
 import os
-import resource
 import sqlite3
 import subprocess
 import sys
@@ -45,27 +44,44 @@ class Outcome:
     seconds: float
 
 
+# Spawns the command with posix_spawn (no copy of this launcher's pages) under the address-space
+# cap and reports the child's own peak. Forking pytest itself would count pytest's memory too:
+# the kernel carries the forked pages' high-water mark across exec.
+_LAUNCHER = """
+import json, os, resource, sys
+cap, report, command = int(sys.argv[1]), sys.argv[2], sys.argv[3:]
+resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+pid = os.posix_spawn(command[0], command, os.environ)
+_, status, usage = os.wait4(pid, 0)
+with open(report, "w") as handle:
+    json.dump({"code": os.waitstatus_to_exitcode(status), "peak_kb": usage.ru_maxrss}, handle)
+"""
+
+
 def run_bounded(command: list[str], env: dict[str, str], cwd: Path, out: Path) -> Outcome:
     """Runs `command`, killing it after TIME_LIMIT_S; its peak RSS comes from its own rusage."""
+    import json
+    import signal
 
-    def _cap() -> None:
-        resource.setrlimit(resource.RLIMIT_AS, (ADDRESS_SPACE_CAP, ADDRESS_SPACE_CAP))
-
+    report = out / "rusage.json"
     started = time.monotonic()
     with (out / "stdout").open("wb") as stdout, (out / "stderr").open("wb") as stderr:
-        process = subprocess.Popen(command, stdout=stdout, stderr=stderr, env=env, cwd=cwd, preexec_fn=_cap)
-        timer = threading.Timer(TIME_LIMIT_S, process.kill)
+        process = subprocess.Popen(
+            [sys.executable, "-c", _LAUNCHER, str(ADDRESS_SPACE_CAP), str(report), *command],
+            stdout=stdout, stderr=stderr, env=env, cwd=cwd, start_new_session=True,
+        )
+        timer = threading.Timer(TIME_LIMIT_S, lambda: os.killpg(process.pid, signal.SIGKILL))
         timer.start()
         try:
-            _, status, usage = os.wait4(process.pid, 0)
+            process.wait()
         finally:
             timer.cancel()
-    process.returncode = os.waitstatus_to_exitcode(status)  # reaped here; Popen must not wait again
+    measured = json.loads(report.read_text()) if report.exists() else {"code": -9, "peak_kb": 0}
     return Outcome(
-        code=process.returncode,
+        code=int(measured["code"]),
         stdout=(out / "stdout").read_text(encoding="utf-8", errors="replace"),
         stderr=(out / "stderr").read_text(encoding="utf-8", errors="replace"),
-        peak_mb=usage.ru_maxrss / 1024,  # kilobytes on Linux
+        peak_mb=int(measured["peak_kb"]) / 1024,  # kilobytes on Linux
         seconds=time.monotonic() - started,
     )
 

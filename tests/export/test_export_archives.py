@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fieldnotes_desktop.export.archives import archive_slugs
-from fieldnotes_desktop.services.slugs import slugify
+from fieldnotes_desktop.render.entry_slugs import slugify
 
 
 def test_archive_folders_fold_like_entry_slugs_and_stay_unique() -> None:

@@ -16,6 +16,7 @@ from fieldnotes_desktop.records import EntryFields
 from fieldnotes_desktop.services import Services, open_services
 from fieldnotes_desktop.store.doctor import IntegrityReport
 
+from release_databases import add_old_entry, database_at
 from service_clock import ManualClock
 
 
@@ -330,15 +331,13 @@ def test_restore_keeps_the_current_file_aside_and_open_connections_see_the_backu
 
 
 def test_restore_of_a_last_release_backup_brings_it_up_to_date(services: Services, tmp_path: Path) -> None:
-    services.entries.create(EntryFields(title="Old desk"))
-    backup = services.maintenance.backup(tmp_path / "old.db")
-    db = sqlite3.connect(backup)
-    db.execute("PRAGMA application_id = 0")  # as the last release left its files
-    db.close()
+    # As the releases before the stamp and before entry versions left their files.
+    backup = database_at(tmp_path / "old.db", "0001", stamped=False)
+    add_old_entry(backup, "Old desk")
     services.maintenance.restore(backup)
     with services.store.raw_connection() as live:
         assert live.execute("PRAGMA application_id").fetchone()[0] != 0
-    assert [e.title for e in services.entries.list_summaries()] == ["Old desk"]
+    assert [(e.title, e.version) for e in services.entries.list_summaries()] == [("Old desk", 1)]
 
 
 @pytest.mark.parametrize("kind", ["other-program", "newer", "damaged", "text"])

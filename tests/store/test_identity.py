@@ -12,6 +12,7 @@ from fieldnotes_desktop.errors import DatabaseError
 from fieldnotes_desktop.store import open_store
 from fieldnotes_desktop.store.identity import APPLICATION_ID
 
+from release_databases import database_at
 from store_helpers import application_id, file_digest, folder_digests, leave_wal_behind, schema_names
 
 GEOPACKAGE_ID = 0x47504B47  # "GPKG": an id another program stamps
@@ -22,12 +23,8 @@ def one_sentence(message: str) -> bool:
 
 
 def unstamped_release_database(path: Path) -> Path:
-    """A database as the last release wrote it: revision 0001 and application id 0."""
-    open_store(path).close()
-    db = sqlite3.connect(path)
-    db.execute("PRAGMA application_id = 0")
-    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    db.close()
+    """A database as the releases before the stamp wrote it: revision 0001 and application id 0."""
+    database_at(path, "0001", stamped=False)
     assert application_id(path) == 0
     return path
 
@@ -49,21 +46,51 @@ def test_a_new_database_is_stamped_with_our_application_id(db_path: Path) -> Non
     assert application_id(db_path) == APPLICATION_ID
 
 
-def test_a_database_of_the_last_release_opens_and_is_stamped_on_the_first_write_open(db_path: Path) -> None:
+def test_an_unstamped_database_opens_and_is_stamped_and_migrated_on_the_first_write_open(db_path: Path) -> None:
     unstamped_release_database(db_path)
     store = open_store(db_path)
     store.close()
     assert application_id(db_path) == APPLICATION_ID
-    assert list(db_path.parent.glob("*.bak")) == []  # a stamp is no migration: no copy aside
+    assert revision_of(db_path) == engine_module.head_revision()
+    (aside,) = db_path.parent.glob("*.bak")  # the migration copied it aside first, unstamped as it was
+    assert aside.name.startswith("fieldnotes.db.before-0001-")
+    assert application_id(aside) == 0 and revision_of(aside) == "0001"
 
 
-def test_a_database_of_the_last_release_reads_without_being_stamped(db_path: Path) -> None:
+def test_an_unstamped_database_at_a_later_revision_than_0001_is_not_ours(db_path: Path) -> None:
+    open_store(db_path).close()  # at the current revision
+    db = sqlite3.connect(db_path)
+    db.execute("PRAGMA application_id = 0")
+    db.close()
+    # Unstamped at a revision later than 0001: no release wrote such a file, so it is not ours.
+    with pytest.raises(DatabaseError, match="another program"):
+        open_store(db_path)
+    assert list(db_path.parent.glob("*.bak")) == []
+
+
+def test_a_stamped_database_of_the_last_release_is_backed_up_then_migrated(db_path: Path) -> None:
+    database_at(db_path, "0001", stamped=True)
+    open_store(db_path).close()
+    assert revision_of(db_path) == engine_module.head_revision()
+    (aside,) = db_path.parent.glob("*.bak")
+    assert revision_of(aside) == "0001" and application_id(aside) == APPLICATION_ID
+
+
+def revision_of(path: Path) -> str:
+    db = sqlite3.connect(path)
+    try:
+        return str(db.execute("SELECT version_num FROM alembic_version").fetchone()[0])
+    finally:
+        db.close()
+
+
+def test_a_database_of_the_last_release_is_refused_read_only_without_being_stamped(db_path: Path) -> None:
+    # Read-only opens never migrate, and every unstamped file is at 0001, an older schema.
     unstamped_release_database(db_path)
     before = folder_digests(db_path.parent)
-    store = open_store(db_path, read_only=True)
-    with store.transaction() as session:
-        assert session.connection().exec_driver_sql("SELECT title FROM site").scalar() == "Field Notes"
-    store.close()
+    with pytest.raises(DatabaseError) as caught:
+        open_store(db_path, read_only=True)
+    assert "older version" in str(caught.value) and one_sentence(str(caught.value))
     assert folder_digests(db_path.parent) == before
 
 

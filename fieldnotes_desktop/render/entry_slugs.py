@@ -1,4 +1,8 @@
-"""Slugs for entry URLs: readable, lower case, unique within the database."""
+"""Slugs for entry pages and archive folders: readable, lower case, accents folded, unique."""
+
+# Below both of its users: services make entry slugs with it and the export names archive
+# folders with it, so that a writer who knows one knows the other. Heading ids inside a page
+# follow other rules (render/heading_ids.py).
 
 from __future__ import annotations
 

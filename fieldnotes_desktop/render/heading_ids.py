@@ -1,6 +1,6 @@
 """Turn heading text into URL fragment ids and keep them unique within a document."""
 
-# Not `services.slugs`, on purpose: heading ids follow GitHub's anchors (accents kept,
+# Not render/entry_slugs.py, on purpose: heading ids follow GitHub's anchors (accents kept,
 # `slug-1` for the second), as mdit-py-plugins' anchors plugin does and as writers expect
 # when they link `#a-heading` by hand; entry and archive folders fold accents instead.
 

@@ -1,0 +1,91 @@
+"""The `fieldnotes` command: the desktop app by default, headless commands for everything else."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+from fieldnotes_desktop import __version__
+from fieldnotes_desktop.cli import entries, export, maintenance, site
+from fieldnotes_desktop.cli.common import EXIT_OK, EXIT_USER_ERROR, Handler
+from fieldnotes_desktop.config import resolve_db_path
+from fieldnotes_desktop.errors import FieldnotesError
+
+__all__ = ["build_parser", "main"]
+
+# In the order `fieldnotes --help` lists their commands.
+_GROUPS = (entries, export, site, maintenance)
+_HANDLERS: dict[str, Handler] = {name: handler for group in _GROUPS for name, handler in group.HANDLERS.items()}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="fieldnotes",
+        description="Write blog entries offline and export them as a static site. "
+        "Without a command, opens the desktop app.",
+    )
+    parser.add_argument("--version", action="version", version=f"fieldnotes {__version__}")
+    parser.add_argument(
+        "--db", metavar="PATH", help="the database file (default: $FIELDNOTES_DB or the user data folder)"
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for group in _GROUPS:
+        group.add_commands(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        from fieldnotes_desktop.app import run_gui
+
+        return run_gui(resolve_db_path(args.db))
+    try:
+        return _run(args)
+    except FieldnotesError as exc:
+        print(f"fieldnotes: {exc}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except KeyboardInterrupt:
+        print("fieldnotes: interrupted; nothing half-written was kept.", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except BrokenPipeError:
+        # `fieldnotes list | head` closed the pipe early: not an error, and no traceback.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
+    except OSError as exc:
+        where = f" ({exc.filename})" if exc.filename else ""
+        print(f"fieldnotes: {exc.strerror or exc}{where}; check the path and try again.", file=sys.stderr)
+        return EXIT_USER_ERROR
+
+
+def _run(args: argparse.Namespace) -> int:
+    from fieldnotes_desktop.services import open_services
+
+    db_path = resolve_db_path(args.db)
+    # A read-only command never creates, migrates or changes the file, and only a command that
+    # stores something may start a database: a mistyped --db must not quietly make an empty
+    # one, or export an empty site over a real one.
+    if _reads_only(args):
+        services = open_services(db_path, read_only=True)
+    else:
+        services = open_services(db_path, create=_creates_database(args))
+    try:
+        return _HANDLERS[args.command](services, args)
+    finally:
+        services.close()
+
+
+def _reads_only(args: argparse.Namespace) -> bool:
+    if args.command in ("list", "search", "backup"):
+        return True
+    if args.command == "doctor":
+        return not args.repair
+    return args.command == "site" and not site.changes_site(args)
+
+
+def _creates_database(args: argparse.Namespace) -> bool:
+    """Only commands that store something may start a new database."""
+    return args.command == "import" or (args.command == "site" and site.changes_site(args))

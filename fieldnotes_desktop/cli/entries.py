@@ -1,0 +1,100 @@
+"""`fieldnotes import`, `list` and `search`: entries in and out of the database as text."""
+
+from __future__ import annotations
+
+import argparse
+import html
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from fieldnotes_desktop.cli.common import EXIT_OK, Handler, Subparsers
+from fieldnotes_desktop.records import STATUSES, EntryFilter, EntrySummary
+
+if TYPE_CHECKING:
+    from fieldnotes_desktop.services import Services
+
+
+def add_commands(commands: Subparsers) -> None:
+    p = commands.add_parser("import", help="import Markdown files or folders (YAML front matter honoured)")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+
+    p = commands.add_parser("list", help="list entries, newest first")
+    p.add_argument("--status", choices=STATUSES)
+    p.add_argument("--json", action="store_true", help="print a JSON array")
+
+    p = commands.add_parser("search", help="full-text search over titles, summaries and bodies")
+    p.add_argument("query")
+    p.add_argument("--json", action="store_true", help="print a JSON array")
+
+
+def summary_json(entry: EntrySummary) -> dict[str, object]:
+    return {
+        "id": entry.id,
+        "slug": entry.slug,
+        "title": entry.title,
+        "status": entry.status,
+        "date": entry.date.isoformat(),
+        "category": entry.category,
+        "tags": list(entry.tags),
+        "volume": entry.volume,
+        "elevation": entry.elevation_m,
+        "summary": entry.summary,
+        "words": entry.words,
+        "updated_at": entry.updated_at.isoformat(),
+    }
+
+
+def _print_table(rows: list[tuple[str, ...]]) -> None:
+    if not rows:
+        return
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+    for row in rows:
+        cells = [cell.ljust(width) for cell, width in zip(row, widths)] + [row[-1]]
+        print("  ".join(cells).rstrip())
+
+
+def _import(services: Services, args: argparse.Namespace) -> int:
+    report = services.imports.import_paths([Path(p) for p in args.paths])
+    for entry in report.created:
+        print(f"imported  {entry.slug}  ({entry.status}, {entry.words} words)")
+    for warning in report.skipped:
+        print(f"warning: {warning}", file=sys.stderr)
+    images = f", {report.assets} images" if report.assets else ""
+    noun = "entry" if len(report.created) == 1 else "entries"
+    print(f"{len(report.created)} {noun} imported{images}.")
+    return EXIT_OK
+
+
+def _list(services: Services, args: argparse.Namespace) -> int:
+    entries = services.entries.list_summaries(EntryFilter(status=args.status))
+    if args.json:
+        print(json.dumps([summary_json(e) for e in entries], ensure_ascii=False, indent=2))
+        return EXIT_OK
+    if not entries:
+        print("No entries yet; `fieldnotes import FOLDER` brings existing posts in.")
+        return EXIT_OK
+    _print_table(
+        [(e.date.isoformat(), e.status, e.slug, e.category or "—", e.title) for e in entries]
+    )
+    return EXIT_OK
+
+
+def _search(services: Services, args: argparse.Namespace) -> int:
+    hits = services.entries.search(args.query)
+    if args.json:
+        rows = [dict(summary_json(h.entry), snippet=h.snippet, rank=h.rank) for h in hits]
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    if not hits:
+        print(f"Nothing matches “{args.query}”.")
+        return EXIT_OK
+    for hit in hits:
+        marked = hit.snippet.replace("<mark>", "").replace("</mark>", "")
+        snippet = html.unescape(marked).replace("\n", " ")
+        print(f"{hit.entry.slug}  {hit.entry.title}\n    {snippet}")
+    return EXIT_OK
+
+
+HANDLERS: dict[str, Handler] = {"import": _import, "list": _list, "search": _search}
