@@ -16,6 +16,7 @@ from fieldnotes_desktop import config
 if TYPE_CHECKING:
     # Annotations only: at run time Qt and the services are imported inside the functions
     # that use them, as before.
+    from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
     from fieldnotes_desktop.records import Entry
@@ -74,14 +75,23 @@ def build_main_window(db_path: Path, settings_path: Path | None = None) -> MainW
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
+    from fieldnotes_desktop.config import theme_override_dir
     from fieldnotes_desktop.services import open_services
+    from fieldnotes_desktop.ui.desk import Desk
     from fieldnotes_desktop.ui.desk_care import DeskCare
     from fieldnotes_desktop.ui.dialog_launcher import DialogLauncher
+    from fieldnotes_desktop.ui.dispatcher import ViewRefresher
+    from fieldnotes_desktop.ui.editor import MarkdownEditor
+    from fieldnotes_desktop.ui.entry_list import EntryListPanel
     from fieldnotes_desktop.ui.errors import ErrorPresenter
+    from fieldnotes_desktop.ui.external_changes import ExternalChanges
     from fieldnotes_desktop.ui.instance import InstanceLock
     from fieldnotes_desktop.ui.main_window import MainWindow
-    from fieldnotes_desktop.ui.operations import OperationRunner
+    from fieldnotes_desktop.ui.metadata import MetadataPanel
     from fieldnotes_desktop.ui.preview import PreviewView
+    from fieldnotes_desktop.ui.preview.images import AssetIndex
+    from fieldnotes_desktop.ui.preview.sources import page_parts
+    from fieldnotes_desktop.ui.tasks import Changes, Op, Tasks
     from fieldnotes_desktop.ui.theme import ThemeController
     from fieldnotes_desktop.ui.window_state import WindowState
 
@@ -97,37 +107,61 @@ def build_main_window(db_path: Path, settings_path: Path | None = None) -> MainW
         instance.release()
         raise
 
+    # One settings file for the window and its dialogs; one set of lanes; one error presenter.
     settings = QSettings(str(settings_path or default_settings_path()), QSettings.Format.IniFormat)
-    runner = OperationRunner()
-    theme = ThemeController(app, WindowState(settings, db_path).theme())
+    state = WindowState(settings, db_path)
+    tasks = Tasks()
+    tasks.at_shutdown(services.close)  # after every lane has stopped using it
+    theme = ThemeController(app, state.theme())
     theme.apply()
     window: MainWindow | None = None
-    log_file = str(config.log_dir() / "fieldnotes.log")
-    presenter = ErrorPresenter(lambda: window, log_file)
-    preview = PreviewView(services)
-    window = MainWindow(services, runner, preview, theme, settings, presenter, instance,
-                        DialogLauncher(services, runner))
-    runner.failed.connect(presenter.present)
-    window.start(first_run_body=lambda: welcome_entry(services))
-    care = DeskCare(services, _export_folders(db_path), window)
+    presenter = ErrorPresenter(lambda: window, str(config.log_dir() / "fieldnotes.log"))
+    tasks.failed.connect(presenter.present)
+
+    images = AssetIndex(services.assets)
+    tasks.run(Op(images.reload, key="asset-index"))  # queued first: known before the first page renders
+    parts, theme_error = page_parts(theme_override_dir(db_path))
+    preview = PreviewView(tasks, parts, services.exports.page_context, images, theme_error)
+    entry_list = EntryListPanel(tasks, services.entries)
+    metadata = MetadataPanel()
+    editor = MarkdownEditor()
+    desk = Desk(services, tasks, entry_list, metadata, editor, preview, presenter.present)
+    window = MainWindow(services=services, tasks=tasks, desk=desk, entry_list=entry_list, metadata=metadata,
+                        editor=editor, preview=preview, theme=theme, state=state, presenter=presenter,
+                        instance=instance)
+    desk.setParent(window)  # the desk and its timers go with the widgets they drive
+    tasks.setParent(window)
+    ViewRefresher(tasks, entry_list, desk, images, window)
+    window.dialogs = DialogLauncher(
+        services, tasks, settings, window,
+        on_revision_restored=desk.apply_restored,
+        on_site_changed=lambda _site: desk.refresh_preview(),
+        on_backup_restored=window.after_restore,
+    )
+    care = DeskCare(services, tasks, _export_folders(settings, db_path), window)
     care.damaged.connect(window.show_database_damaged)
     care.backup_skipped.connect(lambda why: window.show_care_note(f"Today's backup was not made: {why}"))
     care.exports_recovered.connect(lambda folders: window.show_care_note(
         "Finished the export that was interrupted in " + ", ".join(map(str, folders)) + "."))
     window.care = care
+    external = ExternalChanges(tasks, services.entries.data_version, window)
+    external.changed.connect(lambda: tasks.changed.emit(Changes.EVERYTHING))
+    external.changed.connect(desk.check_stored_version)
+    window.external = external
+    window.start(first_run_body=lambda: welcome_entry(services))
     care.start()
+    external.start()
     return window
 
 
-def _export_folders(db_path: Path) -> list[Path]:
+def _export_folders(settings: QSettings, db_path: Path) -> list[Path]:
     """Where this app exports to, so an export cut short by a kill or a power cut is finished at start."""
-    from PySide6.QtCore import QSettings
-
+    from fieldnotes_desktop.ui.dialog_launcher import default_export_dir
     from fieldnotes_desktop.ui.dialogs.export import FOLDER_KEY
 
-    remembered = QSettings().value(FOLDER_KEY, "")
+    remembered = settings.value(FOLDER_KEY, "")
     folders = [Path(str(remembered)).expanduser()] if remembered else []
-    return folders + [db_path.parent / "site"]
+    return folders + [default_export_dir(db_path)]
 
 
 def close_for_signal(app: QApplication, window: MainWindow) -> bool:

@@ -10,16 +10,16 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QTextCursor
 
-from fieldnotes_desktop.errors import FieldnotesError, ValidationError
-from fieldnotes_desktop.records import Asset, Entry, EntryFields
+from fieldnotes_desktop.errors import EntryConflict, FieldnotesError, ValidationError
+from fieldnotes_desktop.records import Asset, Entry, EntryChanges, EntryFields
 from fieldnotes_desktop.render import reading_minutes
 from fieldnotes_desktop.services import Services
 from fieldnotes_desktop.ui.editor import ImageSource, MarkdownEditor
 from fieldnotes_desktop.ui.entry_list import EntryListPanel
 from fieldnotes_desktop.ui.metadata import MetadataPanel
-from fieldnotes_desktop.ui.operations import OperationRunner
 from fieldnotes_desktop.ui.preview import PreviewView
 from fieldnotes_desktop.ui.save_controller import SaveController
+from fieldnotes_desktop.ui.tasks import Changes, Op, Tasks
 from fieldnotes_desktop.ui.word_counter import WordCounter, describe
 
 
@@ -29,14 +29,16 @@ class Desk(QObject):
     entry_opened = Signal(object)  # the Entry now in the editor
     entry_closed = Signal()  # nothing is open (the last entry went to the trash)
     word_count_changed = Signal(str)  # "629 words · 3 min read"
+    conflict_shown = Signal(object)  # EntryConflict of the open entry: its stored text changed under the writer's
+    conflict_cleared = Signal()
     message = Signal(str)  # a passing note for the status bar
 
-    def __init__(self, services: Services, runner: OperationRunner, entry_list: EntryListPanel,
+    def __init__(self, services: Services, tasks: Tasks, entry_list: EntryListPanel,
                  metadata: MetadataPanel, editor: MarkdownEditor, preview: PreviewView,
                  present_error: Callable[[BaseException], None], parent: QObject | None = None) -> None:
         super().__init__(parent)  # the window: the desk and its timers go when the widgets do
         self._services = services
-        self._runner = runner
+        self._tasks = tasks
         self._list = entry_list
         self._metadata = metadata
         self._editor = editor
@@ -45,8 +47,8 @@ class Desk(QObject):
         self._entry: Entry | None = None
         self._stored_slug = ""
         self._loading = False
-        self.saver = SaveController(runner, services.entries, editor.toPlainText, self)
-        self.words = WordCounter(editor.toPlainText, self)
+        self.saver = SaveController(tasks, services.entries, editor.toPlainText, self)
+        self.words = WordCounter(tasks.compute, editor.toPlainText, self)
         # One push per burst: 20 ms lets a burst of keystrokes (typing fast, key repeat, paste
         # plus autoindent) coalesce into one re-render instead of one per event-loop pass.
         self._preview_push = QTimer(self, singleShot=True, interval=20)
@@ -57,6 +59,7 @@ class Desk(QObject):
         entry_list.entry_selected.connect(self.open_entry)
         self.saver.entry_saved.connect(self._on_saver_entry_saved)
         self.saver.save_rejected.connect(self._on_saver_save_rejected)
+        self.saver.conflicted.connect(self._on_saver_conflicted)
         self.words.counted.connect(self._on_words_counted)
         self._preview_push.timeout.connect(self._on_preview_push_timeout)
         preview.entry_link_clicked.connect(self.open_slug)
@@ -72,27 +75,38 @@ class Desk(QObject):
     def open_entry(self, entry_id: int) -> None:
         if self._entry is not None and self._entry.id == entry_id:
             return
-        self._runner.run(lambda: self._services.entries.get(entry_id), self.show_entry,
-                         key="open-entry")
+        entries = self._services.entries
+        self._tasks.run(Op(lambda: entries.get(entry_id), key="open-entry"), self.show_entry)
 
     def open_slug(self, slug: str) -> None:
-        self._runner.run(lambda: self._services.entries.get_by_slug(slug), self.show_entry,
-                         key="open-entry")
+        entries = self._services.entries
+        self._tasks.run(Op(lambda: entries.get_by_slug(slug), key="open-entry"), self.show_entry)
 
-    def show_entry(self, entry: Entry) -> None:
-        """Puts `entry` in the editor, after queuing the save of what was there."""
+    def show_entry(self, entry: Entry, *, keep_place: bool = False) -> None:
+        """Puts `entry` in the editor, after queuing the save of what was there.
+
+        `keep_place` (the same entry, reloaded): the cursor and the scroll stay where they were.
+        """
         self.commit_edits()
         self.saver.flush()
         overlay = self.saver.pending_fields(entry.id)  # typed earlier, not stored yet
         if overlay:
             entry = dataclasses.replace(entry, **overlay)
-        self.saver.set_current(entry.id)
+        self.saver.set_current(entry.id, entry.version)
         self.words.forget()  # a count of the previous text must not land on this entry
+        if self._entry is None or self._entry.id != entry.id or entry.id not in self.saver.conflicts:
+            self.conflict_cleared.emit()
         self._entry = entry
         self._stored_slug = entry.slug
+        place = self._editor.textCursor().position(), self._editor.verticalScrollBar().value()
         with self._quiet():
             self._editor.set_text(entry.body)
             self._metadata.set_entry(entry)
+        if keep_place:
+            cursor = self._editor.textCursor()
+            cursor.setPosition(min(place[0], len(entry.body)))
+            self._editor.setTextCursor(cursor)
+            self._editor.verticalScrollBar().setValue(place[1])
         read_only = entry.trashed
         self._editor.setReadOnly(read_only)
         self._metadata.set_read_only(read_only)
@@ -139,7 +153,7 @@ class Desk(QObject):
         entries = self._services.entries
         self.commit_edits()
         self.saver.flush()
-        self._runner.run(lambda: entries.create(EntryFields(title="")), self._on_created)
+        self._tasks.run(Op(lambda: entries.create(EntryFields(title="")), Changes.ENTRIES), self._on_created)
 
     def duplicate_entry(self) -> None:
         if self._entry is None:
@@ -147,7 +161,7 @@ class Desk(QObject):
         entry_id, entries = self._entry.id, self._services.entries
         self.commit_edits()
         self.saver.flush()  # the copy carries the text as it is on screen
-        self._runner.run(lambda: entries.duplicate(entry_id), self._on_created)
+        self._tasks.run(Op(lambda: entries.duplicate(entry_id), Changes.ENTRIES), self._on_created)
 
     def trash_entry(self) -> None:
         if self._entry is None or self._entry.trashed:
@@ -156,23 +170,23 @@ class Desk(QObject):
         row = self._list.model.row_of(entry_id)
         self.commit_edits()
         self.saver.flush()
-        self._runner.run(lambda: entries.trash(entry_id),
-                         lambda _summary: self._on_left_list(row, "Moved to the trash."))
+        self._tasks.run(Op(lambda: entries.trash(entry_id), Changes.ENTRIES | Changes.FACETS),
+                        lambda _summary: self._on_left_list(row, "Moved to the trash."))
 
     def restore_entry(self) -> None:
         if self._entry is None or not self._entry.trashed:
             return
         entry_id, entries = self._entry.id, self._services.entries
         row = self._list.model.row_of(entry_id)
-        self._runner.run(lambda: entries.restore(entry_id),
-                         lambda _summary: self._on_left_list(row, "Restored from the trash."))
+        self._tasks.run(Op(lambda: entries.restore(entry_id), Changes.ENTRIES | Changes.FACETS),
+                        lambda _summary: self._on_left_list(row, "Restored from the trash."))
 
     def empty_trash(self) -> None:
         entries = self._services.entries
         open_in_trash = self._entry is not None and self._entry.trashed
         if open_in_trash and self._entry is not None:
             self.saver.forget(self._entry.id)
-        self._runner.run(entries.empty_trash, self._on_trash_emptied)
+        self._tasks.run(Op(entries.empty_trash, Changes.ENTRIES | Changes.FACETS), self._on_trash_emptied)
         if open_in_trash:
             self.close_entry()
 
@@ -187,7 +201,6 @@ class Desk(QObject):
         if current is not None:
             self.saver.forget(current)
         self._entry = None
-        self._list.refresh()
         entries = self._services.entries
 
         def find() -> Entry | None:
@@ -201,13 +214,78 @@ class Desk(QObject):
             newest = entries.list_summaries(limit=1)
             return entries.get(newest[0].id) if newest else None
 
-        self._runner.run(find, lambda entry: self.show_entry(entry) if entry else self.close_entry(),
-                         key="open-entry")
+        self._tasks.run(Op(find, key="open-entry"),
+                        lambda entry: self.show_entry(entry) if entry else self.close_entry())
 
     def stop(self) -> None:
         """The window is closing: no timer may reach the widgets after this."""
         self._preview_push.stop()
         self.words.shutdown()
+
+    # -- other writers -----------------------------------------------------------------------
+
+    def check_stored_version(self) -> None:
+        """Another process changed the database: reload the open entry, or say it changed under the writer."""
+        entry = self._entry
+        base = self.saver.base_version(entry.id) if entry is not None else None
+        if entry is None or base is None:
+            return
+        entries, entry_id = self._services.entries, entry.id
+
+        def look() -> tuple[EntryChanges, Entry | None]:
+            changes = entries.changes_since({entry_id: base})
+            return changes, entries.get(entry_id) if entry_id in changes.changed else None
+
+        self._tasks.run(Op(look, key="stored-version"), lambda found: self._on_stored_version(entry_id, *found))
+
+    def _on_stored_version(self, entry_id: int, changes: EntryChanges, stored: Entry | None) -> None:
+        if self._entry is None or self._entry.id != entry_id:
+            return
+        if entry_id in changes.removed:
+            self.saver.forget(entry_id)
+            self.close_entry()
+            self.message.emit("The entry was deleted elsewhere; its last text is in your backups.")
+            return
+        if stored is None or stored.version == self.saver.base_version(entry_id):
+            return
+        if self.saver.has_unsaved_for(entry_id):
+            # Mine stays on screen; the choice is the writer's, and the next save would be refused.
+            self.saver.mark_conflict(EntryConflict(entry_id, stored))
+            return
+        self.show_entry(stored, keep_place=True)
+        self._list.model.update_summary(stored.summary_record())
+        self.message.emit("Updated with the changes made elsewhere.")
+
+    def keep_mine(self) -> None:
+        if self._entry is not None:
+            self.saver.keep_mine(self._entry.id)
+            self.conflict_cleared.emit()
+
+    def take_theirs(self) -> None:
+        if self._entry is None:
+            return
+        conflict = self.saver.conflicts.get(self._entry.id)
+        if conflict is None:
+            return
+        # Mine goes into History first, so "use theirs" loses nothing either.
+        entries, entry_id = self._services.entries, self._entry.id
+        title, body = self._metadata.title.text(), self._editor.toPlainText()
+        self._tasks.run(Op(lambda: entries.keep_text(entry_id, title, body)),
+                        lambda _revision: self._show_theirs(conflict))
+
+    def _show_theirs(self, conflict: EntryConflict) -> None:
+        if self._entry is None or self._entry.id != conflict.entry_id:
+            return
+        self.saver.take_theirs(conflict.stored)
+        self.show_entry(conflict.stored, keep_place=True)
+        self._list.model.update_summary(conflict.stored.summary_record())
+        self.message.emit("Showing the text stored elsewhere; yours is in the History.")
+
+    def _on_saver_conflicted(self, conflict: EntryConflict) -> None:
+        if self._entry is not None and conflict.entry_id == self._entry.id:
+            self.conflict_shown.emit(conflict)
+        else:
+            self.message.emit(conflict.message)
 
     def snapshot(self) -> None:
         self.saver.save_now(snapshot="manual")
@@ -224,18 +302,20 @@ class Desk(QObject):
     # -- slots -------------------------------------------------------------------------------
 
     def _on_created(self, entry: Entry) -> None:
-        self._list.refresh()
-        self.show_entry(entry)
+        self.show_entry(entry)  # the list hears of the new row from the dispatcher
         self._metadata.title.setFocus()
 
     def _on_left_list(self, row: int | None, note: str) -> None:
         """The open entry left the list shown (trashed or restored): open its neighbour."""
         self.message.emit(note)
         model = self._list.model
+        left = self._entry.id if self._entry is not None else None
         neighbour = None
         if row is not None:
             neighbour = model.summary_at(row + 1) or model.summary_at(row - 1)
-        self._list.refresh()
+        else:
+            # Not in the list yet (made a moment ago, the list still loading): the top entry, then.
+            neighbour = next((s for s in (model.summary_at(0), model.summary_at(1)) if s and s.id != left), None)
         if neighbour is not None:
             self._entry = None
             # Until the neighbour is loaded nothing is open: keystrokes would go nowhere.
@@ -247,7 +327,6 @@ class Desk(QObject):
 
     def _on_trash_emptied(self, count: int) -> None:
         self.message.emit(f"{count} {'entry' if count == 1 else 'entries'} deleted for good.")
-        self._list.refresh()
 
     def _on_editor_text_changed(self) -> None:
         if self._loading or self._entry is None:
@@ -276,9 +355,9 @@ class Desk(QObject):
             self._stored_slug = entry.slug
 
     def _on_saver_save_rejected(self, entry_id: int, error: FieldnotesError) -> None:
-        if (isinstance(error, ValidationError) and self._entry is not None
+        if (isinstance(error, ValidationError) and error.field == "slug" and self._entry is not None
                 and entry_id == self._entry.id
-                and "slug" not in self.saver.pending_fields(entry_id)):  # the slug was refused
+                and "slug" not in self.saver.pending_fields(entry_id)):  # no newer slug typed since
             self._metadata.revert_slug(self._stored_slug)
             self._entry = dataclasses.replace(self._entry, slug=self._stored_slug)
         self._present_error(error)
@@ -307,13 +386,14 @@ class Desk(QObject):
             return stored
 
         def insert(stored: list[Asset]) -> None:
+            self._preview.images.add(stored)  # known to the renderer before its Markdown arrives
             markdown = "\n".join(f"![{_alt(a.filename)}](assets/{a.filename})" for a in stored)
             if self._entry is not None and self._entry.id == entry_id:
                 self._editor.insert_at(cursor, markdown)
             else:
                 self.message.emit("The image was stored; insert it with " + markdown)
 
-        self._runner.run(store, insert, self._on_image_failed)
+        self._tasks.run(Op(store, Changes.ASSETS), insert, self._on_image_failed)
 
     def _on_image_failed(self, error: BaseException) -> None:
         if isinstance(error, OSError):

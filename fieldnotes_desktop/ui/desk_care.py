@@ -10,7 +10,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from fieldnotes_desktop.services import Services
 from fieldnotes_desktop.services.maintenance import BackupOutcome, IntegrityReport
-from fieldnotes_desktop.ui.dialogs.background import Background
+from fieldnotes_desktop.ui.tasks import JobControl, Tasks
 
 log = logging.getLogger(__name__)
 
@@ -20,18 +20,19 @@ BACKUP_CHECK_MS = 60 * 60 * 1000
 
 
 class DeskCare(QObject):
-    """Runs the slow checks beside the database lane, so the first window and saves never wait."""
+    """Runs the slow checks on the long-job lane, beside the database lane, so the first window and saves never wait."""
 
     damaged = Signal(object)  # IntegrityReport of a file that failed its check
     backed_up = Signal(object)  # BackupOutcome of the day's backup (made, present, or skipped)
     backup_skipped = Signal(str)  # why the day's backup was not made (the disk is nearly full)
     exports_recovered = Signal(list)  # folders whose interrupted export was finished
 
-    def __init__(self, services: Services, export_folders: list[Path], parent: QObject | None = None) -> None:
+    def __init__(self, services: Services, tasks: Tasks, export_folders: list[Path],
+                 parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._services = services
+        self._jobs = tasks.jobs
         self._export_folders = export_folders
-        self._background = Background(self)
         self._timer = QTimer(self, interval=BACKUP_CHECK_MS)
         self._timer.timeout.connect(self.back_up_today)
         self.report: IntegrityReport | None = None
@@ -39,9 +40,10 @@ class DeskCare(QObject):
     def start(self) -> None:
         """The integrity check first; the day's backup only of a file that passed it."""
         maintenance = self._services.maintenance
-        self._background.run("integrity", maintenance.quick_check, self._on_checked, self._on_failed)
+        self._jobs.start("integrity", lambda _control: maintenance.quick_check(), self._on_checked, self._on_failed)
         folders = list(self._export_folders)
-        self._background.run("exports", lambda: _recover(folders), self._on_exports_recovered, self._on_failed)
+        self._jobs.start("exports", lambda control: _recover(folders, control), self._on_exports_recovered,
+                         self._on_failed)
 
     def stop(self) -> None:
         self._timer.stop()
@@ -50,8 +52,8 @@ class DeskCare(QObject):
         if self.report is not None and not self.report.ok:
             return  # a copy of a damaged file would push a good backup out of the rotation
         maintenance = self._services.maintenance
-        self._background.run("backup", lambda: maintenance.daily_backup(dt.date.today()),
-                             self._on_backed_up, self._on_failed)
+        self._jobs.start("backup", lambda _control: maintenance.daily_backup(dt.date.today()),
+                         self._on_backed_up, self._on_failed)
 
     def _on_checked(self, report: IntegrityReport) -> None:
         self.report = report
@@ -80,12 +82,14 @@ class DeskCare(QObject):
         log.warning("background care failed: %s", error, exc_info=error)
 
 
-def _recover(folders: list[Path]) -> list[Path]:
+def _recover(folders: list[Path], control: JobControl) -> list[Path]:
     """Finishes exports into `folders` that a kill or a power cut interrupted."""
     from fieldnotes_desktop.export.writer import recover
 
     finished = []
     for folder in dict.fromkeys(folders):
+        if control.cancelled():
+            break
         try:
             if folder.is_dir() and recover(folder):
                 finished.append(folder)

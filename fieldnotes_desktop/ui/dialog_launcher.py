@@ -1,46 +1,88 @@
-"""Opens the history, export, site and about dialogs; imported on first use to keep start-up quick."""
+"""Opens the history, export, site, backup and about dialogs, each with exactly what it needs."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
-from PySide6.QtWidgets import QDialog
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QDialog, QWidget
 
-from fieldnotes_desktop.records import Entry
+from fieldnotes_desktop.records import Entry, SiteProfile
 from fieldnotes_desktop.services import Services
-from fieldnotes_desktop.ui.operations import OperationRunner
+from fieldnotes_desktop.services.maintenance import BackupInfo
+from fieldnotes_desktop.ui.tasks import Tasks
 
 
 class DialogLauncher:
-    def __init__(self, services: Services, runner: OperationRunner) -> None:
+    """Built by the composition root beside the window; the window asks for dialogs by name.
+
+    The dialogs module is imported on first use, to keep start-up quick.
+    """
+
+    def __init__(
+        self,
+        services: Services,
+        tasks: Tasks,
+        settings: QSettings,
+        parent: QWidget,
+        *,
+        on_revision_restored: Callable[[Entry], None],
+        on_site_changed: Callable[[SiteProfile], None],
+        on_backup_restored: Callable[[BackupInfo, Path], None],
+    ) -> None:
         self._services = services
-        self._runner = runner
+        self._tasks = tasks
+        self._settings = settings
+        self._parent = parent
+        self._on_revision_restored = on_revision_restored
+        self._on_site_changed = on_site_changed
+        self._on_backup_restored = on_backup_restored
         self.last_dialog: QDialog | None = None  # tests drive the dialog they opened
 
-    def open(self, which: str, window: Any, entry: Entry | None = None) -> QDialog:
-        from fieldnotes_desktop.ui import dialogs
+    def history(self, entry_id: int, title: str, body: str) -> QDialog:
+        from fieldnotes_desktop.ui.dialogs import RevisionsDialog
 
-        services, runner = self._services, self._runner
-        dialog: QDialog
-        if which == "history" and entry is not None:
-            dialog = dialogs.RevisionsDialog(services, runner, entry.id, window.metadata.title.text(),
-                                             window.editor.toPlainText(), window)
-            dialog.revision_restored.connect(window.desk.apply_restored)
-        elif which == "export":
-            dialog = dialogs.ExportDialog(services, window, default_dir=_default_export_dir(services))
-        elif which == "backups":
-            dialog = dialogs.RestoreBackupDialog(services, runner, window)
-            dialog.restored.connect(window.after_restore)
-        elif which == "site":
-            dialog = dialogs.SiteSettingsDialog(services, runner, window)
-            dialog.site_changed.connect(lambda _site: window.desk.refresh_preview())
-        else:
-            dialog = dialogs.AboutDialog(window)
+        dialog = RevisionsDialog(self._services, self._tasks, entry_id, title, body, self._parent)
+        dialog.revision_restored.connect(self._on_revision_restored)
+        return self._show(dialog)
+
+    def export(self) -> QDialog:
+        from fieldnotes_desktop.ui.dialogs import ExportDialog
+
+        default = default_export_dir(self._services.db_path)
+        return self._show(ExportDialog(self._services, self._tasks, self._settings, self._parent, default_dir=default))
+
+    def site(self) -> QDialog:
+        from fieldnotes_desktop.ui.dialogs import SiteSettingsDialog
+
+        dialog = SiteSettingsDialog(self._services, self._tasks, self._parent)
+        dialog.site_changed.connect(self._on_site_changed)
+        return self._show(dialog)
+
+    def backups(self) -> QDialog:
+        from fieldnotes_desktop.ui.dialogs import RestoreBackupDialog
+
+        dialog = RestoreBackupDialog(self._services, self._tasks, self._parent)
+        dialog.restored.connect(self._on_backup_restored)
+        return self._show(dialog)
+
+    def compare(self, stored: str, mine: str) -> QDialog:
+        from fieldnotes_desktop.ui.dialogs.compare import CompareDialog
+
+        return self._show(CompareDialog(self._tasks.compute, stored, mine, self._parent))
+
+    def about(self) -> QDialog:
+        from fieldnotes_desktop.ui.dialogs import AboutDialog
+
+        return self._show(AboutDialog(self._parent))
+
+    def _show(self, dialog: QDialog) -> QDialog:
         self.last_dialog = dialog
         dialog.open()
         return dialog
 
 
-def _default_export_dir(services: Services) -> Path:
-    return services.db_path.parent / "site"
+def default_export_dir(db_path: Path) -> Path:
+    """The first export goes beside the database; later ones where the writer chose."""
+    return db_path.parent / "site"

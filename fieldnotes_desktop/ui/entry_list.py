@@ -13,7 +13,7 @@ from fieldnotes_desktop.records import DRAFT, FINISHED, EntryFilter
 from fieldnotes_desktop.services.entries import EntryService
 from fieldnotes_desktop.ui.entry_delegate import EntryCardDelegate
 from fieldnotes_desktop.ui.entry_model import ID_ROLE, EntryListModel, with_filter
-from fieldnotes_desktop.ui.operations import OperationRunner
+from fieldnotes_desktop.ui.tasks import Op, Tasks
 from fieldnotes_desktop.ui.theme import Colors
 
 SEARCH_DEBOUNCE_MS = 250
@@ -42,15 +42,14 @@ class EntryListPanel(QWidget):
     empty_trash_requested = Signal()
     facets_loaded = Signal(list, list)  # the categories and tags in use, for completion
 
-    def __init__(self, runner: OperationRunner, entries: EntryService,
-                 parent: QWidget | None = None) -> None:
+    def __init__(self, tasks: Tasks, entries: EntryService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("entryPanel")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
-        self._runner = runner
+        self._tasks = tasks
         self._entries = entries
         self._current_id: int | None = None
-        self.model = EntryListModel(runner, entries)
+        self.model = EntryListModel(tasks, entries)
 
         self.search = SearchField(placeholderText="Search entries  (Ctrl+K)")
         self.search.setObjectName("entrySearch")
@@ -163,9 +162,9 @@ class EntryListPanel(QWidget):
 
     def refresh_facets(self) -> None:
         entries = self._entries
-        self._runner.run(
-            lambda: (entries.categories(), entries.tags(), entries.volumes()),
-            self._on_facets_loaded, key="entry-facets",
+        self._tasks.run(
+            Op(lambda: (entries.categories(), entries.tags(), entries.volumes()), key="entry-facets"),
+            self._on_facets_loaded,
         )
 
     def _on_facets_loaded(self, facets: tuple[list[str], list[str], list[int]]) -> None:

@@ -9,7 +9,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 
 from fieldnotes_desktop.records import EntryFilter, EntrySummary, SearchHit
 from fieldnotes_desktop.services.entries import EntryService
-from fieldnotes_desktop.ui.operations import OperationRunner
+from fieldnotes_desktop.ui.tasks import Op, Tasks
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 
@@ -29,15 +29,15 @@ def _date_text(summary: EntrySummary) -> str:
 class EntryListModel(QAbstractTableModel):
     """Newest first. A search replaces the rows with its hits; filters apply to both.
 
-    Every query runs on the runner; a generation number drops answers to questions no longer
+    Every query runs on the database lane; a generation number drops answers to questions no longer
     asked (the writer typed on, or changed a filter).
     """
 
     reloaded = Signal()  # a fresh first page (or set of hits) is in
 
-    def __init__(self, runner: OperationRunner, entries: EntryService) -> None:
+    def __init__(self, tasks: Tasks, entries: EntryService) -> None:
         super().__init__()
-        self._runner = runner
+        self._tasks = tasks
         self._entries = entries
         self._rows: list[EntrySummary] = []
         self._snippets: dict[int, str] = {}
@@ -95,8 +95,7 @@ class EntryListModel(QAbstractTableModel):
                 )
 
             work = page
-        self._runner.run(work, lambda result: self._on_reloaded(generation, result),
-                         key="entry-list")
+        self._tasks.run(Op(work, key="entry-list"), lambda result: self._on_reloaded(generation, result))
 
     def _on_reloaded(self, generation: int, result: tuple[list[Any], int]) -> None:
         if generation != self._generation:
@@ -124,15 +123,15 @@ class EntryListModel(QAbstractTableModel):
             return
         self._fetching = True
         generation, entry_filter, offset = self._generation, self._filter, len(self._rows)
-        self._runner.run(
-            lambda: self._entries.list_summaries(entry_filter, PAGE_SIZE, offset),
+        self._tasks.run(
+            Op(lambda: self._entries.list_summaries(entry_filter, PAGE_SIZE, offset)),
             lambda rows: self._on_fetched(generation, offset, rows),
             self._on_fetch_failed,
         )
 
     def _on_fetch_failed(self, error: BaseException) -> None:
         self._fetching = False  # scrolling on asks again
-        self._runner.failed.emit(error)
+        self._tasks.failed.emit(error)
 
     def _on_fetched(self, generation: int, offset: int, rows: list[EntrySummary]) -> None:
         if generation != self._generation or offset != len(self._rows):

@@ -2,91 +2,92 @@
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
-from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
-from PySide6.QtWidgets import (
-    QFileDialog, QLabel, QMainWindow, QMessageBox, QSplitter, QVBoxLayout, QWidget,
-)
+from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QSplitter, QVBoxLayout, QWidget
 
 from fieldnotes_desktop.errors import FieldnotesError
-from fieldnotes_desktop.records import Entry
+from fieldnotes_desktop.records import Entry, ImportReport
 from fieldnotes_desktop.services import Services
 from fieldnotes_desktop.services.maintenance import BackupInfo, IntegrityReport
 from fieldnotes_desktop.ui.actions import Actions, build_menus, create_actions
+from fieldnotes_desktop.ui.conflict_bar import ConflictBar
 from fieldnotes_desktop.ui.desk import Desk
 from fieldnotes_desktop.ui.desk_care import DeskCare
+from fieldnotes_desktop.ui.dialog_launcher import DialogLauncher
+from fieldnotes_desktop.ui.dialogs.backups import describe_moment
 from fieldnotes_desktop.ui.editor import MarkdownEditor
 from fieldnotes_desktop.ui.entry_list import EntryListPanel
 from fieldnotes_desktop.ui.errors import ErrorPresenter
+from fieldnotes_desktop.ui.external_changes import ExternalChanges
 from fieldnotes_desktop.ui.find_bar import FindBar
 from fieldnotes_desktop.ui.instance import InstanceLock
 from fieldnotes_desktop.ui.metadata import MetadataPanel
-from fieldnotes_desktop.ui.operations import OperationRunner
 from fieldnotes_desktop.ui.preview import PreviewView
-from fieldnotes_desktop.ui.dialog_launcher import DialogLauncher
-from fieldnotes_desktop.ui.dialogs.backups import describe_moment
+from fieldnotes_desktop.ui.tasks import Changes, JobControl, Op, Tasks
 from fieldnotes_desktop.ui.theme import Colors, ThemeController, ThemeMode
+from fieldnotes_desktop.ui.window_prompts import QuitChoice, ask_unsaved_on_quit, damage_notice
 from fieldnotes_desktop.ui.window_state import WindowState
 
 QUIT_WAIT_S = 5.0
 HISTORY_WAIT_S = 2.0  # the writer waits this long for the text to be saved before History
 
 
-class QuitChoice(enum.Enum):
-    RETRY = "retry"
-    DISCARD = "discard"
-    CANCEL = "cancel"
-
-
 class MainWindow(QMainWindow):
-    """Lays the parts out and routes commands; the entry logic lives in `Desk`."""
+    """Lays the parts out and routes commands; the entry logic lives in `Desk`.
+
+    Every collaborator comes from the composition root (`app.build_main_window`).
+    """
 
     started = Signal()  # the first entry is open (or there is none): the window is usable
 
-    def __init__(self, services: Services, runner: OperationRunner, preview: PreviewView,
-                 theme: ThemeController, settings: QSettings, presenter: ErrorPresenter,
-                 instance: InstanceLock | None = None,
-                 dialogs: DialogLauncher | None = None) -> None:
+    def __init__(self, *, services: Services, tasks: Tasks, desk: Desk, entry_list: EntryListPanel,
+                 metadata: MetadataPanel, editor: MarkdownEditor, preview: PreviewView,
+                 theme: ThemeController, state: WindowState, presenter: ErrorPresenter,
+                 instance: InstanceLock | None = None) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
         self.setWindowTitle("Field Notes")
         self.services = services
-        self.runner = runner
+        self.tasks = tasks
+        self.desk = desk
+        self.entry_list = entry_list
+        self.metadata = metadata
+        self.editor = editor
         self.preview = preview
         self.theme = theme
+        self.state = state
         self.presenter = presenter
         self._instance = instance
-        self._dialogs = dialogs
         self._closed = False
+        self.dialogs: DialogLauncher | None = None  # set by the composition root, which parents it here
+        self.care: DeskCare | None = None
+        self.external: ExternalChanges | None = None  # other writers' changes, noticed once a second
         self.damage_box: QMessageBox | None = None
-        self.care: DeskCare | None = None  # the database's housekeeping, set by the composition root
 
-        self.entry_list = EntryListPanel(runner, services.entries)
-        self.metadata = MetadataPanel()
-        self.editor = MarkdownEditor()
-        self.find_bar = FindBar(self.editor)
+        self.find_bar = FindBar(editor)
+        self.conflict_bar = ConflictBar()
         self.editor_pane = QWidget()
         self.editor_pane.setObjectName("editorPane")
         self.editor_pane.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
         pane = QVBoxLayout(self.editor_pane)
         pane.setContentsMargins(0, 0, 0, 0)
         pane.setSpacing(0)
-        pane.addWidget(self.metadata)
-        pane.addWidget(self.editor, 1)
+        pane.addWidget(metadata)
+        pane.addWidget(self.conflict_bar)
+        pane.addWidget(editor, 1)
         pane.addWidget(self.find_bar)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("mainSplitter")
         self.splitter.setChildrenCollapsible(False)
         self.splitter.setHandleWidth(1)
-        for widget in (self.entry_list, self.editor_pane, preview):
+        for widget in (entry_list, self.editor_pane, preview):
             self.splitter.addWidget(widget)
-        self.entry_list.setMinimumWidth(200)
+        entry_list.setMinimumWidth(200)
         self.editor_pane.setMinimumWidth(320)
         preview.setMinimumWidth(240)
         self.setCentralWidget(self.splitter)
@@ -101,12 +102,9 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.save_state_label)
         self.statusBar().setSizeGripEnabled(False)
 
-        self.desk = Desk(services, runner, self.entry_list, self.metadata, self.editor, preview,
-                         presenter.present, parent=self)
         # `commands`, not `actions`: an attribute of that name hides the QWidget.actions() method.
         self.commands = create_actions(self)
         build_menus(self.menuBar(), self.commands)
-        self.state = WindowState(settings, services.db_path)
         self._connect(self.commands)
 
     # -- wiring ------------------------------------------------------------------------------
@@ -140,9 +138,9 @@ class MainWindow(QMainWindow):
             action.setChecked(self.theme.mode is mode)
         a.history.triggered.connect(self._on_history_triggered)
         a.restore_backup.triggered.connect(self._on_restore_backup_triggered)
-        a.export.triggered.connect(lambda: self._open_dialog("export"))
-        a.site_settings.triggered.connect(lambda: self._open_dialog("site"))
-        a.about.triggered.connect(lambda: self._open_dialog("about"))
+        a.export.triggered.connect(lambda: self.dialogs and self.dialogs.export())
+        a.site_settings.triggered.connect(lambda: self.dialogs and self.dialogs.site())
+        a.about.triggered.connect(lambda: self.dialogs and self.dialogs.about())
         a.import_files.triggered.connect(self._on_import_triggered)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self._on_escape_pressed,
                   context=Qt.ShortcutContext.WindowShortcut)
@@ -156,6 +154,11 @@ class MainWindow(QMainWindow):
         desk.entry_opened.connect(self._on_desk_entry_opened)
         desk.entry_closed.connect(self._on_desk_entry_closed)
         desk.saver.state_changed.connect(self._on_saver_state_changed)
+        desk.conflict_shown.connect(self.conflict_bar.show_conflict)
+        desk.conflict_cleared.connect(self.conflict_bar.clear)
+        self.conflict_bar.keep_mine_requested.connect(desk.keep_mine)
+        self.conflict_bar.use_theirs_requested.connect(desk.take_theirs)
+        self.conflict_bar.compare_requested.connect(self._on_conflict_compare_requested)
         self.theme.theme_changed.connect(self._on_theme_changed)
         if self._instance is not None:
             self._instance.raise_requested.connect(self._on_instance_raise_requested)
@@ -166,7 +169,7 @@ class MainWindow(QMainWindow):
 
     def start(self, first_run_body: Callable[[], Entry | None] | None = None) -> None:
         """Fills the list and opens the last entry (or the welcome entry on a first run)."""
-        self.state.restore(self)
+        self.state.restore(self, self.splitter, self.metadata.details_toggle)
         self.entry_list.refresh()
         last = self.state.last_entry_id()
         entries = self.services.entries
@@ -191,13 +194,20 @@ class MainWindow(QMainWindow):
                 self.entry_list.refresh()
             if entry is not None:
                 self.desk.show_entry(entry)
-            self.started.emit()
-            if self.preview.theme_error:
-                self.presenter.show_message(
-                    f"{self.preview.theme_error}\n\nUntil it is fixed, the preview shows the built-in "
-                    "theme, and exporting stops at the same error.", "Theme")
+            self._started()
 
-        self.runner.run(first_entry, opened)
+        def failed(error: BaseException) -> None:
+            self.presenter.present(error)
+            self._started()  # usable all the same: the writer can still reach Restore from Backup
+
+        self.tasks.run(Op(first_entry), opened, failed)
+
+    def _started(self) -> None:
+        self.started.emit()
+        if self.preview.theme_error:
+            self.presenter.show_message(
+                f"{self.preview.theme_error}\n\nUntil it is fixed, the preview shows the built-in "
+                "theme, and exporting stops at the same error.", "Theme")
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
         if self._closed:
@@ -215,14 +225,17 @@ class MainWindow(QMainWindow):
             if choice is QuitChoice.DISCARD:
                 break
             saved = saver.flush_and_wait(QUIT_WAIT_S)
-        self.state.save(self, self.desk.entry.id if self.desk.entry else None)
+        self.state.save(self, self.splitter, self.metadata.details_toggle,
+                        self.desk.entry.id if self.desk.entry else None)
         self._closed = True
+        self.desk.stop()
         if self.care is not None:
             self.care.stop()
-        self.desk.stop()
-        self.preview.shutdown()
-        self.runner.shutdown(QUIT_WAIT_S)
-        self.services.close()
+        if self.external is not None:
+            self.external.stop()
+        self.preview.shutdown()  # the page goes now, before its profile
+        # Long jobs (an export) cancelled and awaited, then the lanes, then the database closes.
+        self.tasks.shutdown(QUIT_WAIT_S)
         if self._instance is not None:
             self._instance.release()
         event.accept()
@@ -230,20 +243,7 @@ class MainWindow(QMainWindow):
     def ask_unsaved_on_quit(self, error: BaseException | None) -> QuitChoice:
         """The last changes could not be written: the writer decides, text is never dropped silently."""
         reason = self.presenter.message_for(error) if error else "the database did not answer"
-        box = QMessageBox(QMessageBox.Icon.Warning, "Changes not saved",
-                          f"Your latest changes could not be saved: {reason}\n\n"
-                          "Try again, or keep the window open and copy your text somewhere safe.",
-                          parent=self)
-        retry = box.addButton("Try again", QMessageBox.ButtonRole.AcceptRole)
-        box.addButton("Keep the window open", QMessageBox.ButtonRole.RejectRole)
-        discard = box.addButton("Quit without saving", QMessageBox.ButtonRole.DestructiveRole)
-        box.setDefaultButton(retry)
-        box.exec()
-        if box.clickedButton() is retry:
-            return QuitChoice.RETRY
-        if box.clickedButton() is discard:
-            return QuitChoice.DISCARD
-        return QuitChoice.CANCEL
+        return ask_unsaved_on_quit(self, reason)
 
     # -- view --------------------------------------------------------------------------------
 
@@ -318,18 +318,24 @@ class MainWindow(QMainWindow):
 
     def _on_history_triggered(self) -> None:
         entry = self.desk.entry
-        if entry is None:
+        if entry is None or self.dialogs is None:
             return
         # The history shows (and a restore keeps) what is on screen; a restore replaces the
         # entry and forgets its unsaved text, so it is offered only once that text is stored.
         if self._saved_first("History", "The history opens once they are saved, so that restoring "
                              "an earlier version cannot replace them.", entry.id):
-            self._open_dialog("history", entry=entry)
+            self.dialogs.history(entry.id, self.metadata.title.text(), self.editor.toPlainText())
+
+    def _on_conflict_compare_requested(self) -> None:
+        conflict = self.conflict_bar.conflict
+        if conflict is not None and self.dialogs is not None:
+            self.dialogs.compare(conflict.stored.body, self.editor.toPlainText())
 
     def _on_restore_backup_triggered(self) -> None:
-        if self._saved_first("Restore from Backup", "Backups can be restored once they are saved, "
-                             "so that the copy kept aside holds them."):
-            self._open_dialog("backups")
+        if self.dialogs is not None and self._saved_first(
+                "Restore from Backup", "Backups can be restored once they are saved, so that the copy "
+                "kept aside holds them."):
+            self.dialogs.backups()
 
     def _saved_first(self, title: str, why: str, entry_id: int | None = None) -> bool:
         """Saves what is typed and waits for it; says so and returns False if it cannot be stored."""
@@ -347,7 +353,7 @@ class MainWindow(QMainWindow):
         return False
 
     def after_restore(self, backup: BackupInfo, aside: Path) -> None:
-        """A backup replaced the database: every view shows it anew, and the writer hears where the old one went."""
+        """A backup replaced the database: the open entry is shown anew, and the writer hears where the old one went."""
         self.desk.reload_all()
         self.presenter.show_message(
             f"The entries are back as they were on {describe_moment(backup.taken_at)}.\n\n"
@@ -356,22 +362,7 @@ class MainWindow(QMainWindow):
 
     def show_database_damaged(self, report: IntegrityReport) -> None:
         """The check at open found damage: say so, offer the latest backup, let the writer go on."""
-        problem = report.problems[0] if report.problems else "the check found damage"
-        box = QMessageBox(QMessageBox.Icon.Critical, "The database is damaged",
-                          f"{self.services.db_path} failed its integrity check ({problem}).\n\n"
-                          "Restore the latest backup to be safe; the damaged file is kept aside first. "
-                          "In a terminal, fieldnotes doctor tells more.", parent=self)
-        restore = box.addButton("Restore from Backup…", QMessageBox.ButtonRole.AcceptRole)
-        box.addButton("Keep Working", QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(restore)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.buttonClicked.connect(lambda button: self._on_damage_box_clicked(button is restore))
-        self.damage_box = box  # tests and the smoke script find it here
-        box.open()
-
-    def _on_damage_box_clicked(self, restore: bool) -> None:
-        if restore:
-            self._on_restore_backup_triggered()
+        self.damage_box = damage_notice(self, self.services.db_path, report, self._on_restore_backup_triggered)
 
     def show_care_note(self, text: str) -> None:
         self.statusBar().showMessage(text, 8000)
@@ -382,15 +373,16 @@ class MainWindow(QMainWindow):
         if not paths:
             return
         imports = self.services.imports
-        self.runner.run(lambda: imports.import_paths([Path(p) for p in paths]),
-                        self._on_imported)
 
-    def _on_imported(self, report: Any) -> None:
+        def run_import(control: JobControl) -> ImportReport:
+            return imports.import_paths([Path(p) for p in paths], progress=control.progress)
+
+        job = self.tasks.jobs.start("import", run_import, self._on_imported, self.presenter.present)
+        job.progressed.connect(lambda done, total, name: self.statusBar().showMessage(
+            f"Importing {done:,} of {total:,}: {name}", 2000))
+
+    def _on_imported(self, report: ImportReport) -> None:
         self.statusBar().showMessage(f"{len(report.created)} entries imported.", 5000)
-        self.entry_list.refresh()
+        self.tasks.changed.emit(Changes.ENTRIES | Changes.FACETS | Changes.ASSETS)
         if report.created:
             self.desk.open_entry(report.created[0].id)
-
-    def _open_dialog(self, which: str, entry: Entry | None = None) -> None:
-        if self._dialogs is not None:
-            self._dialogs.open(which, self, entry)

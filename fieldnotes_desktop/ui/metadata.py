@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (
 )
 
 from fieldnotes_desktop.records import DRAFT, FINISHED, Entry
-from fieldnotes_desktop.services.slugs import slugify
+from fieldnotes_desktop.render.entry_slugs import slugify
 
 NO_VOLUME = -1
 NO_ELEVATION = -11001

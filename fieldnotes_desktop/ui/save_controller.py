@@ -13,10 +13,10 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, QTimer, Signal
 
-from fieldnotes_desktop.errors import FieldnotesError, NotFoundError, ValidationError
+from fieldnotes_desktop.errors import EntryConflict, FieldnotesError, NotFoundError, ValidationError
 from fieldnotes_desktop.records import Entry, EntryFields
 from fieldnotes_desktop.services.entries import EntryService
-from fieldnotes_desktop.ui.operations import OperationRunner
+from fieldnotes_desktop.ui.tasks import Changes, Op, Tasks
 
 IDLE_MS = 600
 # Typing that never pauses for IDLE_MS would never be saved; this caps how long an edit waits.
@@ -24,6 +24,7 @@ IDLE_MS = 600
 MAX_WAIT_MS = 1500
 RETRY_MS = (1000, 2000, 4000, 8000, 15000, 30000)
 TEXT_FIELDS = ("body", "title")
+FACET_FIELDS = frozenset({"category", "tags", "volume"})
 
 
 class SaveState(enum.StrEnum):
@@ -36,15 +37,21 @@ class SaveController(QObject):
     state_changed = Signal(str, str)  # SaveState, the words for the status bar
     entry_saved = Signal(object)  # the Entry as stored
     save_rejected = Signal(int, object)  # entry id, ValidationError/NotFoundError: not retried
+    conflicted = Signal(object)  # EntryConflict: someone else saved first; the text stays pending
 
-    def __init__(self, runner: OperationRunner, entries: EntryService,
+    def __init__(self, tasks: Tasks, entries: EntryService,
                  body_source: Callable[[], str], parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._runner = runner
+        self._tasks = tasks
         self._entries = entries
         self._body_source = body_source
         self.pending: dict[int, dict[str, Any]] = {}
         self._snapshots: dict[int, str] = {}
+        # The stored version each entry's text on screen was based on: a save sends it, and the
+        # database refuses the save if another writer stored a newer one meanwhile.
+        self._versions: dict[int, int] = {}
+        self.conflicts: dict[int, EntryConflict] = {}  # refused saves waiting for the writer's choice
+        self._forced: set[int] = set()  # "keep mine": the next save writes over the newer version
         self._current: int | None = None
         self._body_dirty = False
         self._failures = 0
@@ -66,11 +73,40 @@ class SaveController(QObject):
 
     # -- what the writer did -----------------------------------------------------------------
 
-    def set_current(self, entry_id: int | None) -> None:
-        """The editor now shows `entry_id`; call `flush()` first so the old text is captured."""
+    def set_current(self, entry_id: int | None, version: int | None = None) -> None:
+        """The editor now shows `entry_id` as stored at `version`; call `flush()` first so the old text is captured."""
         self._capture_body()
         self._current = entry_id
         self._body_dirty = False
+        if entry_id is not None and version is not None and not self.pending.get(entry_id):
+            # Unsaved values keep the version they were typed over, or a newer stored text
+            # would be overwritten unseen when they are sent.
+            self._versions[entry_id] = version
+
+    def base_version(self, entry_id: int) -> int | None:
+        return self._versions.get(entry_id)
+
+    def has_unsaved_for(self, entry_id: int) -> bool:
+        dirty = self._body_dirty and entry_id == self._current
+        return dirty or bool(self.pending.get(entry_id)) or entry_id in self._snapshots
+
+    def keep_mine(self, entry_id: int) -> None:
+        """After a conflict: write this text over the other one, which History keeps as a revision."""
+        self.conflicts.pop(entry_id, None)
+        self._forced.add(entry_id)
+        self.flush()
+
+    def take_theirs(self, entry: Entry) -> None:
+        """After a conflict: drop the unsaved values; `entry` (the stored one) is what the editor shows next."""
+        self.conflicts.pop(entry.id, None)
+        self._forced.discard(entry.id)
+        self.pending.pop(entry.id, None)
+        self._snapshots.pop(entry.id, None)
+        if entry.id == self._current:
+            self._body_dirty = False
+        self._versions[entry.id] = entry.version
+        if not self.has_unsaved():
+            self._set_state(SaveState.SAVED)
 
     def body_changed(self) -> None:
         if self._current is None:
@@ -94,6 +130,9 @@ class SaveController(QObject):
         """The entry is gone for good (trash emptied): nothing of it can be saved any more."""
         self.pending.pop(entry_id, None)
         self._snapshots.pop(entry_id, None)
+        self.conflicts.pop(entry_id, None)
+        self._forced.discard(entry_id)
+        self._versions.pop(entry_id, None)
         if entry_id == self._current:
             self._body_dirty = False
 
@@ -107,14 +146,15 @@ class SaveController(QObject):
         self._capture_body()
         ids = sorted(set(self.pending) | set(self._snapshots), key=lambda i: i != self._current)
         for entry_id in ids:
-            self._submit(entry_id)
+            if entry_id not in self.conflicts:  # waits for the writer's choice, never retried blindly
+                self._submit(entry_id)
         if not ids and self._state is not SaveState.FAILED:
             self._set_state(SaveState.SAVED)
 
     def flush_and_wait(self, timeout_s: float) -> bool:
         """For quit: writes everything and waits for the answers; True when all is stored."""
         self.flush()
-        self._runner.wait_idle(timeout_s)
+        self._tasks.database.wait_idle(timeout_s)
         # The worker posts its answers before it reports idle, so one pass delivers them all.
         QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
         self._retry.stop()
@@ -135,11 +175,19 @@ class SaveController(QObject):
         entries = self._entries
         if self._state is not SaveState.FAILED:
             self._set_state(SaveState.SAVING)
-        self._runner.run(
-            lambda: entries.update(entry_id, fields, snapshot=snapshot),
+        # The saved summary is shown in place; only a new category, tag or volume needs the filters asked again.
+        changes = Changes.FACETS if FACET_FIELDS & sent.keys() else Changes.NONE
+        base = self._versions.get(entry_id)
+        if entry_id in self._forced:
+            def write() -> Entry:
+                return entries.force_update(entry_id, fields, snapshot=snapshot)
+        else:
+            def write() -> Entry:
+                return entries.update(entry_id, fields, snapshot=snapshot, base_version=base)
+        self._tasks.run(
+            Op(write, changes, key=f"save:{entry_id}"),  # a newer write of the same entry replaces a queued one
             lambda entry: self._on_saved(entry_id, sent, snapshot, entry),
             lambda error: self._on_failed(entry_id, sent, error),
-            key=f"save:{entry_id}",  # a newer write of the same entry replaces a queued one
         )
 
     def _on_saved(self, entry_id: int, sent: dict[str, Any], snapshot: str | None,
@@ -152,12 +200,29 @@ class SaveController(QObject):
             self.pending.pop(entry_id, None)
         if snapshot and self._snapshots.get(entry_id) == snapshot:
             del self._snapshots[entry_id]
+        self._versions[entry_id] = entry.version
+        self._forced.discard(entry_id)
         self._failures = 0
         self.last_error = None
         self.entry_saved.emit(entry)
         self._set_state(SaveState.SAVING if self.has_unsaved() else SaveState.SAVED)
 
+    def mark_conflict(self, conflict: EntryConflict) -> None:
+        """Another writer stored a newer version under unsaved text: hold its saves for the writer's choice.
+
+        Reached two ways: the database refused a save based on the old version, or the app
+        noticed the newer version first. Either way nothing is written over it unseen.
+        """
+        self.conflicts[conflict.entry_id] = conflict
+        self.last_error = conflict
+        self._set_state(SaveState.FAILED, "Not saved: changed elsewhere — choose above the text")
+        self.conflicted.emit(conflict)
+
     def _on_failed(self, entry_id: int, sent: dict[str, Any], error: BaseException) -> None:
+        if isinstance(error, EntryConflict):
+            # Another writer saved first. Nothing was written; the text stays pending and on screen.
+            self.mark_conflict(error)
+            return
         if isinstance(error, NotFoundError):
             self.forget(entry_id)
             self.save_rejected.emit(entry_id, error)
@@ -166,9 +231,9 @@ class SaveController(QObject):
         if isinstance(error, ValidationError):
             # A value the database refuses (a slug already taken) must not hold the text hostage,
             # nor the other fields changed in the same write: drop only the refused one and send
-            # the rest again. When the message names no field, every non-text field goes.
+            # the rest again. When the error names no field, every non-text field goes.
             values = self.pending.get(entry_id, {})
-            refused = _refused_fields(error, sent)
+            refused = [error.field] if error.field in sent else [n for n in sent if n not in TEXT_FIELDS]
             dropped = False
             for name in refused:
                 if name in values and values[name] == sent[name]:  # a newer value stays
@@ -199,22 +264,3 @@ class SaveController(QObject):
         self._state = state
         words = text or {SaveState.SAVED: "Saved", SaveState.SAVING: "Saving…"}.get(state, "")
         self.state_changed.emit(state.value, words)
-
-
-# Which field a ValidationError from EntryService.update is about, by the words of its message.
-_FIELD_WORDS = (
-    ("slug", ("slug", "folder of the exported site")),
-    ("status", ("status",)),
-    ("date", ("date",)),
-    ("volume", ("volume",)),
-    ("elevation_m", ("elevation",)),
-    ("reading_minutes", ("reading time",)),
-)
-
-
-def _refused_fields(error: ValidationError, sent: dict[str, Any]) -> list[str]:
-    message = str(error).lower()
-    for name, words in _FIELD_WORDS:
-        if name in sent and any(word in message for word in words):
-            return [name]
-    return [name for name in sent if name not in TEXT_FIELDS]

@@ -37,6 +37,9 @@ from fieldnotes_desktop.records import EntryFields  # noqa: E402
 from fieldnotes_desktop.render import count_words  # noqa: E402
 from fieldnotes_desktop.services import open_services  # noqa: E402
 from fieldnotes_desktop.ui.preview import PreviewView  # noqa: E402
+from fieldnotes_desktop.ui.preview.images import AssetIndex  # noqa: E402
+from fieldnotes_desktop.ui.preview.sources import page_parts  # noqa: E402
+from fieldnotes_desktop.ui.tasks import Op, Tasks  # noqa: E402
 
 
 class Memory:
@@ -109,7 +112,11 @@ def run(app: QApplication, words: int, count: int, folder: Path, memory: Memory)
     body = make_document(words, seed=words)
     services = open_services(folder / f"bench-{words}.db")
     entry = services.entries.create(EntryFields(title=f"Benchmark of {words:,} words", body=body))
-    view = PreviewView(services)
+    tasks = Tasks()
+    images = AssetIndex(services.assets)
+    tasks.run(Op(images.reload))
+    parts, _theme_error = page_parts(None)
+    view = PreviewView(tasks, parts, services.exports.page_context, images)
     view.resize(1000, 800)
     view.show()
     while not view._ready:
@@ -131,6 +138,7 @@ def run(app: QApplication, words: int, count: int, folder: Path, memory: Memory)
     view.shutdown()
     view.deleteLater()
     settle(200)
+    tasks.shutdown()
     services.close()
 
 

@@ -46,7 +46,8 @@ def main() -> int:
         real_replace(src, dst)
 
     def rmtree(path: Any, *args: Any, **kwargs: Any) -> None:
-        if Path(path).name == writer_module.STAGING_NAME:
+        # Only after the journal: the writer also clears stale staging when it opens.
+        if Path(path).name == writer_module.STAGING_NAME and renames["site"]:
             mark("cleanup")
         real_rmtree(path, *args, **kwargs)
 

@@ -15,6 +15,7 @@ from PySide6.QtCore import QCoreApplication, QEvent
 from fieldnotes_desktop.records import EntryFields
 from fieldnotes_desktop.services import open_services
 from fieldnotes_desktop.ui.preview import prepare_webengine
+from fieldnotes_desktop.ui.window_prompts import QuitChoice
 
 prepare_webengine()  # the preview's URL scheme must be registered before the QApplication exists
 
@@ -62,6 +63,9 @@ def open_window(qtbot, tmp_path: Path):  # type: ignore[no-untyped-def]
 
     def opener(path: Path, settings: Path | None = None):  # type: ignore[no-untyped-def]
         window = build_main_window(path, settings_path=settings or tmp_path / "settings.ini")
+        # pytest-qt closes the window at teardown: a modal question there would wait forever.
+        # Tests of the question itself replace this answer with their own.
+        window.ask_unsaved_on_quit = lambda _error: QuitChoice.DISCARD  # type: ignore[method-assign]
         windows.append(window)
         qtbot.addWidget(window)
         with qtbot.waitSignal(window.started, timeout=10000):

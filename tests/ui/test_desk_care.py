@@ -55,8 +55,8 @@ def test_a_damaged_database_is_named_at_open_and_the_latest_backup_offered(open_
     assert not any(dt.date.today().isoformat() + ".db" in p.name for p in folder.glob("*.db"))
     restore = next(b for b in box.buttons() if b.text().startswith("Restore"))
     restore.click()
-    qtbot.waitUntil(lambda: isinstance(window._dialogs.last_dialog, RestoreBackupDialog), timeout=5000)
-    dialog = window._dialogs.last_dialog
+    qtbot.waitUntil(lambda: isinstance(window.dialogs.last_dialog, RestoreBackupDialog), timeout=5000)
+    dialog = window.dialogs.last_dialog
     qtbot.waitUntil(lambda: dialog.backup_list.topLevelItemCount() >= 1, timeout=5000)
     assert dialog.restore_button.isEnabled()
 
@@ -78,7 +78,7 @@ def test_restoring_a_backup_puts_the_entries_back_and_keeps_the_current_file_asi
 
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
     window.commands.restore_backup.trigger()
-    dialog = window._dialogs.last_dialog
+    dialog = window.dialogs.last_dialog
     assert isinstance(dialog, RestoreBackupDialog)
     qtbot.waitUntil(lambda: dialog.backup_list.topLevelItemCount() >= 1, timeout=5000)
     item = next(dialog.backup_list.topLevelItem(i) for i in range(dialog.backup_list.topLevelItemCount())

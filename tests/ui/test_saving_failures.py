@@ -8,8 +8,9 @@ import sqlite3
 
 from PySide6.QtGui import QTextCursor
 
+from fieldnotes_desktop.ui.tasks import Op
 from fieldnotes_desktop.errors import DatabaseError
-from fieldnotes_desktop.ui.main_window import QuitChoice
+from fieldnotes_desktop.ui.window_prompts import QuitChoice
 from tests.ui.conftest import cli
 
 
@@ -98,13 +99,13 @@ def test_unexpected_error_is_logged_and_the_app_keeps_running(open_window, seede
     logging.getLogger("fieldnotes_desktop.ui").addHandler(handler)
     try:
         with qtbot.waitSignal(window.presenter.error_shown, timeout=5000) as shown:
-            window.runner.run(lambda: 1 / 0)
+            window.tasks.run(Op(lambda: 1 / 0))
     finally:
         logging.getLogger("fieldnotes_desktop.ui").removeHandler(handler)
     assert "did not expect" in shown.args[0]
     assert any("ZeroDivisionError" in r.getMessage() for r in records)
     with qtbot.waitSignal(window.presenter.error_shown, timeout=5000) as shown:
-        window.runner.run(lambda: (_ for _ in ()).throw(DatabaseError("The database is damaged.")))
+        window.tasks.run(Op(lambda: (_ for _ in ()).throw(DatabaseError("The database is damaged."))))
     assert shown.args[0] == "The database is damaged."
     assert window.isVisible()
 
@@ -119,7 +120,7 @@ def test_history_is_not_offered_while_the_text_on_screen_cannot_be_saved(
         DatabaseError("The database is read-only.")))
     monkeypatch.setattr(window, "ask_unsaved_on_quit", lambda error: QuitChoice.DISCARD)
     opened = []
-    monkeypatch.setattr(window, "_open_dialog", lambda which, entry=None: opened.append(which))
+    monkeypatch.setattr(window.dialogs, "history", lambda *args: opened.append("history"))
     shown = []
     window.presenter.error_shown.connect(shown.append)
     _type(qtbot, window, " Not yet stored.")

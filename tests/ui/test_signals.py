@@ -6,7 +6,7 @@ from PySide6.QtGui import QTextCursor
 
 from fieldnotes_desktop.app import close_for_signal
 from fieldnotes_desktop.errors import DatabaseError
-from fieldnotes_desktop.ui.main_window import QuitChoice
+from fieldnotes_desktop.ui.window_prompts import QuitChoice
 
 
 class _App:

@@ -17,7 +17,7 @@ def test_history_restore_puts_the_old_text_back_in_the_editor(open_window, seede
     window.editor.moveCursor(QTextCursor.MoveOperation.End)
     qtbot.keyClicks(window.editor, " A sentence to regret.")
     window.commands.history.trigger()
-    dialog = window._dialogs.last_dialog
+    dialog = window.dialogs.last_dialog
     assert isinstance(dialog, RevisionsDialog)
     qtbot.waitUntil(lambda: dialog.revision_list.topLevelItemCount() >= 1, timeout=5000)
     dialog.revision_list.setCurrentItem(dialog.revision_list.topLevelItem(0))  # newest first
@@ -34,7 +34,7 @@ def test_export_from_the_file_menu_reaches_one_hundred_percent(open_window, seed
                                                                tmp_path):
     window = open_window(seeded_db)
     window.commands.export.trigger()
-    dialog = window._dialogs.last_dialog
+    dialog = window.dialogs.last_dialog
     assert isinstance(dialog, ExportDialog) and dialog.objectName() == "exportDialog"
     dialog.folder.setText(str(tmp_path / "site"))
     dialog.start_export()
@@ -47,8 +47,8 @@ def test_export_from_the_file_menu_reaches_one_hundred_percent(open_window, seed
 def test_site_settings_and_about_open(open_window, seeded_db, qtbot):
     window = open_window(seeded_db)
     window.commands.site_settings.trigger()
-    assert isinstance(window._dialogs.last_dialog, SiteSettingsDialog)
-    window._dialogs.last_dialog.reject()
+    assert isinstance(window.dialogs.last_dialog, SiteSettingsDialog)
+    window.dialogs.last_dialog.reject()
     window.commands.about.trigger()
-    assert isinstance(window._dialogs.last_dialog, AboutDialog)
-    window._dialogs.last_dialog.reject()
+    assert isinstance(window.dialogs.last_dialog, AboutDialog)
+    window.dialogs.last_dialog.reject()

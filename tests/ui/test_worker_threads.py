@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 import shiboken6
 
-from fieldnotes_desktop.ui.operations import OperationRunner
 from fieldnotes_desktop.ui.preview.worker import RenderJob, RenderWorker
+from fieldnotes_desktop.ui.tasks import ComputeLane, DatabaseLane, Op
 from fieldnotes_desktop.ui.word_counter import WordCounter
 
 
@@ -25,37 +25,35 @@ def thread_errors(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return errors
 
 
-def test_a_runner_deleted_mid_job_drops_the_result_and_ends_its_thread(qapp, thread_errors):
-    runner = OperationRunner()
+def test_a_database_lane_deleted_mid_job_drops_the_result_and_ends_its_thread(qapp, thread_errors):
+    lane = DatabaseLane()
     started, done = threading.Event(), []
-    runner.run(lambda: (started.set(), time.sleep(0.3)), done.append)
+    lane.run(Op(lambda: (started.set(), time.sleep(0.3))), done.append)
     assert started.wait(5)
-    shiboken6.delete(runner)  # what the interpreter's exit does to a window never closed
-    runner._thread.join(5)
-    assert not runner._thread.is_alive()
+    shiboken6.delete(lane)  # what the interpreter's exit does to a window never closed
+    lane.worker.join(5)
+    assert not lane.worker.is_alive()
     assert thread_errors == [] and done == []
 
 
-def test_a_word_counter_deleted_while_counting_stays_quiet(qapp, thread_errors):
-    counter = WordCounter(lambda: "word " * 400_000)
+def test_a_word_counter_whose_lane_goes_while_counting_stays_quiet(qapp, thread_errors):
+    compute = ComputeLane()
+    counter = WordCounter(compute, lambda: "word " * 400_000)
     counter.count_now()
     shiboken6.delete(counter)
+    shiboken6.delete(compute)
     time.sleep(1.0)
     assert thread_errors == []
 
 
-class _Regions:
-    def regions(self, entry: object) -> tuple[str, str]:
-        return "", ""
-
-
 def test_a_render_worker_deleted_mid_render_stays_quiet(qapp, thread_errors, caplog):
-    worker = RenderWorker(_Regions(), lambda _src: None, lambda html: html)
+    compute = ComputeLane()
+    worker = RenderWorker(compute, lambda _src: None, lambda html: html)
     worker.submit(RenderJob(1, "para word word\n\n" * 20_000, None, True))
     time.sleep(0.05)
     shiboken6.delete(worker)
-    worker._thread.join(10)
-    assert not worker._thread.is_alive()
+    shiboken6.delete(compute)
+    time.sleep(2.0)
     assert thread_errors == []
     assert "preview render failed" not in caplog.text
 
@@ -72,7 +70,8 @@ EXIT_WITHOUT_CLOSING = textwrap.dedent("""
     window = build_main_window(db, settings_path=db.with_suffix(".ini"))
     window.show()
     # Work in every thread at the moment the interpreter starts deleting the window.
-    window.runner.run(lambda: time.sleep(0.3))
+    from fieldnotes_desktop.ui.tasks import Op
+    window.tasks.run(Op(lambda: time.sleep(0.3)))
     window.desk.words.count_now()
     window.preview.set_body("# A long one\\n\\n" + "a paragraph of words\\n\\n" * 20000)
     time.sleep(0.1)

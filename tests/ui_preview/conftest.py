@@ -15,9 +15,12 @@ prepare_webengine()
 
 from PySide6.QtCore import QCoreApplication, QEvent, QSettings  # noqa: E402
 
+from fieldnotes_desktop.config import theme_override_dir  # noqa: E402
 from fieldnotes_desktop.services import Services, open_services  # noqa: E402
-from fieldnotes_desktop.ui.operations import OperationRunner  # noqa: E402
 from fieldnotes_desktop.ui.preview import PreviewView  # noqa: E402
+from fieldnotes_desktop.ui.preview.images import AssetIndex  # noqa: E402
+from fieldnotes_desktop.ui.preview.sources import page_parts  # noqa: E402
+from fieldnotes_desktop.ui.tasks import Op, Tasks  # noqa: E402
 
 
 @pytest.fixture
@@ -28,10 +31,18 @@ def services(tmp_path: Path) -> Iterator[Services]:
 
 
 @pytest.fixture
-def runner(qapp: object) -> Iterator[OperationRunner]:
-    worker = OperationRunner()
-    yield worker
-    worker.shutdown()
+def tasks(qapp: object) -> Iterator[Tasks]:
+    lanes = Tasks()
+    yield lanes
+    lanes.shutdown()
+
+
+def make_preview(services: Services, tasks: Tasks) -> PreviewView:
+    """The preview as the composition root builds it, over `services`."""
+    images = AssetIndex(services.assets)
+    tasks.run(Op(images.reload))
+    parts, theme_error = page_parts(theme_override_dir(services.db_path))
+    return PreviewView(tasks, parts, services.exports.page_context, images, theme_error)
 
 
 @pytest.fixture(autouse=True)
@@ -44,8 +55,14 @@ def private_settings(tmp_path: Path, qapp: object) -> None:
 
 
 @pytest.fixture
-def preview(services: Services, qtbot) -> Iterator[PreviewView]:  # type: ignore[no-untyped-def]
-    view = PreviewView(services)
+def settings(tmp_path: Path) -> QSettings:
+    """The window's one settings file, as the composition root opens it."""
+    return QSettings(str(tmp_path / "desktop.ini"), QSettings.Format.IniFormat)
+
+
+@pytest.fixture
+def preview(services: Services, tasks: Tasks, qtbot) -> Iterator[PreviewView]:  # type: ignore[no-untyped-def]
+    view = make_preview(services, tasks)
     qtbot.addWidget(view)
     view.resize(900, 700)
     view.show()

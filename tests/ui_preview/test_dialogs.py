@@ -30,10 +30,10 @@ def finished_entries(services, count: int) -> None:
 # -- export ---------------------------------------------------------------------------------
 
 
-def test_export_dialog_writes_the_site_with_progress_to_100(services, qtbot, tmp_path, monkeypatch):
+def test_export_dialog_writes_the_site_with_progress_to_100(services, tasks, settings, qtbot, tmp_path, monkeypatch):
     finished_entries(services, 12)
     out = tmp_path / "site"
-    dialog = ExportDialog(services, default_dir=out)
+    dialog = ExportDialog(services, tasks, settings, default_dir=out)
     qtbot.addWidget(dialog)
     dialog.show()
     assert dialog.objectName() == "exportDialog"
@@ -57,26 +57,26 @@ def test_export_dialog_writes_the_site_with_progress_to_100(services, qtbot, tmp
     assert opened and opened[0].toLocalFile() == str(out)
 
 
-def test_export_dialog_remembers_the_folder(services, qtbot, tmp_path):
+def test_export_dialog_remembers_the_folder(services, tasks, settings, qtbot, tmp_path):
     finished_entries(services, 1)
-    first = ExportDialog(services)
+    first = ExportDialog(services, tasks, settings, default_dir=tmp_path / "default")
     qtbot.addWidget(first)
     first.show()
     first.folder.setText(str(tmp_path / "chosen"))
     first.include_drafts.setChecked(True)
     first.start_export()
     qtbot.waitUntil(lambda: not first.is_running(), timeout=30000)
-    second = ExportDialog(services)
+    second = ExportDialog(services, tasks, settings, default_dir=tmp_path / "default")
     qtbot.addWidget(second)
     second.show()
     assert second.folder.text() == str(tmp_path / "chosen")
     assert second.include_drafts.isChecked()
 
 
-def test_export_can_be_cancelled(services, qtbot, tmp_path):
+def test_export_can_be_cancelled(services, tasks, settings, qtbot, tmp_path):
     finished_entries(services, 60)
     out = tmp_path / "site"
-    dialog = ExportDialog(services, default_dir=out)
+    dialog = ExportDialog(services, tasks, settings, default_dir=out)
     qtbot.addWidget(dialog)
     dialog.show()
     dialog.start_export()
@@ -90,11 +90,11 @@ def test_export_can_be_cancelled(services, qtbot, tmp_path):
     assert dialog.export_button.isVisible() and dialog.progress.value() == 0
 
 
-def test_export_failure_is_one_sentence_in_the_dialog(services, qtbot, tmp_path):
+def test_export_failure_is_one_sentence_in_the_dialog(services, tasks, settings, qtbot, tmp_path):
     finished_entries(services, 1)
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
-    dialog = ExportDialog(services, default_dir=blocker / "site")
+    dialog = ExportDialog(services, tasks, settings, default_dir=blocker / "site")
     qtbot.addWidget(dialog)
     dialog.show()
     dialog.start_export()
@@ -106,14 +106,14 @@ def test_export_failure_is_one_sentence_in_the_dialog(services, qtbot, tmp_path)
 # -- history --------------------------------------------------------------------------------
 
 
-def test_revisions_dialog_lists_compares_and_restores(services, runner, qtbot, monkeypatch):
+def test_revisions_dialog_lists_compares_and_restores(services, tasks, qtbot, monkeypatch):
     entry = make_entry(services, "The first draft of the climb.", title="The climb")
     services.entries.snapshot(entry.id, "manual")
     services.entries.update(entry.id, EntryFields(body="The second draft of the climb, with more words in it."), snapshot="manual")
     current = "The third draft, shorter."
     services.entries.update(entry.id, EntryFields(body=current))
 
-    dialog = RevisionsDialog(services, runner, entry.id, "The climb", current)
+    dialog = RevisionsDialog(services, tasks, entry.id, "The climb", current)
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitUntil(lambda: dialog.revision_list.topLevelItemCount() >= 2, timeout=10000)
@@ -141,9 +141,9 @@ def test_revisions_dialog_lists_compares_and_restores(services, runner, qtbot, m
     assert any(r.body == current for r in history)  # the replaced text is kept
 
 
-def test_revisions_dialog_without_history(services, runner, qtbot):
+def test_revisions_dialog_without_history(services, tasks, qtbot):
     entry = make_entry(services, "Fresh.")
-    dialog = RevisionsDialog(services, runner, entry.id, entry.title, entry.body)
+    dialog = RevisionsDialog(services, tasks, entry.id, entry.title, entry.body)
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitUntil(lambda: "No earlier versions" in dialog.compare_label.text(), timeout=10000)
@@ -172,8 +172,8 @@ def test_the_diff_marks_changed_words_in_their_paragraph_not_lines_of_a_patch():
 # -- site settings --------------------------------------------------------------------------
 
 
-def test_site_settings_validate_inline_and_save(services, runner, qtbot):
-    dialog = SiteSettingsDialog(services, runner)
+def test_site_settings_validate_inline_and_save(services, tasks, qtbot):
+    dialog = SiteSettingsDialog(services, tasks)
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitUntil(lambda: dialog.save_button.isEnabled(), timeout=10000)
@@ -200,8 +200,8 @@ def test_site_settings_validate_inline_and_save(services, runner, qtbot):
     assert site.base_url == "https://example.com/notes/"
 
 
-def test_site_settings_refuse_an_empty_title(services, runner, qtbot):
-    dialog = SiteSettingsDialog(services, runner)
+def test_site_settings_refuse_an_empty_title(services, tasks, qtbot):
+    dialog = SiteSettingsDialog(services, tasks)
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitUntil(lambda: dialog.save_button.isEnabled(), timeout=10000)

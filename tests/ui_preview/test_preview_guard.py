@@ -116,6 +116,7 @@ def test_no_script_from_an_entry_runs(services, preview, qtbot):
 
 def test_a_stored_image_loads_through_the_asset_scheme(services, preview, qtbot):
     services.assets.add("summit photo.png", png(6, 4))
+    preview.images.reload()  # what the dispatcher does when an operation reports Changes.ASSETS
     entry = make_entry(services, "Before.\n\n![The summit](images/summit%20photo.png)\n")
     show(preview, qtbot, entry)
     assert "fnasset://asset/summit%20photo.png" in preview.property("renderedHtml")

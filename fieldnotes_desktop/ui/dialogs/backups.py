@@ -21,7 +21,7 @@ from fieldnotes_desktop.errors import FieldnotesError
 from fieldnotes_desktop.services import Services
 from fieldnotes_desktop.services.maintenance import BackupInfo
 from fieldnotes_desktop.ui.dialogs.style import error_label, hint_label
-from fieldnotes_desktop.ui.operations import OperationRunner
+from fieldnotes_desktop.ui.tasks import Changes, Op, Tasks
 
 _PATH_ROLE = Qt.ItemDataRole.UserRole
 KINDS = {
@@ -49,13 +49,13 @@ class RestoreBackupDialog(QDialog):
 
     restored = Signal(object, object)  # the backup restored (BackupInfo), the file kept aside (Path)
 
-    def __init__(self, services: Services, runner: OperationRunner, parent: QWidget | None = None) -> None:
+    def __init__(self, services: Services, tasks: Tasks, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("restoreBackupDialog")
         self.setWindowTitle("Restore from Backup")
         self.resize(620, 420)
         self._services = services
-        self._runner = runner
+        self._tasks = tasks
 
         self.intro = hint_label(
             "Field Notes keeps a backup of the database each day you write (seven daily and four weekly). "
@@ -82,7 +82,7 @@ class RestoreBackupDialog(QDialog):
         layout.addWidget(self.backup_list, 1)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
-        runner.run(services.maintenance.backups, self._on_backups_loaded, self._on_operation_failed)
+        tasks.run(Op(services.maintenance.backups), self._on_backups_loaded, self._on_operation_failed)
 
     def selected(self) -> BackupInfo | None:
         item = self.backup_list.currentItem()
@@ -126,8 +126,9 @@ class RestoreBackupDialog(QDialog):
         self.restore_button.setEnabled(False)
         self.error.hide()
         maintenance, path = self._services.maintenance, backup.path
-        self._runner.run(lambda: maintenance.restore(path),
-                         lambda aside: self._on_restored(backup, aside), self._on_operation_failed)
+        # On the database lane, so no save runs while the file is replaced under it.
+        self._tasks.run(Op(lambda: maintenance.restore(path), Changes.EVERYTHING),
+                        lambda aside: self._on_restored(backup, aside), self._on_operation_failed)
 
     def _on_restored(self, backup: BackupInfo, aside: Path) -> None:
         self.restored.emit(backup, aside)
@@ -139,4 +140,4 @@ class RestoreBackupDialog(QDialog):
             self.error.setText(error.message)
             self.error.show()
         else:
-            self._runner.failed.emit(error)
+            self._tasks.failed.emit(error)

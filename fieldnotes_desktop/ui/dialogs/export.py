@@ -1,13 +1,12 @@
-"""The export dialog: choose a folder, write the site on a thread of its own, follow it, open it."""
+"""The export dialog: choose a folder, write the site on the long-job lane, follow it, open it."""
 
 from __future__ import annotations
 
 import logging
-import threading
 from pathlib import Path
 from typing import cast
 
-from PySide6.QtCore import QObject, QSettings, Qt, QUrl, Signal
+from PySide6.QtCore import QSettings, Qt, QUrl, Signal
 from PySide6.QtGui import QCloseEvent, QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -28,7 +27,7 @@ from PySide6.QtWidgets import (
 from fieldnotes_desktop.errors import ExportCancelled, FieldnotesError
 from fieldnotes_desktop.services import Services
 from fieldnotes_desktop.services.publish import ExportOptions, ExportReport
-from fieldnotes_desktop.ui.dialogs.background import Background
+from fieldnotes_desktop.ui.tasks import JobControl, LongJob, Tasks
 from fieldnotes_desktop.ui.dialogs.style import error_label, hint_label
 
 log = logging.getLogger(__name__)
@@ -37,36 +36,33 @@ FOLDER_KEY = "export/folder"
 DRAFTS_KEY = "export/includeDrafts"
 
 
-class _Progress(QObject):
-    """Carries the export's progress callback from its thread to the GUI thread."""
-
-    advanced = Signal(int, int, str)
-
-
 class ExportDialog(QDialog):
-    """Exports the whole site; the export runs beside the database worker, so saving goes on."""
+    """Exports the whole site; the export runs beside the database lane, so saving goes on.
+
+    The folder and the drafts choice are remembered in the window's own settings; the folder
+    last exported to comes back next time, the one beside the database the first time.
+    """
 
     export_finished = Signal(object)  # ExportReport
 
-    def __init__(self, services: Services, parent: QWidget | None = None, default_dir: Path | None = None) -> None:
+    def __init__(self, services: Services, tasks: Tasks, settings: QSettings, parent: QWidget | None = None,
+                 default_dir: Path | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("exportDialog")
         self.setAccessibleName("Export")
         self.setWindowTitle("Export Site")
         self.setMinimumWidth(560)
         self._services = services
-        self._background = Background(self)
-        self._cancel = threading.Event()
+        self._tasks = tasks
+        self._settings = settings
+        self._job: LongJob | None = None
         self._running = False
         self._close_when_done = False
         self._report: ExportReport | None = None
-        self._bridge = _Progress(self)
-        self._bridge.advanced.connect(self._on_export_advanced)
 
-        settings = QSettings()
         # Given a type, QSettings.value returns that type; the stubs say object whatever it is.
         remembered = cast(str, settings.value(FOLDER_KEY, "", str))
-        start = default_dir or (Path(remembered) if remembered else Path.home() / "field-notes-site")
+        start = Path(remembered) if remembered else default_dir or Path.home() / "field-notes-site"
         self.folder = QLineEdit(str(start))
         self.folder.setObjectName("exportFolder")
         self.folder.setAccessibleName("Export folder")
@@ -151,11 +147,11 @@ class ExportDialog(QDialog):
             self._show_error("Choose a folder to export the site into.")
             return
         out = Path(text).expanduser()
-        settings = QSettings()
+        settings = self._settings
         settings.setValue(FOLDER_KEY, str(out))
         settings.setValue(DRAFTS_KEY, self.include_drafts.isChecked())
+        settings.sync()  # where an export may be under way is known even if the app is killed
         options = ExportOptions(out=out, include_drafts=self.include_drafts.isChecked())
-        self._cancel.clear()
         self._set_running(True)
         self.progress.setValue(0)
         self.progress.setTextVisible(True)
@@ -164,17 +160,17 @@ class ExportDialog(QDialog):
         self.warnings.hide()
         self.error.hide()
         self.open_button.hide()
-        exports, bridge, cancel = self._services.exports, self._bridge, self._cancel
-        self._background.run(
-            "export",
-            lambda: exports.export(options, progress=bridge.advanced.emit, cancelled=cancel.is_set),
-            self._on_export_done,
-            self._on_export_failed,
-        )
+        exports = self._services.exports
+
+        def export(control: JobControl) -> ExportReport:
+            return exports.export(options, progress=control.progress, cancelled=control.cancelled)
+
+        self._job = self._tasks.jobs.start("export", export, self._on_export_done, self._on_export_failed)
+        self._job.progressed.connect(self._on_export_advanced)
 
     def cancel_export(self) -> None:
-        if self._running:
-            self._cancel.set()
+        if self._running and self._job is not None:
+            self._job.cancel()
             self.cancel_button.setEnabled(False)
             self.status.setText("Stopping…")
 

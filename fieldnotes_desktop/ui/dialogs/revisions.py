@@ -23,10 +23,9 @@ from PySide6.QtWidgets import (
 from fieldnotes_desktop.errors import FieldnotesError
 from fieldnotes_desktop.records import Entry, Revision
 from fieldnotes_desktop.services import Services
-from fieldnotes_desktop.ui.dialogs.background import Background
 from fieldnotes_desktop.ui.dialogs.diffing import delta_label, diff_html, word_changes
 from fieldnotes_desktop.ui.dialogs.style import error_label, hint_label
-from fieldnotes_desktop.ui.operations import OperationRunner
+from fieldnotes_desktop.ui.tasks import Changes, Op, Tasks
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +35,7 @@ REASONS = {
     "export": "Exported",
     "restore": "Restored",
     "import": "Imported",
+    "conflict": "Changed elsewhere",
 }
 _REVISION_ROLE = Qt.ItemDataRole.UserRole
 EMPTY_HISTORY = (
@@ -59,7 +59,7 @@ class RevisionsDialog(QDialog):
     def __init__(
         self,
         services: Services,
-        runner: OperationRunner,
+        tasks: Tasks,
         entry_id: int,
         current_title: str,
         current_body: str,
@@ -70,11 +70,10 @@ class RevisionsDialog(QDialog):
         self.setWindowTitle(f"History — {current_title or 'Untitled'}")
         self.resize(960, 620)
         self._services = services
-        self._runner = runner
+        self._tasks = tasks
         self._entry_id = entry_id
         self._current_body = current_body
         self._revisions: list[Revision] = []
-        self._background = Background(self)
 
         self.revision_list = QTreeWidget()
         self.revision_list.setObjectName("revisionList")
@@ -118,8 +117,8 @@ class RevisionsDialog(QDialog):
         layout.addWidget(self.error)
         layout.addWidget(buttons)
 
-        runner.run(
-            lambda: services.entries.revisions(entry_id),
+        tasks.run(
+            Op(lambda: services.entries.revisions(entry_id)),
             self._on_revisions_loaded,
             self._on_operation_failed,
         )
@@ -147,7 +146,7 @@ class RevisionsDialog(QDialog):
         if first is not None:  # always: there are revisions
             self.revision_list.setCurrentItem(first)
         bodies = [r.body for r in revisions]
-        self._background.run("deltas", lambda: _deltas(bodies), self._on_deltas_counted)
+        self._tasks.compute.submit(f"history-deltas-{id(self)}", lambda: _deltas(bodies), self._on_deltas_counted)
 
     def _on_deltas_counted(self, deltas: list[tuple[int, int]]) -> None:
         for index, (added, removed) in enumerate(deltas):
@@ -164,10 +163,9 @@ class RevisionsDialog(QDialog):
         when = local_time(revision.created_at)
         self.compare_label.setText(f"Comparing the revision of {when} with the current text…")
         body, dark = self._current_body, self.palette().color(QPalette.ColorRole.Base).lightness() < 128
-        self._background.run(
-            "diff",
-            lambda: (word_changes(revision.body, body),
-                     diff_html(revision.body, body, dark=dark)),
+        self._tasks.compute.submit(  # latest wins: moving through the list shows the last one chosen
+            f"history-diff-{id(self)}",
+            lambda: (word_changes(revision.body, body), diff_html(revision.body, body, dark=dark)),
             lambda result: self._on_diff_ready(when, result),
         )
 
@@ -196,8 +194,9 @@ class RevisionsDialog(QDialog):
         self.restore_button.setEnabled(False)
         self.error.hide()
         revision_id = revision.id
-        self._runner.run(
-            lambda: self._services.entries.restore_revision(revision_id),
+        entries = self._services.entries
+        self._tasks.run(
+            Op(lambda: entries.restore_revision(revision_id), Changes.ENTRIES),
             self._on_revision_restored,
             self._on_operation_failed,
         )
@@ -212,7 +211,7 @@ class RevisionsDialog(QDialog):
             self.error.setText(error.message)
             self.error.show()
         else:
-            self._runner.failed.emit(error)
+            self._tasks.failed.emit(error)
 
 
 def _deltas(bodies: list[str]) -> list[tuple[int, int]]:

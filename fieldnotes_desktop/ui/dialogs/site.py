@@ -18,7 +18,7 @@ from fieldnotes_desktop.errors import FieldnotesError
 from fieldnotes_desktop.records import SiteProfile
 from fieldnotes_desktop.services import Services
 from fieldnotes_desktop.ui.dialogs.style import error_label, hint_label
-from fieldnotes_desktop.ui.operations import OperationRunner
+from fieldnotes_desktop.ui.tasks import Changes, Op, Tasks
 
 _LINE_FIELDS = (
     ("title", "Site title:", "Field Notes"),
@@ -34,13 +34,13 @@ class SiteSettingsDialog(QDialog):
 
     site_changed = Signal(object)  # SiteProfile
 
-    def __init__(self, services: Services, runner: OperationRunner, parent: QWidget | None = None) -> None:
+    def __init__(self, services: Services, tasks: Tasks, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("siteSettingsDialog")
         self.setWindowTitle("Site Settings")
         self.resize(620, 560)
         self._services = services
-        self._runner = runner
+        self._tasks = tasks
         self._loaded: SiteProfile | None = None
 
         form = QFormLayout()
@@ -75,7 +75,7 @@ class SiteSettingsDialog(QDialog):
         layout.addWidget(self.buttons)
 
         self._set_enabled(False)
-        runner.run(services.site.get, self._on_site_loaded, self._on_operation_failed)
+        tasks.run(Op(services.site.get), self._on_site_loaded, self._on_operation_failed)
 
     def values(self) -> dict[str, str]:
         values = {name: edit.text() for name, edit in self.fields.items()}
@@ -93,7 +93,7 @@ class SiteSettingsDialog(QDialog):
         self._set_enabled(False)
         self.error.hide()
         site = self._services.site
-        self._runner.run(lambda: site.update(**changes), self._on_site_saved, self._on_operation_failed)
+        self._tasks.run(Op(lambda: site.update(**changes), Changes.SITE), self._on_site_saved, self._on_operation_failed)
 
     def _on_site_loaded(self, profile: SiteProfile) -> None:
         self._loaded = profile
@@ -114,7 +114,7 @@ class SiteSettingsDialog(QDialog):
             self.error.setText(error.message)
             self.error.show()
         else:
-            self._runner.failed.emit(error)
+            self._tasks.failed.emit(error)
 
     def _set_enabled(self, enabled: bool) -> None:
         for edit in self.fields.values():

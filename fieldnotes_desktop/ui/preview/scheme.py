@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Protocol
 from urllib.parse import quote, unquote
 
+import shiboken6
 from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QObject, Qt, QUrl
 from PySide6.QtWebEngineCore import (
     QWebEngineUrlRequestJob,
@@ -17,8 +18,7 @@ from PySide6.QtWebEngineCore import (
     QWebEngineUrlSchemeHandler,
 )
 
-from fieldnotes_desktop.errors import FieldnotesError
-from fieldnotes_desktop.records import Asset
+from fieldnotes_desktop.ui.tasks import Op, Tasks
 
 log = logging.getLogger(__name__)
 
@@ -36,10 +36,10 @@ _ASSET_HEADERS = {
 _CACHE_BYTES = 32 * 1024 * 1024
 
 
-class AssetSource(Protocol):
-    def find(self, reference: str) -> Asset | None: ...
+class ImageLoader(Protocol):
+    """Reads an image the page asked for; called on the database lane."""
 
-    def data(self, sha256: str) -> bytes: ...
+    def load(self, name: str) -> tuple[bytes, bytes] | None: ...
 
 
 def asset_url(filename: str) -> str:
@@ -70,14 +70,17 @@ def prepare_webengine() -> None:
 class PreviewSchemeHandler(QWebEngineUrlSchemeHandler):
     """Answers `fnasset://preview/…` with the shell and `fnasset://asset/<name>` with an image.
 
-    It runs on the GUI thread, so images are kept in a small byte-bounded cache and the
-    database is read once per image name.
+    Qt asks on the GUI thread; an image not in the small byte-bounded cache is read on the
+    database lane and the request answered when it arrives, so a busy database never stalls
+    typing. A request the page gave up on meanwhile is left alone.
     """
 
-    def __init__(self, shell: Callable[[], bytes], assets: AssetSource, parent: QObject | None = None) -> None:
+    def __init__(self, shell: Callable[[], bytes], images: ImageLoader, tasks: Tasks,
+                 parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._shell = shell
-        self._assets = assets
+        self._images = images
+        self._tasks = tasks
         self._cache: OrderedDict[str, tuple[bytes, bytes]] = OrderedDict()
         self._cached_bytes = 0
         self.served: deque[str] = deque(maxlen=200)  # the latest images answered, for tests
@@ -96,29 +99,37 @@ class PreviewSchemeHandler(QWebEngineUrlSchemeHandler):
 
     def _reply_asset(self, job: QWebEngineUrlRequestJob, name: str) -> None:
         found = self._cache.get(name)
-        if found is None:
-            found = self._load(name)
-            if found is None:
-                job.fail(QWebEngineUrlRequestJob.Error.UrlNotFound)
-                return
-            self._remember(name, found)
-        else:
+        if found is not None:
             self._cache.move_to_end(name)
+            self._answer(job, name, found)
+            return
+        if not name or "/" in name:
+            job.fail(QWebEngineUrlRequestJob.Error.UrlNotFound)
+            return
+        images = self._images
+        self._tasks.run(Op(lambda: images.load(name)),
+                        lambda loaded: self._on_loaded(job, name, loaded),
+                        lambda error: self._on_load_failed(job, name, error))
+
+    def _on_loaded(self, job: QWebEngineUrlRequestJob, name: str, found: tuple[bytes, bytes] | None) -> None:
+        if found is not None:
+            self._remember(name, found)
+        if not shiboken6.isValid(job):
+            return  # the page went on without it (a new entry, the window closing)
+        if found is None:
+            job.fail(QWebEngineUrlRequestJob.Error.UrlNotFound)
+        else:
+            self._answer(job, name, found)
+
+    def _on_load_failed(self, job: QWebEngineUrlRequestJob, name: str, error: BaseException) -> None:
+        log.warning("preview image %s unavailable: %s", name, error)
+        if shiboken6.isValid(job):
+            job.fail(QWebEngineUrlRequestJob.Error.RequestFailed)
+
+    def _answer(self, job: QWebEngineUrlRequestJob, name: str, found: tuple[bytes, bytes]) -> None:
         job.setAdditionalResponseHeaders(_ASSET_HEADERS)
         self.served.append(name)
         self._reply(job, found[0], found[1])
-
-    def _load(self, name: str) -> tuple[bytes, bytes] | None:
-        if not name or "/" in name:
-            return None
-        try:
-            asset = self._assets.find(name)
-            if asset is None or asset.filename != name:
-                return None
-            return asset.mime.encode("ascii", "replace"), self._assets.data(asset.sha256)
-        except FieldnotesError as exc:
-            log.warning("preview image %s unavailable: %s", name, exc)
-            return None
 
     def _remember(self, name: str, found: tuple[bytes, bytes]) -> None:
         size = len(found[1])

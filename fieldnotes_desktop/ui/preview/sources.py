@@ -1,20 +1,14 @@
-"""What the preview takes from the services: the page shell, the entry's regions and its images."""
+"""The page shell the preview loads: the export's entry page behind our content policy."""
 
 from __future__ import annotations
 
-import logging
 import re
-import threading
 
-from fieldnotes_desktop.errors import ExportFailed
-from fieldnotes_desktop.export.images import is_external
+from pathlib import Path
+
+from fieldnotes_desktop.errors import ExportFailed, FieldnotesError
 from fieldnotes_desktop.export import PreviewPage
-from fieldnotes_desktop.records import Entry
-from fieldnotes_desktop.services import Services
-from fieldnotes_desktop.ui.preview.scheme import SCHEME, asset_url
-from fieldnotes_desktop.ui.preview.worker import fallback_regions
-
-log = logging.getLogger(__name__)
+from fieldnotes_desktop.ui.preview.scheme import SCHEME
 
 # The shell may run no script and load nothing but our own scheme and inline data; our
 # patch script is injected by the application and is not subject to the page's policy.
@@ -37,49 +31,15 @@ def guarded_shell(shell: str) -> bytes:
     return (shell[: match.end()] + meta + shell[match.end() :]).encode("utf-8")
 
 
-class EntryRegions:
-    """Header and footer of an entry page, from the export's own context (read on the render thread)."""
+def page_parts(theme_dir: Path | None) -> tuple[PreviewPage, str | None]:
+    """The theme's page parts, or the built-in theme's and the reason the writer's cannot show a page.
 
-    def __init__(self, services: Services, page: PreviewPage) -> None:
-        self._services = services
-        self._page = page
-
-    def regions(self, entry: Entry) -> tuple[str, str]:
-        try:
-            context = self._services.exports.page_context(entry)
-            return self._page.header_html(context), self._page.footer_html(context)
-        except Exception:  # the body still shows; the header falls back to the title
-            log.exception("preview could not build the header of entry %s", entry.id)
-            return fallback_regions(entry)
-
-
-class ImageUrls:
-    """Maps an image reference to the preview's asset address when the database holds it.
-
-    Only hits are remembered: an image added after its reference was typed shows up as
-    soon as its section is rendered again.
+    A theme that cannot render its page (broken, hostile, without a <head>) must not keep the
+    window from opening: the preview then shows the built-in theme and the writer is told why.
     """
-
-    def __init__(self, services: Services) -> None:
-        self._services = services
-        self._known: dict[str, str] = {}
-        self._lock = threading.Lock()
-
-    def __call__(self, reference: str) -> str | None:
-        if is_external(reference):
-            return None  # left as written: the page's policy and the request guard stop it
-        with self._lock:
-            known = self._known.get(reference)
-        if known is not None:
-            return known
-        try:
-            asset = self._services.assets.find(reference)
-        except Exception:
-            log.exception("preview could not look up the image %s", reference)
-            return None
-        if asset is None:
-            return None
-        url = asset_url(asset.filename)
-        with self._lock:
-            self._known[reference] = url
-        return url
+    parts = PreviewPage(theme_dir)
+    try:
+        guarded_shell(parts.shell_html())
+    except FieldnotesError as exc:
+        return PreviewPage(None), exc.message
+    return parts, None

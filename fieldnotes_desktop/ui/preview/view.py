@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
+
+import shiboken6
 
 from PySide6.QtCore import Property, QUrl, Signal
 from PySide6.QtGui import QColor, QContextMenuEvent, QDesktopServices
@@ -11,20 +14,21 @@ from PySide6.QtWebEngineCore import QWebEnginePage
 from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QMenu, QWidget
 
-from fieldnotes_desktop.config import theme_override_dir
 from fieldnotes_desktop.errors import FieldnotesError
-from fieldnotes_desktop.export import PreviewPage, demote_headings
+from fieldnotes_desktop.export import EntryPageContext, PreviewPage, demote_headings
 from fieldnotes_desktop.records import Entry
-from fieldnotes_desktop.services import Services
 from fieldnotes_desktop.ui.preview.guard import GuardedPage, make_profile
 from fieldnotes_desktop.ui.preview.page_script import WORLD, call, page_script
 from fieldnotes_desktop.ui.preview.scheme import SCHEME, SHELL_URL, PreviewSchemeHandler
-from fieldnotes_desktop.ui.preview.sources import EntryRegions, ImageUrls, guarded_shell
-from fieldnotes_desktop.ui.preview.worker import Frame, RenderJob, RenderWorker
+from fieldnotes_desktop.ui.preview.images import AssetIndex
+from fieldnotes_desktop.ui.preview.sources import guarded_shell
+from fieldnotes_desktop.ui.preview.worker import Frame, Regions, RenderJob, RenderWorker, fallback_regions
+from fieldnotes_desktop.ui.tasks import Op, Tasks
 
 log = logging.getLogger(__name__)
 
 LIGHT_PAPER, DARK_PAPER = "#fbf8f2", "#16150f"
+PageContext = Callable[[Entry], EntryPageContext]  # read on the database lane
 
 
 @dataclass
@@ -45,14 +49,23 @@ class PreviewView(QWebEngineView):
     rendered = Signal()
     entry_link_clicked = Signal(str)
 
-    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+    def __init__(self, tasks: Tasks, parts: PreviewPage, page_context: PageContext, images: AssetIndex,
+                 theme_error: str | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("preview")
         self.setAccessibleName("Preview")
         self.stats = PreviewStats()
-        self._services = services
+        self._tasks = tasks
+        self._parts = parts
+        self._page_context = page_context
+        self.images = images
+        # Why the preview shows the built-in theme rather than the writer's (None when it does not).
+        self.theme_error = theme_error
         self._generation = 0
         self._oldest_wanted = 0  # frames of older generations belong to a page since cleared
+        self._context_generation = 0  # answers for an entry shown since are dropped
+        self._held = False  # another entry is coming: its body waits for its page context
+        self._fresh_pending = False
         self._entry: Entry | None = None
         self._body = ""
         self._dark = False
@@ -61,19 +74,9 @@ class PreviewView(QWebEngineView):
         self._closed = False
         self._header = self._footer = self._body_html = ""
 
-        # The same theme folder the export would use, so the preview is the published page;
-        # a theme that cannot show a page must not keep the window from opening.
-        self.theme_error: str | None = None
-        try:
-            self._parts = PreviewPage(theme_override_dir(services.db_path))
-            shell = guarded_shell(self._parts.shell_html())
-        except FieldnotesError as exc:
-            log.warning("the theme cannot show the preview: %s", exc.message)
-            self.theme_error = exc.message
-            self._parts = PreviewPage(None)
-            shell = guarded_shell(self._parts.shell_html())
+        shell = guarded_shell(parts.shell_html())
         self._profile, self.request_guard = make_profile(None)
-        self.scheme_handler = PreviewSchemeHandler(lambda: shell, services.assets, self._profile)
+        self.scheme_handler = PreviewSchemeHandler(lambda: shell, images, tasks, self._profile)
         self._profile.installUrlSchemeHandler(SCHEME.encode(), self.scheme_handler)
         page = GuardedPage(self._profile, self)
         # The page must go before its profile: owned by the page, the profile is deleted after it.
@@ -85,28 +88,47 @@ class PreviewView(QWebEngineView):
         page.renderProcessTerminated.connect(self._on_page_render_process_terminated)
         page.setBackgroundColor(QColor(LIGHT_PAPER))
         self.setPage(page)
+        self._page: GuardedPage | None = page
 
-        self._worker = RenderWorker(EntryRegions(services, self._parts), ImageUrls(services), demote_headings)
+        self._worker = RenderWorker(tasks.compute, images.url_for, demote_headings, self)
         self._worker.frame_ready.connect(self._on_worker_frame_ready)
         self._worker.render_failed.connect(self._on_worker_render_failed)
-        worker = self._worker  # not self: the view is gone when this runs
-        self.destroyed.connect(lambda *_: worker.stop(1.0))
         page.load(SHELL_URL)
 
     # -- the interface the main window uses ------------------------------------------------
 
     def show_entry(self, entry: Entry) -> None:
-        """Shows `entry`, or refreshes its header and footer after its metadata changed."""
+        """Shows `entry`, or refreshes its header and footer after its metadata changed.
+
+        The page context (masthead number, more field notes) is read on the database lane, then
+        everything is rendered on the compute lane. While another entry's context is on its way
+        its body waits too, so the page never shows one entry's text under another's title.
+        """
+        if self._closed:
+            return
         switched = self._entry is None or self._entry.id != entry.id
         self._entry = entry
-        self._submit(entry.body, entry=entry, fresh=switched)
+        self._body = entry.body
+        self._context_generation += 1
+        asked = self._context_generation
+        if switched:
+            self._held = True
+            self._fresh_pending = True
+        page_context = self._page_context
+        self._tasks.run(Op(lambda: page_context(entry), key="preview-context"),
+                        lambda ctx: self._on_context_read(asked, entry, ctx),
+                        lambda error: self._on_context_failed(asked, entry, error))
 
     def set_body(self, body: str) -> None:
         """Shows a new body for the current entry; a burst of calls renders only the last."""
-        self._submit(body)
+        self._body = body
+        if not self._held:
+            self._submit(body)
 
     def set_dark(self, dark: bool) -> None:
         self._dark = dark
+        if self._closed:
+            return  # after shutdown() the view has no page; asking for one would make a new one
         # The theme's paper colours, so a (re)load never flashes the other colour.
         self.page().setBackgroundColor(QColor(DARK_PAPER if dark else LIGHT_PAPER))
         if self._ready:
@@ -114,6 +136,8 @@ class PreviewView(QWebEngineView):
 
     def clear(self) -> None:
         self._generation += 1
+        self._context_generation += 1  # a context still on its way belongs to the entry that left
+        self._held = self._fresh_pending = False
         self._oldest_wanted = self._generation
         self._entry = None
         self._body = ""
@@ -129,11 +153,21 @@ class PreviewView(QWebEngineView):
             self.page().runJavaScript(call("reveal", line), WORLD)
 
     def shutdown(self) -> None:
-        """Stops the render thread; the view shows what it has and takes no more updates."""
+        """Stops rendering and deletes the page now, before its profile: the view shows nothing more.
+
+        Left to the interpreter's exit (a host application that never deletes the window), the
+        profile could go first, and QtWebEngine aborts the process.
+        """
         if self._closed:
             return
         self._closed = True
+        self._ready = False
         self._worker.stop()
+        page, self._page = self._page, None
+        if page is not None and shiboken6.isValid(page):
+            page.loadFinished.disconnect(self._on_page_load_finished)
+            page.renderProcessTerminated.disconnect(self._on_page_render_process_terminated)
+            shiboken6.delete(page)  # its child, the profile, goes with it, after it
 
     def rendered_html(self) -> str:
         return self._header + self._body_html + self._footer
@@ -142,7 +176,7 @@ class PreviewView(QWebEngineView):
 
     # -- internals -------------------------------------------------------------------------
 
-    def _submit(self, body: str, *, entry: Entry | None = None, fresh: bool = False) -> None:
+    def _submit(self, body: str, *, regions: Regions | None = None, fresh: bool = False) -> None:
         if self._closed:
             return
         self._generation += 1
@@ -151,7 +185,29 @@ class PreviewView(QWebEngineView):
         reset = fresh or self._page_unknown
         self._page_unknown = False
         self._body = body
-        self._worker.submit(RenderJob(self._generation, body, entry, reset, fresh))
+        self._worker.submit(RenderJob(self._generation, body, regions, reset, fresh))
+
+    def _on_context_read(self, asked: int, entry: Entry, context: EntryPageContext) -> None:
+        parts = self._parts
+
+        def regions() -> tuple[str, str]:  # on the compute lane
+            try:
+                return parts.header_html(context), parts.footer_html(context)
+            except FieldnotesError as exc:  # the theme's header or footer failed: the body still shows
+                log.warning("preview header of entry %s: %s", entry.id, exc)
+                return fallback_regions(entry)
+
+        self._regions_arrived(asked, regions)
+
+    def _on_context_failed(self, asked: int, entry: Entry, error: BaseException) -> None:
+        log.warning("preview could not read the page of entry %s: %s", entry.id, error)
+        self._regions_arrived(asked, lambda: fallback_regions(entry))
+
+    def _regions_arrived(self, asked: int, regions: Regions) -> None:
+        if self._closed or asked != self._context_generation:
+            return  # another entry (or another change) was asked for since
+        fresh, self._fresh_pending, self._held = self._fresh_pending, False, False
+        self._submit(self._body, regions=regions, fresh=fresh)
 
     def _on_worker_frame_ready(self, frame: Frame) -> None:
         if self._closed or frame.generation < self._oldest_wanted:
@@ -213,7 +269,7 @@ class PreviewView(QWebEngineView):
         if self._header or self._footer:
             script += ";" + call("regions", self._header, self._footer)
         self.page().runJavaScript(script, WORLD)
-        if self._entry is not None or self._body:
+        if (self._entry is not None or self._body) and not self._held:
             self._page_unknown = True
             self._submit(self._body)
 
@@ -229,6 +285,8 @@ class PreviewView(QWebEngineView):
 
     def contextMenuEvent(self, event: QContextMenuEvent) -> None:  # noqa: N802 - Qt override
         # Only what makes sense on a preview: no reload, back, view source or save page.
+        if self._closed:
+            return
         menu = QMenu(self)
         menu.addAction(self.page().action(QWebEnginePage.WebAction.Copy))
         menu.addAction(self.page().action(QWebEnginePage.WebAction.SelectAll))

@@ -1,4 +1,4 @@
-"""The preview's render thread: Markdown in, a patch for the page out; the latest edit always wins."""
+"""The preview's renderer on the compute lane: Markdown in, a patch for the page out; the latest edit wins."""
 
 from __future__ import annotations
 
@@ -8,13 +8,13 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Protocol
 
 from PySide6.QtCore import QObject, Signal
 
 from fieldnotes_desktop.records import Entry
 from fieldnotes_desktop.render import RenderedDocument, SectionRenderer
 from fieldnotes_desktop.ui.outbox import Outbox
+from fieldnotes_desktop.ui.tasks import ComputeLane
 from fieldnotes_desktop.ui.preview.patch import BodyPatch, ShownSection, full_patch, plan_patch
 
 log = logging.getLogger(__name__)
@@ -22,19 +22,17 @@ log = logging.getLogger(__name__)
 # A result overtaken by a newer edit is thrown away, unless nothing has reached the screen for
 # this long: at book length with footnotes a render can outlast the pause between keystrokes.
 STALE_GRACE_SECONDS = 0.5
+COMPUTE_KEY = "preview-render"
 
 
-class Regions(Protocol):
-    """Renders the page's header and footer for an entry (the export's preview page)."""
-
-    def regions(self, entry: Entry) -> tuple[str, str]: ...
+Regions = Callable[[], tuple[str, str]]  # renders the page's header and footer (on the compute lane)
 
 
 @dataclass(frozen=True, slots=True)
 class RenderJob:
     generation: int
     body: str
-    entry: Entry | None  # set when the header and footer must be rebuilt
+    regions: Regions | None  # set when the header and footer must be rebuilt
     reset: bool  # the page holds nothing we know of: send the whole body
     fresh: bool = False  # another entry: start at the top of the page
 
@@ -54,20 +52,20 @@ class Frame:
 
 
 class RenderWorker(QObject):
-    """Owns a `SectionRenderer` on its own thread; GUI code only submits and receives frames."""
+    """Owns a `SectionRenderer`; its steps run on the compute lane, one at a time, and frames come back by signal."""
 
     frame_ready = Signal(object)  # Frame, delivered on the GUI thread
     render_failed = Signal(object)  # the exception
 
     def __init__(
         self,
-        regions: Regions,
+        compute: ComputeLane,
         image_url: Callable[[str], str | None],
         demote: Callable[[str], str],
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
-        self._regions = regions
+        self._compute = compute
         self._renderer = SectionRenderer(image_url=image_url)
         self._demote = demote
         self._demoted: dict[str, tuple[str, str]] = {}
@@ -77,61 +75,54 @@ class RenderWorker(QObject):
         self._cond = threading.Condition()
         self._job: RenderJob | None = None
         self._stopping = False
-        self._outbox = Outbox(self, on_close=self._ask_to_stop)
-        self._thread = threading.Thread(target=self._loop, name="fieldnotes-preview", daemon=True)
-        self._thread.start()
+        self._outbox = Outbox(self, on_close=self.stop)
 
     def submit(self, job: RenderJob) -> None:
-        """Queues `job`, folding it into one still waiting (its entry and reset are kept)."""
+        """Queues `job`, folding it into one still waiting (its regions and reset are kept)."""
         with self._cond:
+            if self._stopping:
+                return
             if self._job is not None:
                 job = _merge(self._job, job)
             self._job = job
-            self._cond.notify()
+        # The lane runs one step of this key at a time; a step already waiting takes the merged job.
+        self._compute.submit(COMPUTE_KEY, self._step)
 
-    def stop(self, timeout: float = 5.0) -> None:
-        self._ask_to_stop()
-        self._thread.join(timeout)
-
-    def _ask_to_stop(self) -> None:
+    def stop(self, *_args: object) -> None:
         with self._cond:
             self._stopping = True
             self._job = None
-            self._cond.notify()
 
-    def _loop(self) -> None:
-        while True:
-            with self._cond:
-                while self._job is None and not self._stopping:
-                    self._cond.wait()
-                if self._stopping:
-                    return
-                job, self._job = self._job, None
-            assert job is not None
-            try:
-                self._run(job)
-            except Exception as exc:  # a broken render must not kill the thread
-                log.exception("preview render failed")
-                self._shown = None  # the next frame starts over with the whole body
-                self._outbox.send(self.render_failed, exc)
+    def _step(self) -> None:
+        with self._cond:
+            if self._stopping or self._job is None:
+                return
+            job, self._job = self._job, None
+        try:
+            self._run(job)
+        except Exception as exc:  # a broken render must not stop the next one
+            log.exception("preview render failed")
+            self._shown = None  # the next frame starts over with the whole body
+            self._outbox.send(self.render_failed, exc)
 
     def _run(self, job: RenderJob) -> None:
         started = time.perf_counter()
         regions = None
-        if job.entry is not None:
+        if job.regions is not None:
             self._carried_regions = None
-            regions = self._regions.regions(job.entry)
+            regions = job.regions()
         document = self._renderer.render(job.body)
         sections = self._shown_sections(document)
         patch = full_patch(sections) if job.reset else plan_patch(self._shown, sections)
         with self._cond:
             newer = None if self._stopping else self._job
             if newer is not None and time.monotonic() - self._last_emit < STALE_GRACE_SECONDS:
-                # Dropped: what the page holds is unchanged, so the next plan still holds.
+                # Dropped: what the page holds is unchanged, so the next plan still holds (the
+                # newer job's step is already waiting on the lane).
                 self._job = _merge(job, newer)
-                if regions is not None and self._job.entry is job.entry:
+                if regions is not None and self._job.regions is job.regions:
                     self._carried_regions = regions
-                    self._job = replace(self._job, entry=None)
+                    self._job = replace(self._job, regions=None)
                 return
             if regions is None:
                 regions, self._carried_regions = self._carried_regions, None
@@ -173,12 +164,12 @@ def _merge(older: RenderJob, newer: RenderJob) -> RenderJob:
     return RenderJob(
         generation=newer.generation,
         body=newer.body,
-        entry=newer.entry if newer.entry is not None else older.entry,
+        regions=newer.regions if newer.regions is not None else older.regions,
         reset=older.reset or newer.reset,
         fresh=older.fresh or newer.fresh,
     )
 
 
 def fallback_regions(entry: Entry) -> tuple[str, str]:
-    """A header with only the title, for when the page context cannot be read."""
+    """A header with only the title, for when the page context cannot be read or rendered."""
     return f'<h1 class="entry-title">{html.escape(entry.title or "Untitled")}</h1>', ""
