@@ -52,3 +52,21 @@ def test_site_settings_and_about_open(open_window, seeded_db, qtbot):
     window.commands.about.trigger()
     assert isinstance(window.dialogs.last_dialog, AboutDialog)
     window.dialogs.last_dialog.reject()
+
+
+def test_the_export_dialog_remembers_its_folder_in_the_window_s_settings(open_window, seeded_db, qtbot, tmp_path):
+    settings_file = tmp_path / "window.ini"
+    window = open_window(seeded_db, settings_file)
+    window.commands.export.trigger()
+    first = window.dialogs.last_dialog
+    assert isinstance(first, ExportDialog)
+    assert first.folder.text() == str(seeded_db.parent / "site")  # the first time: beside the database
+    first.folder.setText(str(tmp_path / "chosen"))
+    first.start_export()
+    qtbot.waitUntil(lambda: not first.is_running(), timeout=30000)
+    first.reject()
+    assert "chosen" in settings_file.read_text()  # the window's own file, not a second one
+    window.commands.export.trigger()
+    second = window.dialogs.last_dialog
+    assert second is not first and second.folder.text() == str(tmp_path / "chosen")
+    second.reject()
