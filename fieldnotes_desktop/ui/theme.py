@@ -132,6 +132,8 @@ def stylesheet(c: Colors) -> str:
     QToolButton#detailsToggle {{ border: none; color: {c.muted}; padding: 2px 4px; }}
     QToolButton#detailsToggle:hover {{ color: {c.text}; }}
     #findBar {{ background: {c.panel}; border-top: 1px solid {c.border}; }}
+    #conflictBar {{ background: {c.draft_bg}; border-bottom: 1px solid {c.border}; }}
+    #conflictBar QLabel {{ color: {c.draft_fg}; }}
     QStatusBar {{ background: {c.window}; color: {c.muted}; border-top: 1px solid {c.border}; }}
     QStatusBar QLabel {{ color: {c.muted}; padding: 0 8px; }}
     QLabel#saveStateLabel[failed="true"] {{ color: {c.error}; }}
