@@ -12,7 +12,7 @@ import pytest
 
 import fieldnotes_desktop
 
-from cli_helpers import Run
+from cli_helpers import Run, one_error_line
 
 SUMMARY_KEYS = {"slug", "title", "status", "date", "category", "tags", "volume", "elevation", "updated_at"}
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
@@ -30,15 +30,6 @@ def write_posts(folder: Path) -> Path:
         encoding="utf-8",
     )
     return folder
-
-
-def one_error_line(result) -> str:  # type: ignore[no-untyped-def]
-    assert result.returncode == 1, (result.stdout, result.stderr)
-    assert "Traceback" not in result.stderr
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("fieldnotes: ")
-    return lines[0]
 
 
 def dump(db: Path) -> list[str]:

@@ -10,16 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from cli_helpers import Run
-
-
-def one_error_line(result) -> str:  # type: ignore[no-untyped-def]
-    assert result.returncode == 1, (result.stdout, result.stderr)
-    assert "Traceback" not in result.stderr
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("fieldnotes: ")
-    return lines[0]
+from cli_helpers import Run, one_error_line
 
 
 def folder_digests(folder: Path) -> dict[str, str]:

@@ -33,6 +33,14 @@ def _stored_body(db: Path, title: str) -> str:
         return str(conn.execute("SELECT body FROM entries WHERE title = ?", (title,)).fetchone()[0])
 
 
+def _conflict_revisions(db: Path, title: str) -> list[str]:
+    """The texts History kept when two writers met on the entry titled `title`."""
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+        return [row[0] for row in conn.execute(
+            "SELECT r.body FROM revisions r JOIN entries e ON e.id = r.entry_id "
+            "WHERE e.title = ? AND r.reason = 'conflict'", (title,))]
+
+
 def test_a_command_line_import_shows_up_in_the_list_within_two_seconds(open_window, seeded_db, qtbot, tmp_path):
     window = open_window(seeded_db)
     qtbot.waitUntil(lambda: window.entry_list.model.rowCount() == 3, timeout=5000)
@@ -86,10 +94,7 @@ def test_unsaved_text_is_kept_when_the_stored_entry_changes_and_nothing_is_overw
     qtbot.waitUntil(lambda: not window.desk.saver.has_unsaved(), timeout=3000)
     assert _stored_body(seeded_db, title) == mine
     assert not window.conflict_bar.isVisible()
-    with sqlite3.connect(f"file:{seeded_db}?mode=ro", uri=True) as conn:
-        kept = [row[0] for row in conn.execute(
-            "SELECT r.body FROM revisions r JOIN entries e ON e.id = r.entry_id WHERE e.title = ? AND r.reason = 'conflict'",
-            (title,))]
+    kept = _conflict_revisions(seeded_db, title)
     assert "Theirs, saved first." in kept
 
 
@@ -109,9 +114,6 @@ def test_use_theirs_shows_the_stored_text_and_keeps_mine_in_history(open_window,
     window.conflict_bar.theirs_button.click()
     qtbot.waitUntil(lambda: window.editor.toPlainText() == "Their version.", timeout=3000)
     assert not window.desk.saver.has_unsaved() and not window.conflict_bar.isVisible()
-    with sqlite3.connect(f"file:{seeded_db}?mode=ro", uri=True) as conn:
-        kept = [row[0] for row in conn.execute(
-            "SELECT r.body FROM revisions r JOIN entries e ON e.id = r.entry_id WHERE e.title = ? AND r.reason = 'conflict'",
-            (title,))]
+    kept = _conflict_revisions(seeded_db, title)
     assert mine in kept
     assert _stored_body(seeded_db, title) == "Their version."

@@ -17,10 +17,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fieldnotes_desktop.errors import FieldnotesError
 from fieldnotes_desktop.services import Services
 from fieldnotes_desktop.services.maintenance import BackupInfo
-from fieldnotes_desktop.ui.dialogs.style import error_label, hint_label
+from fieldnotes_desktop.ui.dialogs.style import error_label, hint_label, show_failure
 from fieldnotes_desktop.ui.tasks import Changes, Op, Tasks
 
 _PATH_ROLE = Qt.ItemDataRole.UserRole
@@ -136,8 +135,4 @@ class RestoreBackupDialog(QDialog):
 
     def _on_operation_failed(self, error: BaseException) -> None:
         self.restore_button.setEnabled(self.selected() is not None)
-        if isinstance(error, FieldnotesError):
-            self.error.setText(error.message)
-            self.error.show()
-        else:
-            self._tasks.failed.emit(error)
+        show_failure(self.error, error, self._tasks.failed.emit)

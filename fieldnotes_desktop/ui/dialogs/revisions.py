@@ -20,11 +20,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fieldnotes_desktop.errors import FieldnotesError
 from fieldnotes_desktop.records import Entry, Revision
 from fieldnotes_desktop.services import Services
 from fieldnotes_desktop.ui.dialogs.diffing import delta_label, diff_html, word_changes
-from fieldnotes_desktop.ui.dialogs.style import error_label, hint_label
+from fieldnotes_desktop.ui.dialogs.style import error_label, hint_label, show_failure
 from fieldnotes_desktop.ui.tasks import Changes, Op, Tasks
 
 log = logging.getLogger(__name__)
@@ -207,11 +206,7 @@ class RevisionsDialog(QDialog):
 
     def _on_operation_failed(self, error: BaseException) -> None:
         self.restore_button.setEnabled(self.selected_revision() is not None)
-        if isinstance(error, FieldnotesError):
-            self.error.setText(error.message)
-            self.error.show()
-        else:
-            self._tasks.failed.emit(error)
+        show_failure(self.error, error, self._tasks.failed.emit)
 
 
 def _deltas(bodies: list[str]) -> list[tuple[int, int]]:

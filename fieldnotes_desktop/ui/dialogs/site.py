@@ -14,10 +14,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fieldnotes_desktop.errors import FieldnotesError
 from fieldnotes_desktop.records import SiteProfile
 from fieldnotes_desktop.services import Services
-from fieldnotes_desktop.ui.dialogs.style import error_label, hint_label
+from fieldnotes_desktop.ui.dialogs.style import error_label, hint_label, show_failure
 from fieldnotes_desktop.ui.tasks import Changes, Op, Tasks
 
 _LINE_FIELDS = (
@@ -110,11 +109,7 @@ class SiteSettingsDialog(QDialog):
 
     def _on_operation_failed(self, error: BaseException) -> None:
         self._set_enabled(True)
-        if isinstance(error, FieldnotesError):
-            self.error.setText(error.message)
-            self.error.show()
-        else:
-            self._tasks.failed.emit(error)
+        show_failure(self.error, error, self._tasks.failed.emit)
 
     def _set_enabled(self, enabled: bool) -> None:
         for edit in self.fields.values():

@@ -1,9 +1,13 @@
-"""Small widgets every dialog uses the same way: the inline error line and quiet hint text."""
+"""Small widgets every dialog uses the same way: the inline error line, quiet hint text, failures shown."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QLabel
+
+from fieldnotes_desktop.errors import FieldnotesError
 
 
 def error_label() -> QLabel:
@@ -26,3 +30,12 @@ def hint_label(text: str = "", wrap: bool = True) -> QLabel:
     palette.setColor(QPalette.ColorRole.WindowText, palette.color(QPalette.ColorRole.PlaceholderText))
     label.setPalette(palette)
     return label
+
+
+def show_failure(error_line: QLabel, error: BaseException, unexpected: Callable[[BaseException], None]) -> None:
+    """Ours is one sentence in the dialog's error line; anything else goes to the app's one presenter."""
+    if isinstance(error, FieldnotesError):
+        error_line.setText(error.message)
+        error_line.show()
+    else:
+        unexpected(error)
