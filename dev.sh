@@ -80,7 +80,14 @@ case "${1:-}" in
     install_apt_packages test
     ensure_venv
     export QT_QPA_PLATFORM=offscreen
-    exec "$VENV/bin/python" -m pytest "$@"
+    "$VENV/bin/python" -m pytest "$@"
+    # Offscreen hides the platform (its standard shortcuts are empty, nothing is ever activated):
+    # in CI, or when asked, the window tests run once more on a real X display.
+    if [ -n "${CI:-}" ] || [ "${FIELDNOTES_XCB_TEST:-}" = 1 ]; then
+      say "The window tests again on an X display (Xvfb, xcb)"
+      QT_QPA_PLATFORM=xcb xvfb-run -a -s "-screen 0 1600x1000x24" \
+        "$VENV/bin/python" -m pytest "$@" tests/ui tests/ui_preview
+    fi
     ;;
   bundle)
     shift

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QCoreApplication, QEvent
+from PySide6.QtWidgets import QApplication
 
 from fieldnotes_desktop.records import EntryFields
 from fieldnotes_desktop.services import open_services
@@ -70,6 +71,12 @@ def open_window(qtbot, tmp_path: Path):  # type: ignore[no-untyped-def]
         qtbot.addWidget(window)
         with qtbot.waitSignal(window.started, timeout=10000):
             window.show()
+        # On a real display (xcb under Xvfb) with no window manager nobody activates the window,
+        # and window shortcuts and focus need an active window: do what the desktop would.
+        window.activateWindow()
+        window.raise_()
+        # The window, or a notice it opened at once (a damaged file), holds the activation.
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is not None, timeout=5000)
         return window
 
     yield opener
