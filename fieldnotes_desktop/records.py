@@ -113,11 +113,12 @@ class EntryChanges:
 
 @dataclass(frozen=True, slots=True)
 class SearchHit:
-    """One full-text match: the entry, a snippet with the match marked, and its bm25 rank."""
+    """One full-text match: the entry, a snippet with the match marked, and its bm25 rank
+    (lower is better), or None when there were too many matches to rank and the newest came first."""
 
     entry: EntrySummary
     snippet: str
-    rank: float
+    rank: float | None
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,21 +3,36 @@
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import sys
 from collections.abc import Sequence
+from types import ModuleType
 
 from fieldnotes_desktop import __version__
-from fieldnotes_desktop.cli import entries, export, maintenance, site
 from fieldnotes_desktop.cli.common import EXIT_OK, EXIT_USER_ERROR, Handler
-from fieldnotes_desktop.config import resolve_db_path
 from fieldnotes_desktop.errors import FieldnotesError
 
 __all__ = ["build_parser", "main"]
 
-# In the order `fieldnotes --help` lists their commands.
-_GROUPS = (entries, export, site, maintenance)
-_HANDLERS: dict[str, Handler] = {name: handler for group in _GROUPS for name, handler in group.HANDLERS.items()}
+
+def _groups() -> tuple[ModuleType, ...]:
+    """The command modules, in the order `fieldnotes --help` lists their commands."""
+    from fieldnotes_desktop.cli import entries, export, maintenance, site
+
+    return (entries, export, site, maintenance)
+
+
+def _handler(command: str) -> Handler:
+    handlers: dict[str, Handler] = {name: h for group in _groups() for name, h in group.HANDLERS.items()}
+    return handlers[command]
+
+
+def _asks_for_the_version(argv: Sequence[str]) -> bool:
+    """`fieldnotes --version`, before any command: answered without building the parser, whose
+    command modules (and the records they use) are most of what the answer would cost."""
+    leading = list(itertools.takewhile(lambda arg: arg.startswith("-"), argv))
+    return "--version" in leading and not {"-h", "--help"} & set(leading)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -31,16 +46,20 @@ def build_parser() -> argparse.ArgumentParser:
         "--db", metavar="PATH", help="the database file (default: $FIELDNOTES_DB or the user data folder)"
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for group in _GROUPS:
+    for group in _groups():
         group.add_commands(commands)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    if _asks_for_the_version(sys.argv[1:] if argv is None else argv):
+        print(f"fieldnotes {__version__}")  # as argparse's version action prints it
+        return EXIT_OK
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(argv)  # `--help` ends here, having imported nothing heavy
     if args.command is None:
         from fieldnotes_desktop.app import run_gui
+        from fieldnotes_desktop.config import resolve_db_path
 
         return run_gui(resolve_db_path(args.db))
     try:
@@ -62,6 +81,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from fieldnotes_desktop.config import resolve_db_path
     from fieldnotes_desktop.services import open_services
 
     db_path = resolve_db_path(args.db)
@@ -73,7 +93,7 @@ def _run(args: argparse.Namespace) -> int:
     else:
         services = open_services(db_path, create=_creates_database(args))
     try:
-        return _HANDLERS[args.command](services, args)
+        return _handler(args.command)(services, args)
     finally:
         services.close()
 
@@ -83,9 +103,15 @@ def _reads_only(args: argparse.Namespace) -> bool:
         return True
     if args.command == "doctor":
         return not args.repair
-    return args.command == "site" and not site.changes_site(args)
+    return args.command == "site" and not _changes_site(args)
 
 
 def _creates_database(args: argparse.Namespace) -> bool:
     """Only commands that store something may start a new database."""
-    return args.command == "import" or (args.command == "site" and site.changes_site(args))
+    return args.command == "import" or (args.command == "site" and _changes_site(args))
+
+
+def _changes_site(args: argparse.Namespace) -> bool:
+    from fieldnotes_desktop.cli.site import changes_site
+
+    return changes_site(args)

@@ -2,28 +2,68 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from fieldnotes_desktop.services.assets import AssetService
 from fieldnotes_desktop.services.clock import Clock, utc_now
-from fieldnotes_desktop.services.entries import EntryService
-from fieldnotes_desktop.services.importer import ImportService
-from fieldnotes_desktop.services.maintenance import MaintenanceService
-from fieldnotes_desktop.services.publish import ExportService
-from fieldnotes_desktop.services.site import SiteService
-from fieldnotes_desktop.store import Store, open_store
+
+if TYPE_CHECKING:
+    from fieldnotes_desktop.services.assets import AssetService
+    from fieldnotes_desktop.services.entries import EntryService
+    from fieldnotes_desktop.services.importer import ImportService
+    from fieldnotes_desktop.services.maintenance import MaintenanceService
+    from fieldnotes_desktop.services.publish import ExportService
+    from fieldnotes_desktop.services.site import SiteService
+    from fieldnotes_desktop.store import Store
 
 
-@dataclass(frozen=True)
 class Services:
-    store: Store
-    entries: EntryService
-    site: SiteService
-    assets: AssetService
-    imports: ImportService
-    exports: ExportService
-    maintenance: MaintenanceService
+    """The services over one open store, each made (and its module imported) when first used.
+
+    `fieldnotes search` needs only the entries; building the export service would import the
+    renderer, the theme and Jinja2, a third of a second it never uses.
+    """
+
+    def __init__(self, store: Store, clock: Clock = utc_now) -> None:
+        self.store = store
+        self._clock = clock
+
+    @cached_property
+    def entries(self) -> EntryService:
+        from fieldnotes_desktop.services.entries import EntryService
+
+        return EntryService(self.store, self._clock)
+
+    @cached_property
+    def site(self) -> SiteService:
+        from fieldnotes_desktop.services.site import SiteService
+
+        return SiteService(self.store)
+
+    @cached_property
+    def assets(self) -> AssetService:
+        from fieldnotes_desktop.services.assets import AssetService
+
+        return AssetService(self.store)
+
+    @cached_property
+    def imports(self) -> ImportService:
+        from fieldnotes_desktop.services.importer import ImportService
+
+        return ImportService(self.store, self.entries)
+
+    @cached_property
+    def exports(self) -> ExportService:
+        from fieldnotes_desktop.services.publish import ExportService
+
+        return ExportService(self.store, self.entries, self.site, self.assets, self._clock)
+
+    @cached_property
+    def maintenance(self) -> MaintenanceService:
+        from fieldnotes_desktop.services.maintenance import MaintenanceService
+
+        return MaintenanceService(self.store, self._clock)
 
     @property
     def db_path(self) -> Path:
@@ -37,16 +77,6 @@ def open_services(
     db_path: Path | str, clock: Clock = utc_now, *, read_only: bool = False, create: bool = True
 ) -> Services:
     """Services over the database at `db_path`; see `open_store` for `read_only` and `create`."""
-    store = open_store(db_path, read_only=read_only, create=create)
-    entries = EntryService(store, clock)
-    site = SiteService(store)
-    assets = AssetService(store)
-    return Services(
-        store=store,
-        entries=entries,
-        site=site,
-        assets=assets,
-        imports=ImportService(store, entries),
-        exports=ExportService(store, entries, site, assets, clock),
-        maintenance=MaintenanceService(store, clock),
-    )
+    from fieldnotes_desktop.store import open_store
+
+    return Services(open_store(db_path, read_only=read_only, create=create), clock)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING
 
 from fieldnotes_desktop.errors import EntryConflict, ValidationError
@@ -21,8 +21,6 @@ from fieldnotes_desktop.records import (
     Revision,
     SearchHit,
 )
-from fieldnotes_desktop.render import count_words
-from fieldnotes_desktop.render.entry_slugs import RESERVED_SLUGS, slugify, unique_slug
 from fieldnotes_desktop.services.clock import Clock, utc_now
 from fieldnotes_desktop.store import Store
 from fieldnotes_desktop.store import editing
@@ -30,6 +28,10 @@ from fieldnotes_desktop.store import repository as repo
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
+
+# `fieldnotes_desktop.render` loads markdown-it, Pygments and Jinja2 when first imported: only
+# the writing methods need it (for word counts and slugs), so it is imported in them, and
+# `fieldnotes search` or `list` never pays for it.
 
 REVISION_INTERVAL = dt.timedelta(minutes=10)
 
@@ -56,6 +58,15 @@ class EntryService:
     ) -> list[EntrySummary]:
         with self._store.transaction() as s:
             return repo.list_summaries(s, entry_filter, limit, offset)
+
+    def stream_summaries(self, entry_filter: EntryFilter = EntryFilter()) -> Iterator[EntrySummary]:
+        """What `list_summaries` returns, a batch at a time, from one consistent snapshot.
+
+        The snapshot stays open until the iterator is exhausted or closed: for a reader that
+        writes each summary out as it comes (`fieldnotes list --json`), not for the GUI thread.
+        """
+        with self._store.snapshot() as s:
+            yield from repo.iter_summaries(s, entry_filter)
 
     def data_version(self) -> int:
         """Changes whenever another connection (another process, another thread) commits.
@@ -114,6 +125,8 @@ class EntryService:
         """Adds an entry inside a transaction the caller already holds (import uses it)."""
         now = self._now()
         values = fields.given()
+        from fieldnotes_desktop.render.entry_slugs import RESERVED_SLUGS, unique_slug
+
         title = str(values.get("title", "") or "")
         wanted_slug = str(values.pop("slug", None) or title or "untitled")
         slug = unique_slug(wanted_slug, lambda c: c in RESERVED_SLUGS or repo.slug_taken(session, c))
@@ -220,6 +233,8 @@ class EntryService:
             revision = repo.get_revision(s, revision_id)
             if not editing.claim(s, revision.entry_id):
                 repo.get_entry(s, revision.entry_id)  # says that it is gone
+            from fieldnotes_desktop.render.text_stats import count_words
+
             now = self._now()
             self._keep_replaced_text(s, repo.get_entry(s, revision.entry_id), now)
             changes = {"title": revision.title, "body": revision.body, "words": count_words(revision.body)}
@@ -229,6 +244,8 @@ class EntryService:
 
     def keep_text(self, entry_id: int, title: str, body: str, reason: str = "conflict") -> Revision:
         """Keeps a text that is not (or no longer) the stored one in History: "use theirs" keeps mine."""
+        from fieldnotes_desktop.render.text_stats import count_words
+
         with self._store.transaction() as s:
             stored = repo.get_entry(s, entry_id)
             words = count_words(body)
@@ -275,6 +292,8 @@ class EntryService:
 
 
 def _checked_slug(session: Session, current: Entry, wanted: object, title: object) -> str:
+    from fieldnotes_desktop.render.entry_slugs import RESERVED_SLUGS, slugify
+
     slug = slugify(str(wanted or title or "untitled"))
     if slug in RESERVED_SLUGS:
         raise ValidationError(f"“{slug}” names a folder of the exported site; choose another slug.", field="slug")
@@ -285,6 +304,8 @@ def _checked_slug(session: Session, current: Entry, wanted: object, title: objec
 
 def _checked(values: Mapping[str, object]) -> dict[str, object]:
     """`EntryFields` values as the entry's columns, or a ValidationError naming the field refused."""
+    from fieldnotes_desktop.render.text_stats import count_words
+
     changes: dict[str, object] = {}
     for name, value in values.items():
         if name == "tags":

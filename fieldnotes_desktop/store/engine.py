@@ -4,28 +4,24 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
+import re
 import sqlite3
 import threading
 from collections.abc import Iterator
-from importlib import resources
 from pathlib import Path
 from typing import Any, cast
 
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 
-from alembic import command
 from fieldnotes_desktop.errors import DatabaseError, FieldnotesError
 from fieldnotes_desktop.store import identity
 from fieldnotes_desktop.store.errors import disk_full, nearly_full, translate_os_error, translate_sqlite_error
 from fieldnotes_desktop.store.identity import APPLICATION_ID, FileState, Kind
-from fieldnotes_desktop.store.snapshot import copy_database
 
 BUSY_TIMEOUT_MS = 5000
 # FULL, not DESIGN §4's NORMAL: in WAL mode NORMAL does not fsync the WAL at commit, so a
@@ -166,17 +162,47 @@ class Store:
         self.engine.dispose()
 
 
-def _script_directory() -> ScriptDirectory:
-    config = Config()
-    config.set_main_option("script_location", str(_migrations_path()))
-    return ScriptDirectory.from_config(config)
+# Alembic takes a tenth of a second to import, and every start only needs to see that the file
+# is at the newest revision; the revisions are read from the migration scripts' own lines, and
+# Alembic is imported to migrate. tests/store/test_schema_head.py holds this to Alembic's view.
+_REVISION_LINE = re.compile(r"^revision\s*(?::\s*str\s*)?=\s*[\"']([^\"']+)[\"']", re.MULTILINE)
+_DOWN_LINE = re.compile(r"^down_revision\s*(?::[^=]*)?=\s*(None|[\"']([^\"']+)[\"'])", re.MULTILINE)
 
 
 def _migrations_path() -> Path:
+    # Beside this file in a checkout or an installed package, without importlib.resources
+    # (tens of milliseconds to import); through it wherever the files live elsewhere.
+    here = Path(__file__).parent / "migrations"
+    if here.is_dir():
+        return here
+    from importlib import resources
+
     return Path(str(resources.files("fieldnotes_desktop.store") / "migrations"))
 
 
+@functools.cache
+def revisions() -> tuple[frozenset[str], str | None]:
+    """Every revision the migration scripts define, and the head: the one no other revises."""
+    known: set[str] = set()
+    revised: set[str] = set()
+    for script in sorted((_migrations_path() / "versions").glob("*.py")):
+        source = script.read_text(encoding="utf-8")
+        revision, down = _REVISION_LINE.search(source), _DOWN_LINE.search(source)
+        if revision is None or down is None:
+            raise RuntimeError(f"{script.name}: no `revision = ...` or `down_revision = ...` line")
+        known.add(revision.group(1))
+        if down.group(2):
+            revised.add(down.group(2))
+    heads = known - revised
+    if len(heads) > 1:
+        raise RuntimeError(f"the migrations have more than one head: {', '.join(sorted(heads))}")
+    return frozenset(known), next(iter(heads), None)
+
+
 def _upgrade(connection: Any, revision: str) -> None:
+    from alembic import command
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(_migrations_path()))
     config.attributes["connection"] = connection
@@ -185,18 +211,20 @@ def _upgrade(connection: Any, revision: str) -> None:
 
 def inspect(path: Path) -> FileState:
     """What the file at `path` holds (new, blank, or ours at some revision); refuses any other file."""
-    known = {rev.revision for rev in _script_directory().walk_revisions()}
+    known, _head = revisions()
     return identity.inspect_file(path, known, BUSY_TIMEOUT_MS / 1000)
 
 
 def head_revision() -> str | None:
-    return _script_directory().get_current_head()
+    return revisions()[1]
 
 
 def _backup(path: Path, revision: str | None) -> Path:
     """Copies the database aside (WAL content included) before a migration touches it."""
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     target = path.with_name(f"{path.name}.before-{revision or 'empty'}-{stamp}.bak")
+    from fieldnotes_desktop.store.snapshot import copy_database  # with its checks: only to migrate
+
     header = identity.read_header(path)
     with contextlib.closing(sqlite3.connect(identity.read_only_uri(path, header), uri=True)) as source:
         copy_database(source, target)
@@ -308,7 +336,7 @@ def migrate_and_stamp(connection: Connection, head: str | None) -> None:
     """Migrates to `head` and stamps our application id, in one transaction, when either is needed."""
 
     def current() -> tuple[str | None, int]:
-        revision = MigrationContext.configure(connection).get_current_revision()
+        revision = _stored_revision(connection)
         application_id = connection.exec_driver_sql("PRAGMA application_id").scalar()
         return revision, int(application_id or 0)
 
@@ -324,6 +352,19 @@ def migrate_and_stamp(connection: Connection, head: str | None) -> None:
         _upgrade(connection, head or "head")
     if application_id != APPLICATION_ID:
         connection.exec_driver_sql(f"PRAGMA application_id={APPLICATION_ID}")
+
+
+def _stored_revision(connection: Connection) -> str | None:
+    """The revision in `alembic_version`, read as Alembic would, without importing it."""
+    table = connection.exec_driver_sql(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
+    ).first()
+    if table is None:
+        return None
+    stored = connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalars().all()
+    if len(stored) > 1:
+        raise DatabaseError("The database records more than one schema revision; restore a backup.")
+    return str(stored[0]) if stored else None
 
 
 def upgrade_in_place(store: Store) -> None:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-from collections.abc import Iterable
-from typing import Literal, TypedDict, TypeVar, overload
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, Literal, TypedDict, TypeVar, cast, overload
 
-from sqlalchemy import Select, func, select, text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, defer
 
 from fieldnotes_desktop.errors import NotFoundError
@@ -17,9 +17,6 @@ from fieldnotes_desktop.store import search as fts
 from fieldnotes_desktop.store.models import EntryRow, RevisionRow, TagRow, entry_tags
 
 UTC = dt.timezone.utc
-# Control characters a writer never types mark the match
-# until the snippet is escaped; a body's own "<script>" must not reach a view as markup.
-_OPEN, _CLOSE = "\x02", "\x03"
 _T = TypeVar("_T")
 CHUNK = 500  # ids per IN (...) query, well under SQLite's variable limit
 
@@ -81,6 +78,54 @@ def _summary_fields(row: EntryRow) -> _SummaryFields:
         version=row.version,
         trashed_at=aware(row.trashed_at),
     )
+
+
+# The summary's columns in EntrySummary's order (its tags come after elevation_m), read as plain
+# rows: building ORM objects (and their tag collections) cost more than the query for a page of
+# search hits, and a whole listing's worth cannot be held.
+_SUMMARY_COLUMNS = (
+    EntryRow.id, EntryRow.uuid, EntryRow.title, EntryRow.slug, EntryRow.status, EntryRow.category,
+    EntryRow.date, EntryRow.volume, EntryRow.elevation_m, EntryRow.summary, EntryRow.words,
+    EntryRow.reading_minutes, EntryRow.created_at, EntryRow.updated_at, EntryRow.version,
+    EntryRow.trashed_at,
+)  # fmt: skip
+
+
+def _tags_of(session: Session, ids: Sequence[int]) -> dict[int, list[str]]:
+    tags: dict[int, list[str]] = {}
+    for start in range(0, len(ids), CHUNK):
+        query = (
+            select(entry_tags.c.entry_id, TagRow.name)
+            .join(TagRow, TagRow.id == entry_tags.c.tag_id)
+            .where(entry_tags.c.entry_id.in_(ids[start : start + CHUNK]))
+        )
+        for entry_id, name in session.execute(query):
+            tags.setdefault(entry_id, []).append(name)
+    return tags
+
+
+def _summaries_of(session: Session, rows: Sequence[Sequence[Any]]) -> list[EntrySummary]:
+    """Records of rows of `_SUMMARY_COLUMNS`, their tags read in one query per CHUNK."""
+    tags = _tags_of(session, [row[0] for row in rows])
+    none: tuple[str, ...] = ()
+    # Positional and without `aware()` for the NOT NULL times: `list --json` makes 100,000 of these.
+    return [
+        EntrySummary(
+            r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8],
+            tuple(sorted(tags[r[0]])) if r[0] in tags else none, r[9], r[10], r[11],
+            r[12].replace(tzinfo=UTC), r[13].replace(tzinfo=UTC), r[14],
+            None if r[15] is None else r[15].replace(tzinfo=UTC),
+        )  # fmt: skip
+        for r in rows
+    ]
+
+
+def summaries_by_id(session: Session, ids: Sequence[int]) -> dict[int, EntrySummary]:
+    """The summaries of these entries that still exist, by id."""
+    rows: list[Sequence[Any]] = []
+    for start in range(0, len(ids), CHUNK):
+        rows += session.execute(select(*_SUMMARY_COLUMNS).where(EntryRow.id.in_(ids[start : start + CHUNK])))
+    return {summary.id: summary for summary in _summaries_of(session, rows)}
 
 
 def to_summary(row: EntryRow) -> EntrySummary:
@@ -170,6 +215,16 @@ def list_summaries(
     return [to_summary(row) for row in session.scalars(query)]
 
 
+def iter_summaries(session: Session, entry_filter: EntryFilter, batch: int = CHUNK) -> Iterator[EntrySummary]:
+    """Every summary `list_summaries` gives, in its order, read `batch` rows at a time: a listing
+    of 100,000 entries never holds more than one batch of them."""
+    columns = cast("Select[Any]", select(*_SUMMARY_COLUMNS))  # _filtered keeps the row type
+    query = _filtered(columns, entry_filter)
+    query = query.order_by(EntryRow.trashed_at, EntryRow.date.desc(), EntryRow.id.desc())
+    for rows in session.execute(query.execution_options(yield_per=batch)).partitions():
+        yield from _summaries_of(session, rows)
+
+
 def count_rows(session: Session, entry_filter: EntryFilter) -> int:
     return session.scalar(_filtered(select(func.count(EntryRow.id)), entry_filter)) or 0
 
@@ -205,7 +260,7 @@ def search_rows(
     for candidate in dict.fromkeys(q for q in candidates if q):
         try:
             return _run_search(session, candidate, limit, include_trashed)
-        except OperationalError:
+        except sqlite3.OperationalError:
             continue  # broken FTS syntax: fall back to a plainer reading of the same words
     return []
 
@@ -213,42 +268,21 @@ def search_rows(
 def _run_search(
     session: Session, match: str, limit: int, include_trashed: bool
 ) -> list[SearchHit]:
-    trashed = "" if include_trashed else "AND entries.trashed_at IS NULL "
-    sql = text(
-        "SELECT entries_fts.rowid, "
-        "snippet(entries_fts, -1, :open, :close, '…', 16) AS snip, "
-        "bm25(entries_fts, 10.0, 4.0, 1.0) AS rank "
-        "FROM entries_fts JOIN entries ON entries.id = entries_fts.rowid "
-        f"WHERE entries_fts MATCH :match {trashed}"
-        "ORDER BY rank LIMIT :limit"
-    )
     # A savepoint, so that a syntax error in the writer's query leaves the session usable.
     with session.begin_nested():
-        found = session.execute(
-            sql, {"match": match, "limit": limit, "open": _OPEN, "close": _CLOSE}
-        ).all()
-    if not found:
-        return []
-    ids = [row[0] for row in found]
-    rows = {
-        r.id: r
-        for r in session.scalars(
-            select(EntryRow).options(defer(EntryRow.body)).where(EntryRow.id.in_(ids))
-        )
-    }
-    hits = []
-    for rowid, snippet, rank in found:
-        row = rows.get(rowid)
-        if row is not None:
-            hits.append(
-                SearchHit(entry=to_summary(row), snippet=_snippet_html(snippet), rank=float(rank))
-            )
-    return hits
+        found = fts.run(session, match, limit, include_trashed)
+    summaries = summaries_by_id(session, [m.entry_id for m in found])
+    return [
+        SearchHit(entry=summaries[m.entry_id], snippet=_snippet_html(m.snippet), rank=m.rank)
+        for m in found
+        if m.entry_id in summaries
+    ]
 
 
 def _snippet_html(raw: str | None) -> str:
     """The snippet as safe HTML: the entry's own text escaped, only the match marks left as tags."""
-    return html.escape(raw or "", quote=False).replace(_OPEN, "<mark>").replace(_CLOSE, "</mark>")
+    # Escaped first: a body's own "<script>" must not reach a view as markup.
+    return html.escape(raw or "", quote=False).replace(fts.OPEN, "<mark>").replace(fts.CLOSE, "</mark>")
 
 
 def latest_revision(session: Session, entry_id: int) -> Revision | None:

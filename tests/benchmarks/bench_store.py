@@ -15,22 +15,16 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Callable
 from pathlib import Path
 
-try:
-    import fieldnotes_desktop  # noqa: F401
-except ModuleNotFoundError:  # run from a checkout without installing
-    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from corpus import RARE_WORD, SEED, TextMaker, add_rows_quickly  # noqa: E402  (it finds the checkout)
 
-from fieldnotes_desktop.records import EntryFilter
-from fieldnotes_desktop.render import count_words
-from fieldnotes_desktop.services import Services, open_services
+from fieldnotes_desktop.records import EntryFilter  # noqa: E402
+from fieldnotes_desktop.services import Services, open_services  # noqa: E402
 
-RARE_WORD = "quetzalcoatlus"  # in one entry of every thousand
 RUNS = 7
-SEED = 20250119
 
 QUERIES = {
     "common word": "mountain",
@@ -38,41 +32,6 @@ QUERIES = {
     "two words": "glacier ridge",
     "prefix (typing)": "avalan",
 }
-
-
-def vocabulary(rng: random.Random, size: int = 6000) -> list[str]:
-    """Pseudo-words with a few real ones at the top, so queries have something to find."""
-    syllables = ["ka", "lo", "mi", "ren", "tu", "sa", "vel", "dor", "an", "ip", "os", "ul", "te", "bri", "cho"]
-    real = ["the", "and", "of", "to", "a", "in", "we", "mountain", "camp", "snow", "glacier", "ridge",
-            "avalanche", "rope", "tent", "summit", "wind", "ice", "rock", "valley"]
-    words = set(real)
-    while len(words) < size:
-        words.add("".join(rng.choice(syllables) for _ in range(rng.randint(2, 4))))
-    ordered = real + sorted(words - set(real))
-    return ordered
-
-
-class TextMaker:
-    def __init__(self, rng: random.Random) -> None:
-        self.rng = rng
-        self.words = vocabulary(rng)
-        # Zipf-like: the n-th word is about 1/n as frequent as the first.
-        self.cumulative = []
-        total = 0.0
-        for rank in range(1, len(self.words) + 1):
-            total += 1.0 / rank
-            self.cumulative.append(total)
-
-    def body(self, words: int, rare: bool) -> str:
-        chosen = self.rng.choices(self.words, cum_weights=self.cumulative, k=words)
-        if rare:
-            chosen[self.rng.randrange(words)] = RARE_WORD
-        paragraphs, step = [], 120
-        for start in range(0, words, step):
-            sentence = " ".join(chosen[start : start + step])
-            paragraphs.append(sentence[0].upper() + sentence[1:] + ".")
-        heading = " ".join(chosen[:4]).title()
-        return f"## {heading}\n\n" + "\n\n".join(paragraphs) + "\n"
 
 
 def write_markdown_files(folder: Path, count: int, maker: TextMaker, words: int) -> None:
@@ -87,39 +46,6 @@ def write_markdown_files(folder: Path, count: int, maker: TextMaker, words: int)
             f"elevation: {1000 + n % 7000}\n---\n" + maker.body(words, rare=n % 1000 == 7)
         )
         (folder / f"entry-{n:06d}.md").write_text(text, encoding="utf-8")
-
-
-def add_rows_quickly(db_path: Path, first: int, count: int, maker: TextMaker, words: int) -> None:
-    """Fills the file up with plain SQL inserts (the FTS triggers still index every row)."""
-    now = dt.datetime(2025, 1, 1).isoformat(sep=" ")
-    start = dt.date(1990, 1, 1)
-    db = sqlite3.connect(db_path)
-    try:
-        with db:
-            rows = []
-            for n in range(first, first + count):
-                body = maker.body(words, rare=n % 1000 == 7)
-                rows.append((
-                    str(uuid.uuid4()), f"Extra entry {n}", f"extra-{n}", body, "", f"Cat{n % 12}",
-                    "finished" if n % 3 else "draft", (start + dt.timedelta(days=n % 9000)).isoformat(),
-                    n % 10, None, None, count_words(body), now, now,
-                ))
-                if len(rows) == 5000:
-                    _insert(db, rows)
-                    rows = []
-            _insert(db, rows)
-        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    finally:
-        db.close()
-
-
-def _insert(db: sqlite3.Connection, rows: list[tuple[object, ...]]) -> None:
-    db.executemany(
-        "INSERT INTO entries (uuid, title, slug, body, summary, category, status, date, volume, "
-        "elevation_m, reading_minutes, words, created_at, updated_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        rows,
-    )
 
 
 def median_ms(action: Callable[[], object], runs: int = RUNS) -> tuple[float, object]:
