@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import partial
+from functools import cached_property, partial
+
+from fieldnotes_desktop import __version__
 
 from fieldnotes_desktop.export import entry_page as parts
 from fieldnotes_desktop.export.archives import archive_slugs
@@ -32,10 +35,14 @@ from fieldnotes_desktop.export.pages import (
     volume_groups,
 )
 from fieldnotes_desktop.export.theme import Theme
-from fieldnotes_desktop.records import Entry, EntrySummary, SiteProfile
-from fieldnotes_desktop.render import SectionRenderer, pygments_css, render_inline
+from fieldnotes_desktop.records import EntrySummary, SiteProfile
+from fieldnotes_desktop.render import RenderedDocument, pygments_css, render_inline
+from fieldnotes_desktop.render.section_cache import may_hold_images, renderer_version
 from fieldnotes_desktop.render.svg import UnsafeSvg, is_svg, sanitize_svg
 
+# Raise by one whenever the export's own code changes what an entry page looks like (the
+# context, the page's parts): pages kept by their inputs (`entry_inputs`) are then built again.
+PAGE_VERSION = 1
 SITE_TEMPLATES = ("index.html", "archive.html", "now.html", "feed.xml", "sitemap.xml")
 # Assets a browser would open as a document that runs script, on the site's own origin.
 ACTIVE_ASSET_SUFFIXES = (".svg", ".svgz", ".xml", ".xhtml", ".xht", ".html", ".htm")
@@ -47,7 +54,8 @@ class SiteSnapshot:
     """What one export reads from the database, all in one transaction."""
 
     site: SiteProfile
-    entries: tuple[Entry, ...]  # the entries this export publishes
+    # The entries this export publishes, without their bodies: those are read a batch at a time.
+    entries: tuple[EntrySummary, ...]
     finished: tuple[EntrySummary, ...]  # every finished entry: numbering and "More field notes"
 
 
@@ -58,6 +66,30 @@ class Job:
     path: str
     label: str
     make: Callable[[], str | bytes]
+    # A digest of what the file is made from: the writer keeps the last export's file when it
+    # matches, and `make` is never called (None: always made).
+    inputs: Callable[[], str] | None = None
+
+
+class TemplatePage:
+    """A page that is one template filled with plain values: its inputs are those values."""
+
+    def __init__(self, theme: Theme, name: str, values: Callable[[], dict[str, object]], base: bytes) -> None:
+        self._theme, self._name, self._values, self._base = theme, name, values, base
+        self._made: dict[str, object] | None = None
+
+    def _context(self) -> dict[str, object]:
+        if self._made is None:
+            self._made = self._values()
+        return self._made
+
+    def inputs(self) -> str:
+        digest = hashlib.blake2b(self._base + self._name.encode() + b"\0", digest_size=16)
+        digest.update(repr(sorted(self._context().items())).encode("utf-8", "surrogatepass"))
+        return digest.hexdigest()
+
+    def render(self) -> str:
+        return self._theme.render(self._name, **self._context())
 
 
 def catalog_for(site: SiteProfile, finished: Sequence[EntrySummary], listed: Sequence[EntrySummary]) -> Catalog:
@@ -70,9 +102,9 @@ def catalog_for(site: SiteProfile, finished: Sequence[EntrySummary], listed: Seq
     )
 
 
-def archive_members(entries: Sequence[Entry]) -> dict[str, dict[str, list[Entry]]]:
+def archive_members(entries: Sequence[EntrySummary]) -> dict[str, dict[str, list[EntrySummary]]]:
     """The entries of every category and tag archive, grouped in one pass over the export."""
-    groups: dict[str, dict[str, list[Entry]]] = {"category": {}, "tag": {}}
+    groups: dict[str, dict[str, list[EntrySummary]]] = {"category": {}, "tag": {}}
     for entry in entries:
         if entry.category:
             groups["category"].setdefault(entry.category, []).append(entry)
@@ -110,9 +142,8 @@ class SiteBuilder:
         self.find_asset = find_asset
         self.asset_data = asset_data
         self.catalog = catalog_for(snapshot.site, snapshot.finished, snapshot.entries)
+        # Bodies are rendered by the caller (export/bodies.py) through this resolver.
         self.images = ImageResolver(find_asset, lambda asset: ENTRY_DEPTH + asset_path(asset))
-        # No cache: every body is rendered once, and its images resolve per page.
-        self._renderer = SectionRenderer(image_url=self.images, cache_size=0)
         self._now_html = now_html(snapshot.site)
         self._summaries: dict[int, str] = {}
         self._feed_ids = {e.id for e in feed_entries(snapshot.entries)}
@@ -122,11 +153,41 @@ class SiteBuilder:
 
     # -- plans -----------------------------------------------------------------------------
 
-    def entry_jobs(self) -> list[Job]:
-        return [
-            Job(f"{entry_path(e.slug)}index.html", e.slug, partial(self.entry_page, e))
-            for e in self.snapshot.entries
-        ]
+    # -- pages a later export may keep --------------------------------------------------------
+
+    def entry_inputs(self, entry: EntrySummary, body: str) -> str | None:
+        """A digest of everything the page of `entry` is made from, or None when it must be built.
+
+        The page is the theme applied to its context and its body, nothing else: the same digest
+        means the same bytes. Pages in the feed are always built (the feed wants their body),
+        and so are pages with images, whose addresses depend on the images in the database.
+        """
+        if entry.id in self._feed_ids or may_hold_images(body):
+            return None
+        digest = hashlib.blake2b(self._page_base, digest_size=16)
+        digest.update(repr(self.page_context(entry)).encode("utf-8", "surrogatepass"))
+        digest.update(b"\0")
+        digest.update(body.encode("utf-8", "surrogatepass"))
+        return digest.hexdigest()
+
+    def kept(self, entry: EntrySummary, excerpt: str) -> None:
+        """The page of `entry` was kept as the last export made it; its excerpt still feeds the lists."""
+        if not entry.summary.strip():
+            self._summaries[entry.id] = excerpt
+
+    def excerpt_of(self, entry: EntrySummary) -> str:
+        return self._summaries.get(entry.id, "")
+
+    @cached_property
+    def _page_base(self) -> bytes:
+        return f"{PAGE_VERSION}\0{__version__}\0{renderer_version()}\0{self.theme.fingerprint()}\0".encode()
+
+    @staticmethod
+    def entry_page_path(entry: EntrySummary) -> str:
+        return f"{entry_path(entry.slug)}index.html"
+
+    def entry_paths(self) -> list[str]:
+        return [self.entry_page_path(e) for e in self.snapshot.entries]
 
     def stylesheet_jobs(self) -> list[Job]:
         return [
@@ -137,17 +198,21 @@ class SiteBuilder:
     def site_jobs(self) -> list[Job]:
         """Index, now, archives, feed and sitemap: they run after the entry pages they summarise."""
         jobs = [
-            Job("index.html", "index", self.index_page),
-            Job("now/index.html", "now", self.now_page),
+            self._page_job("index.html", "index", "index.html", self._index_values),
+            self._page_job("now/index.html", "now", "now.html", self._now_values),
         ]
-        for name, slug in self._listed_slugs("category").items():
-            jobs.append(Job(f"category/{slug}/index.html", f"category {name}", partial(self.archive_page, "category", name)))
-        for name, slug in self._listed_slugs("tag").items():
-            jobs.append(Job(f"tag/{slug}/index.html", f"tag {name}", partial(self.archive_page, "tag", name)))
+        for kind in ("category", "tag"):
+            for name, slug in self._listed_slugs(kind).items():
+                values = partial(self._archive_values, kind, name)
+                jobs.append(self._page_job(f"{kind}/{slug}/index.html", f"{kind} {name}", "archive.html", values))
         jobs.append(Job(FEED, "feed", self.feed))
         if self.site.base_url:
-            jobs.append(Job("sitemap.xml", "sitemap", self.sitemap))
+            jobs.append(self._page_job("sitemap.xml", "sitemap", "sitemap.xml", self._sitemap_values))
         return jobs
+
+    def _page_job(self, path: str, label: str, template: str, values: Callable[[], dict[str, object]]) -> Job:
+        page = TemplatePage(self.theme, template, values, self._page_base)
+        return Job(path, label, page.render, page.inputs)
 
     def asset_jobs(self) -> list[Job]:
         """The images the rendered pages asked for; known only once those pages are built.
@@ -178,9 +243,8 @@ class SiteBuilder:
         around = self.catalog.surroundings(entry)
         return build_page_context(entry, self.catalog, around, self._now_html, link or relative_linker(ENTRY_DEPTH))
 
-    def entry_page(self, entry: Entry) -> str:
-        self.images.page = entry.slug
-        document = self._renderer.render(entry.body)
+    def entry_page(self, entry: EntrySummary, document: RenderedDocument) -> str:
+        """The page of `entry`, its body rendered already (with this builder's `images`)."""
         body = parts.body_html(document)
         if not entry.summary.strip():
             self._summaries[entry.id] = excerpt(body)
@@ -200,38 +264,41 @@ class SiteBuilder:
         )
 
     def index_page(self) -> str:
-        link = relative_linker("")
-        return self.theme.render(
-            "index.html",
-            **self._header_vars(link, kicker=counted(len(self.snapshot.entries), "entry", "entries")),
-            heading=self.site.title,
-            intro=self._byline(),
-            volumes=volume_groups(self.snapshot.entries, link, self.catalog.category_slugs, self._summaries),
-        )
-
-    def now_page(self) -> str:
-        link = relative_linker(ENTRY_DEPTH)
-        return self.theme.render(
-            "now.html",
-            **self._header_vars(link, kicker="Now"),
-            heading="What I am doing now",
-            intro="",
-            now_html=self._now_html,
-            author_name=self.site.author.strip(),
-            author_initials=initials(self.site.author),
-            author_line=author_line(self.site),
-        )
+        return self.theme.render("index.html", **self._index_values())
 
     def archive_page(self, kind: str, name: str) -> str:
+        return self.theme.render("archive.html", **self._archive_values(kind, name))
+
+    def _index_values(self) -> dict[str, object]:
+        link = relative_linker("")
+        return {
+            **self._header_vars(link, kicker=counted(len(self.snapshot.entries), "entry", "entries")),
+            "heading": self.site.title,
+            "intro": self._byline(),
+            "volumes": volume_groups(self.snapshot.entries, link, self.catalog.category_slugs, self._summaries),
+        }
+
+    def _now_values(self) -> dict[str, object]:
+        link = relative_linker(ENTRY_DEPTH)
+        return {
+            **self._header_vars(link, kicker="Now"),
+            "heading": "What I am doing now",
+            "intro": "",
+            "now_html": self._now_html,
+            "author_name": self.site.author.strip(),
+            "author_initials": initials(self.site.author),
+            "author_line": author_line(self.site),
+        }
+
+    def _archive_values(self, kind: str, name: str) -> dict[str, object]:
         link = relative_linker(ARCHIVE_DEPTH)
         members = self._archives[kind][name]
-        return self.theme.render(
-            "archive.html",
+        return {
             **self._header_vars(link, kicker=kind),
-            heading=name if kind == "category" else f"#{name}",
-            intro=f"{counted(len(members), 'entry', 'entries')} filed under {name}.",
-            items=list_items(members, link, self.catalog.category_slugs, self._summaries),
-        )
+            "heading": name if kind == "category" else f"#{name}",
+            "intro": f"{counted(len(members), 'entry', 'entries')} filed under {name}.",
+            "items": list_items(members, link, self.catalog.category_slugs, self._summaries),
+        }
 
     def feed(self) -> str:
         if not self.site.base_url:
@@ -239,11 +306,10 @@ class SiteBuilder:
         feed = build_feed(self.site, self.snapshot.entries, self._feed_bodies, self._summaries, self._now)
         return self.theme.render("feed.xml", site=self.site, feed=feed)
 
-    def sitemap(self) -> str:
+    def _sitemap_values(self) -> dict[str, object]:
         archives = [f"category/{s}/" for s in self._listed_slugs("category").values()]
         archives += [f"tag/{s}/" for s in self._listed_slugs("tag").values()]
-        urls = sitemap_urls(self.site, self.snapshot.entries, archives)
-        return self.theme.render("sitemap.xml", urls=urls)
+        return {"urls": sitemap_urls(self.site, self.snapshot.entries, archives)}
 
     # -- helpers ---------------------------------------------------------------------------
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
+import threading
 import traceback
 from collections.abc import Callable
 from importlib import resources
@@ -11,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2.bccache import Bucket
 from jinja2.loaders import split_template_path
 from jinja2.exceptions import SecurityError
 from markupsafe import Markup
@@ -87,6 +90,17 @@ def packaged_theme() -> Traversable:
     return resources.files(PACKAGE) / "theme"
 
 
+def _theme_files(node: Traversable, prefix: str) -> list[tuple[str, bytes]]:
+    found = []
+    for child in node.iterdir():
+        name = prefix + child.name
+        if child.is_dir():
+            found += _theme_files(child, name + "/")
+        elif child.is_file():
+            found.append((name, child.read_bytes()))
+    return found
+
+
 class Theme:
     """Renders the theme's templates in the sandbox; every failure becomes one `ExportFailed` sentence.
 
@@ -136,6 +150,25 @@ class Theme:
             raise ExportFailed(f"The theme file {name} cannot be read ({exc}).") from exc
         return text
 
+    def fingerprint(self) -> str:
+        """A digest of every file the theme could render from, packaged and overridden.
+
+        Part of each page's inputs (export/site.py): a changed template builds every page again.
+        """
+        digest = hashlib.blake2b(digest_size=16)
+        for name, data in sorted(_theme_files(packaged_theme(), "")):
+            digest.update(f"p\0{name}\0{len(data)}\0".encode() + data)
+        if self.override_dir is not None:
+            for path in sorted(self.override_dir.rglob("*")):
+                try:
+                    if path.is_file():
+                        data = path.read_bytes() if path.stat().st_size <= ThemeFolderLoader.MAX_BYTES else b"?"
+                        name = path.relative_to(self.override_dir).as_posix()
+                        digest.update(f"o\0{name}\0{len(data)}\0".encode() + data)
+                except OSError:
+                    continue  # unreadable: the render itself will say so
+        return digest.hexdigest()
+
     def check(self, names: tuple[str, ...]) -> None:
         """Compiles the named templates up front, so a broken one fails before any page is written."""
         for name in names:
@@ -177,10 +210,37 @@ class Theme:
         return ExportFailed(f"{template} failed{at}: {message}.")
 
 
+class _CompiledTemplates(jinja2.BytecodeCache):
+    """Compiled templates kept for the process: each export builds a new Theme, and compiling
+    the theme again every time cost a tenth of a second. Jinja checks each entry against the
+    source's checksum, so a changed template is compiled again."""
+
+    def __init__(self) -> None:
+        self._codes: dict[str, bytes] = {}
+        self._lock = threading.Lock()
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        with self._lock:
+            code = self._codes.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        with self._lock:
+            if len(self._codes) > 512:  # themes tried one after another: keep the newest only
+                self._codes.clear()
+            self._codes[bucket.key] = bucket.bytecode_to_string()
+
+
+# One per kind of environment: the XML one compiles the same source differently (`finalize`).
+_COMPILED = {False: _CompiledTemplates(), True: _CompiledTemplates()}
+
+
 def _environment(
     loader: jinja2.BaseLoader, seconds: float, finalize: Callable[[Any], Any] | None = None
 ) -> jinja2.Environment:
     return ThemeEnvironment(
+        bytecode_cache=_COMPILED[finalize is not None],
         seconds=seconds,
         loader=loader,
         autoescape=True,

@@ -24,32 +24,37 @@ import hashlib
 import os
 import shutil
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import IO, Any
+from typing import IO
 
 from fieldnotes_desktop.errors import ExportFailed
 from fieldnotes_desktop.export.disk import (
     HAS_SYNCFS,
-    TEMP_NAME,
     describe_os_error,
     folder_lock,
     holds,
     make_dirs,
-    read_json,
-    str_map,
     sync_filesystem,
     write_json,
 )
+from fieldnotes_desktop.export.journal import (
+    FORMAT,
+    JOURNAL_NAME,
+    LOCK_NAME,
+    MANIFEST_NAME,
+    STAGING_NAME,
+    STATE_DIR,
+    Manifest,
+    read_manifest,
+    recover,
+)
+from fieldnotes_desktop.export.journal import apply_journal as _apply
 
-STATE_DIR = ".fieldnotes"
-MANIFEST_NAME = "site.json"
-STAGING_NAME = "staging"
-JOURNAL_NAME = "journal.json"
-LOCK_NAME = "lock"
-_FORMAT = 1
-# Never descended into when looking for leftovers: other tools' folders, and our own.
-_FOREIGN_DIRS = frozenset({".git", ".hg", ".svn", STATE_DIR, "node_modules"})
+__all__ = [  # the journal's names stay importable from here, where the writer's users look
+    "JOURNAL_NAME", "MANIFEST_NAME", "STAGING_NAME", "STATE_DIR", "CommitResult", "DoubleWriteError",
+    "Manifest", "SiteWriter", "UnsafePathError", "read_manifest", "recover",
+]
 
 
 class UnsafePathError(ExportFailed):
@@ -58,33 +63,6 @@ class UnsafePathError(ExportFailed):
 
 class DoubleWriteError(ExportFailed):
     """Two pages of one export asked for the same file; the second would silently win."""
-
-
-@dataclass(frozen=True)
-class Manifest:
-    """What the last export wrote into a folder; everything else there belongs to someone else."""
-
-    files: Mapping[str, str] = field(default_factory=dict)  # site path → sha256 of its bytes
-    entries: Mapping[str, str] = field(default_factory=dict)  # entry uuid → its page's site path
-    redirects: Mapping[str, str] = field(default_factory=dict)  # redirect page's path → entry uuid
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "format": _FORMAT,
-            "files": dict(sorted(self.files.items())),
-            "entries": dict(sorted(self.entries.items())),
-            "redirects": dict(sorted(self.redirects.items())),
-        }
-
-    @classmethod
-    def from_json(cls, data: object) -> Manifest:
-        if not isinstance(data, dict) or data.get("format") != _FORMAT:
-            return cls()
-        return cls(
-            files=str_map(data.get("files")),
-            entries=str_map(data.get("entries")),
-            redirects=str_map(data.get("redirects")),
-        )
 
 
 @dataclass(frozen=True)
@@ -121,8 +99,10 @@ class SiteWriter:
         self._lock: IO[bytes] | None = None
         self._staged: list[_Staged] = []
         self._files: dict[str, str] = {}  # this run's site paths → hashes, staged or unchanged
+        self._inputs: dict[str, str] = {}
+        self._excerpts: dict[str, str] = {}
         self._unchanged: list[str] = []
-        self._keys: set[Path] = set()
+        self._keys: set[str] = set()  # resolved targets, as text: a Path each would weigh more
         self._open = False
         with self._disk_errors(" No file was changed."):
             self._state.mkdir(exist_ok=True)
@@ -157,23 +137,20 @@ class SiteWriter:
 
     # -- writing ---------------------------------------------------------------------------
 
-    def stage(self, relative: str, content: str | bytes) -> str:
-        """Readies one file of the new site; returns its site path. Unchanged bytes are not rewritten."""
+    def stage(
+        self, relative: str, content: str | bytes, *, inputs: str | None = None, excerpt: str = ""
+    ) -> str:
+        """Readies one file of the new site; returns its site path. Unchanged bytes are not rewritten.
+
+        `inputs` (a digest of what the page was made from) and its `excerpt` go into the manifest,
+        so the next export can `keep` the page without building it.
+        """
         self._check_open()
         path, key = self.target_for(relative)
-        if key in self._keys:
-            raise DoubleWriteError(
-                f"Two pages of this export would both be written to {relative}; "
-                "rename one of the entries' slugs and export again."
-            )
+        self._claim(relative, path, key)
         data = content.encode("utf-8") if isinstance(content, str) else content
         digest = hashlib.sha256(data).hexdigest()
-        if key.is_dir():
-            raise ExportFailed(
-                f"{self.root / path} is a folder where the export writes a file; move it away and export again."
-            )
-        self._keys.add(key)
-        self._files[path] = digest
+        self._note(path, digest, inputs, excerpt)
         if holds(self.root / path, data):
             self._unchanged.append(path)  # the bytes are already there: a rewrite would only cost
             return path
@@ -187,6 +164,50 @@ class SiteWriter:
                     os.fsync(handle.fileno())
         self._staged.append(_Staged(temp=temp, target=path))
         return path
+
+    def keep(self, relative: str, inputs: str) -> str | None:
+        """Keeps the page the last export made from the same `inputs`, without its bytes being built.
+
+        Only when the file on disk still holds exactly what that export wrote (a page edited by
+        hand is built again). Returns the page's excerpt as that export recorded it, or None
+        when the page must be built and `stage`d.
+        """
+        self._check_open()
+        old = self.previous
+        path, key = self.target_for(relative)
+        digest = old.files.get(path)
+        if digest is None or old.inputs.get(path) != inputs or str(key) in self._keys or key.is_dir():
+            return None
+        target = self.root / path
+        try:
+            if target.is_symlink() or hashlib.sha256(target.read_bytes()).hexdigest() != digest:
+                return None
+        except OSError:
+            return None
+        self._claim(relative, path, key)
+        excerpt = old.excerpts.get(path, "")
+        self._note(path, digest, inputs, excerpt)
+        self._unchanged.append(path)
+        return excerpt
+
+    def _claim(self, relative: str, path: str, key: Path) -> None:
+        if str(key) in self._keys:
+            raise DoubleWriteError(
+                f"Two pages of this export would both be written to {relative}; "
+                "rename one of the entries' slugs and export again."
+            )
+        if key.is_dir():
+            raise ExportFailed(
+                f"{self.root / path} is a folder where the export writes a file; move it away and export again."
+            )
+        self._keys.add(str(key))
+
+    def _note(self, path: str, digest: str, inputs: str | None, excerpt: str) -> None:
+        self._files[path] = digest
+        if inputs is not None:
+            self._inputs[path] = inputs
+            if excerpt:
+                self._excerpts[path] = excerpt
 
     def commit(
         self,
@@ -205,7 +226,10 @@ class SiteWriter:
         old = self.previous
         if whole_site:
             removed = sorted(set(old.files) - set(self._files))
-            manifest = Manifest(files=dict(self._files), entries=dict(entries or {}), redirects=dict(redirects or {}))
+            manifest = Manifest(
+                files=dict(self._files), entries=dict(entries or {}), redirects=dict(redirects or {}),
+                inputs=dict(self._inputs), excerpts=dict(self._excerpts),
+            )
         else:
             removed = []
             kept_redirects = {p: u for p, u in old.redirects.items() if p not in self._files}
@@ -213,9 +237,16 @@ class SiteWriter:
                 files={**old.files, **self._files},
                 entries={**old.entries, **(entries or {})},
                 redirects={**kept_redirects, **(redirects or {})},
+                inputs={**{p: i for p, i in old.inputs.items() if p not in self._files}, **self._inputs},
+                excerpts={**{p: e for p, e in old.excerpts.items() if p not in self._files}, **self._excerpts},
             )
+        if not self._staged and not removed and manifest.to_json() == old.to_json():
+            # Nothing to put in place and nothing to record: no journal, no manifest, no write.
+            shutil.rmtree(self._staging, ignore_errors=True)
+            self._release()
+            return CommitResult(written=(), unchanged=tuple(self._unchanged), removed=())
         journal = {
-            "format": _FORMAT,
+            "format": FORMAT,
             "renames": [[s.temp, s.target] for s in self._staged],
             "removals": removed,
             "manifest": manifest.to_json(),
@@ -268,98 +299,3 @@ class SiteWriter:
             shutil.rmtree(self._staging, ignore_errors=True)
             self._release()
             raise ExportFailed(describe_os_error(exc, self.root) + outcome) from exc
-
-
-def recover(root: Path, *, durable: bool = True, locked: bool = False) -> bool:
-    """Finishes an export of `root` that was interrupted after its journal was written.
-
-    An export stopped earlier left only staged files, which are removed. Temporary files of the
-    previous writer are removed wherever they were left. True when a journal was replayed.
-    """
-    root = root.resolve()
-    state = root / STATE_DIR
-    if not state.is_dir():
-        _remove_legacy_temps(root)
-        return False
-    lock = None if locked else folder_lock(state / LOCK_NAME, root)
-    try:
-        staging = state / STAGING_NAME
-        replayed = False
-        journal = read_json(staging / JOURNAL_NAME)
-        if isinstance(journal, dict) and journal.get("format") == _FORMAT:
-            _apply(root, journal, durable=durable)
-            replayed = True
-        shutil.rmtree(staging, ignore_errors=True)
-        _remove_legacy_temps(root)
-        return replayed
-    finally:
-        if lock is not None:
-            lock.close()
-
-
-def read_manifest(root: Path) -> Manifest:
-    """What the last completed export wrote into `root` (empty for a folder never exported to)."""
-    return Manifest.from_json(read_json(root / STATE_DIR / MANIFEST_NAME))
-
-
-# -- the journal -----------------------------------------------------------------------------
-
-
-def _apply(root: Path, journal: Mapping[str, Any], *, durable: bool) -> None:
-    """Replays a journal; every step may already have happened, so each one checks first."""
-    staging = root / STATE_DIR / STAGING_NAME
-    touched: set[Path] = set()
-    for temp, target in journal.get("renames", []):
-        source = staging / str(temp)
-        destination = _inside(root, str(target))
-        if destination is None or not source.exists():
-            continue  # moved by an earlier replay (or a journal we did not write: ignored)
-        make_dirs(destination.parent)
-        if destination.is_dir() and not destination.is_symlink():
-            continue  # a folder appeared there since staging: it is someone's, so it stays
-        os.replace(source, destination)
-        os.chmod(destination, 0o644)
-        touched.add(destination.parent)
-    for path in journal.get("removals", []):
-        victim = _inside(root, str(path))
-        if victim is None:
-            continue
-        if victim.is_file() or victim.is_symlink():
-            victim.unlink()
-        touched.add(victim.parent)
-        _remove_empty_folders(victim.parent, root)
-    manifest = Manifest.from_json(journal.get("manifest"))
-    write_json(root / STATE_DIR / MANIFEST_NAME, manifest.to_json(), durable=durable)
-    if durable and touched:
-        sync_filesystem(root)  # the renames are on disk before the journal that promises them goes
-    (staging / JOURNAL_NAME).unlink(missing_ok=True)
-    shutil.rmtree(staging, ignore_errors=True)
-
-
-def _inside(root: Path, relative: str) -> Path | None:
-    parts = [p for p in PurePosixPath(relative).parts if p not in ("", ".")]
-    if not parts or ".." in parts or parts[0] == STATE_DIR or PurePosixPath(relative).is_absolute():
-        return None
-    path = root.joinpath(*parts)
-    return path if path.parent.resolve().is_relative_to(root) else None
-
-
-def _remove_empty_folders(folder: Path, root: Path) -> None:
-    """Folders left empty by a removed page go too (an entry's `slug/`), up to the site's root."""
-    while folder != root and folder.is_relative_to(root):
-        try:
-            folder.rmdir()
-        except OSError:
-            return  # not empty (someone else's file, another page): it stays
-        folder = folder.parent
-
-
-def _remove_legacy_temps(root: Path) -> None:
-    for folder, dirs, names in os.walk(root):
-        dirs[:] = [d for d in dirs if d not in _FOREIGN_DIRS]
-        for name in names:
-            if TEMP_NAME.match(name):
-                with contextlib.suppress(OSError):
-                    os.unlink(os.path.join(folder, name))
-
-

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from fieldnotes_desktop.config import theme_override_dir
 from fieldnotes_desktop.errors import ExportCancelled, ExportFailed, FieldnotesError, NotFoundError
 from fieldnotes_desktop.export.archives import archive_slugs
+from fieldnotes_desktop.export.bodies import BATCH, BodyRenderer
 from fieldnotes_desktop.export.context import (
     MORE_LINKS,
     Catalog,
@@ -37,13 +38,15 @@ from fieldnotes_desktop.export.theme import Theme
 from fieldnotes_desktop.export.disk import describe_os_error, write_file_atomically
 from fieldnotes_desktop.export.redirects import REDIRECT_TEMPLATE, page_path, plan_redirects, redirect_page
 from fieldnotes_desktop.export.writer import SiteWriter
-from fieldnotes_desktop.records import FINISHED, Entry
+from fieldnotes_desktop.records import FINISHED, Entry, EntrySummary
+from fieldnotes_desktop.render.section_cache import TemplateStore
 from fieldnotes_desktop.services.assets import AssetService
 from fieldnotes_desktop.services.clock import Clock, utc_now
 from fieldnotes_desktop.services.entries import EntryService
+from fieldnotes_desktop.services.section_cache import StoredSections, trim_section_cache
 from fieldnotes_desktop.services.site import SiteService
 from fieldnotes_desktop.store import Store
-from fieldnotes_desktop.store import publishing
+from fieldnotes_desktop.store import export_reads, publishing
 from fieldnotes_desktop.store import repository as repo
 
 if TYPE_CHECKING:
@@ -117,13 +120,18 @@ class ExportService:
         assets: AssetService,
         clock: Clock = utc_now,
         default_theme_dir: Path | None = None,
+        workers: int | None = None,
     ) -> None:
+        """`workers`: processes a large export renders bodies in (None: one per core; 1: none)."""
         self._store = store
         self._entries = entries
         self._site = site
         self._assets = assets
         self._clock = clock
         self._default_theme_dir = default_theme_dir or theme_override_dir(store.path)
+        self._workers = workers
+        # Shared with the preview: `SectionRenderer(image_url=…, shared=exports.section_cache)`.
+        self.section_cache: TemplateStore = StoredSections(store)
 
     # -- the preview's half ----------------------------------------------------------------
 
@@ -156,33 +164,66 @@ class ExportService:
         started = time.perf_counter()
         options.check()
         theme = Theme(options.theme_dir or self._default_theme_dir)
-        snapshot = self._read_snapshot(options)
-        builder = SiteBuilder(
-            theme, snapshot, now=self._clock(), find_asset=self._assets.find, asset_data=self._assets.data
-        )
-        if options.self_contained:
-            return self._export_single(options, builder, progress, started)
+        # One snapshot for the whole export: bodies are read from it a batch at a time, so the
+        # site is made of one state of the database without holding every body at once.
+        with self._store.snapshot() as s:
+            snapshot = self._read_snapshot(s, options)
+            builder = SiteBuilder(
+                theme, snapshot, now=self._clock(), find_asset=self._assets.find, asset_data=self._assets.data
+            )
+            if options.self_contained:
+                return self._export_single(options, builder, s, progress, started)
+            report = self._export_site(options, builder, s, progress, cancelled, started)
+        return report
+
+    def _export_site(
+        self,
+        options: ExportOptions,
+        builder: SiteBuilder,
+        session: Session,
+        progress: Progress | None,
+        cancelled: Cancelled | None,
+        started: float,
+    ) -> ExportReport:
+        snapshot, theme = builder.snapshot, builder.theme
         builder.check_templates(ENTRY_TEMPLATES + (REDIRECT_TEMPLATE,) + (() if options.slugs else SITE_TEMPLATES))
         writer = SiteWriter(options.out)  # also finishes an export of this folder that was interrupted
-        jobs = builder.entry_jobs() + builder.stylesheet_jobs()
-        if not options.slugs:
-            jobs += builder.site_jobs()
+        later = builder.stylesheet_jobs() + ([] if options.slugs else builder.site_jobs())
+        paths = builder.entry_paths() + [j.path for j in later]
         pages_of = {e.uuid: page_path(e.slug) for e in snapshot.entries}
-        redirects = plan_redirects(writer.previous, pages_of, {j.path for j in jobs})
+        redirects = plan_redirects(writer.previous, pages_of, set(paths))
         by_uuid = {e.uuid: e for e in snapshot.entries}
-        jobs += [
+        later += [
             Job(path, f"redirect {path}", partial(redirect_page, theme, snapshot.site, by_uuid[uuid]))
             for path, uuid in sorted(redirects.items())
         ]
-        total = len(jobs)
+        total = len(snapshot.entries) + len(later)
         pages: dict[str, str] | None = {} if options.slugs else None  # a whole site is not held in memory
+        bodies = BodyRenderer(builder.images, self.section_cache, workers=self._workers)
         try:
-            done = self._run(writer, jobs, 0, total, progress, cancelled, pages)
+            if pages is None:
+                done, to_build, inputs = self._keep_pages(writer, builder, session, cancelled, progress, total)
+            else:  # a few chosen entries: built, so that their links can be checked against the folder
+                done, to_build, inputs = 0, list(snapshot.entries), {}
+            for entry, document in bodies.documents(to_build, partial(export_reads.bodies, session)):
+                _check(cancelled)
+                path = builder.entry_page_path(entry)
+                content = builder.entry_page(entry, document)
+                writer.stage(path, content, inputs=inputs.get(entry.id), excerpt=builder.excerpt_of(entry))
+                if pages is not None:
+                    pages[path] = content
+                done += 1
+                if progress is not None:
+                    progress(done, total, entry.slug)
+            bodies.close()
+            done = self._run(writer, later, done, total, progress, cancelled, pages)
             images = builder.asset_jobs()
             self._run(writer, images, done, total + len(images), progress, cancelled)
-            # Read before commit() puts this run's files in place: those are in `jobs` already.
-            dangling = dangling_links(writer.root, pages, {j.path for j in (*jobs, *images)}) if pages else []
+            # Read before commit() puts this run's files in place: those are in `paths` already.
+            written = {*paths, *redirects, *(j.path for j in images)}
+            dangling = dangling_links(writer.root, pages, written) if pages else []
         except BaseException:
+            bodies.close()
             writer.abort()
             raise
         result = writer.commit(entries=pages_of, redirects=redirects, whole_site=not options.slugs)
@@ -191,12 +232,45 @@ class ExportService:
             # The links stay: the page is meant for a folder that holds the site, and will work
             # there; dropping them would publish a poorer page once it is copied alongside.
             warnings.append(partial_site_warning(len(dangling), options.out))
-        warnings += self._record_exports(snapshot.entries)
+        warnings += self._record_exports(session, snapshot.entries)
+        if not options.slugs:
+            trim_section_cache(self._store, session)
         site_files = [p for p in (*result.written, *result.unchanged) if p not in redirects]
         return _report(
             options.out, site_files, len(snapshot.entries), warnings, started,
             changed=len(result.written), removed=len(result.removed), redirected=len(redirects),
         )
+
+    @staticmethod
+    def _keep_pages(
+        writer: SiteWriter,
+        builder: SiteBuilder,
+        session: Session,
+        cancelled: Cancelled | None,
+        progress: Progress | None,
+        total: int,
+    ) -> tuple[int, list[EntrySummary], dict[int, str]]:
+        """Keeps the entry pages whose inputs are those of the last export; returns how many,
+        the entries still to build, and the inputs of those that may be kept next time."""
+        done, to_build, inputs = 0, [], {}
+        entries = builder.snapshot.entries
+        for start in range(0, len(entries), BATCH):
+            _check(cancelled)
+            chunk = entries[start : start + BATCH]
+            bodies = export_reads.bodies(session, [e.id for e in chunk])
+            for entry in chunk:
+                digest = builder.entry_inputs(entry, bodies.get(entry.id, ""))
+                excerpt = writer.keep(builder.entry_page_path(entry), digest) if digest else None
+                if excerpt is None:
+                    to_build.append(entry)
+                    if digest:
+                        inputs[entry.id] = digest
+                    continue
+                builder.kept(entry, excerpt)
+                done += 1
+                if progress is not None:
+                    progress(done, total, entry.slug)
+        return done, to_build, inputs
 
     def _run(
         self,
@@ -210,10 +284,13 @@ class ExportService:
     ) -> int:
         """Stages each job's file; HTML pages are also kept in `pages` when one is given."""
         for job in jobs:
-            if cancelled is not None and cancelled():
-                raise ExportCancelled("The export was stopped; no file in the folder was changed.")
-            content = job.make()
-            writer.stage(job.path, content)
+            _check(cancelled)
+            inputs = job.inputs() if job.inputs is not None and pages is None else None
+            if inputs is not None and writer.keep(job.path, inputs) is not None:
+                content: str | bytes = ""
+            else:
+                content = job.make()
+                writer.stage(job.path, content, inputs=inputs)
             if pages is not None and isinstance(content, str) and job.path.endswith(".html"):
                 pages[job.path] = content
             done += 1
@@ -222,9 +299,10 @@ class ExportService:
         return done
 
     def _export_single(
-        self, options: ExportOptions, builder: SiteBuilder, progress: Progress | None, started: float
+        self, options: ExportOptions, builder: SiteBuilder, session: Session, progress: Progress | None, started: float
     ) -> ExportReport:
-        (entry,) = builder.snapshot.entries  # one slug, checked by ExportOptions.check()
+        (summary,) = builder.snapshot.entries  # one slug, checked by ExportOptions.check()
+        (entry,) = _with_bodies(session, [summary])
         out = options.out
         builder.check_templates(ENTRY_TEMPLATES)
         page = single_file_page(builder, entry)
@@ -234,26 +312,25 @@ class ExportService:
             raise ExportFailed(describe_os_error(exc, out) + " No file was changed.") from exc
         if progress is not None:
             progress(1, 1, entry.slug)
-        warnings = builder.warnings + builder.images.warnings() + self._record_exports((entry,))
+        warnings = builder.warnings + builder.images.warnings() + self._record_exports(session, (entry,))
         return _report(out, [out.name], 1, warnings, started, changed=1)
 
     # -- reading and recording -------------------------------------------------------------
 
-    def _read_snapshot(self, options: ExportOptions) -> SiteSnapshot:
+    def _read_snapshot(self, session: Session, options: ExportOptions) -> SiteSnapshot:
         # The site profile is one row that no entry depends on, so reading it just before the
         # entries' snapshot is as good as inside it.
         site = self._site.get()
-        with self._store.snapshot() as s:
-            everything = publishing.entries_outside_trash(s)
-            finished = tuple(e.summary_record() for e in everything if e.status == FINISHED)
-            if options.slugs:
-                chosen = self._chosen(s, everything, options)
-            else:
-                chosen = [e for e in everything if options.include_drafts or e.status == FINISHED]
+        everything = export_reads.summaries_outside_trash(session)
+        finished = tuple(e for e in everything if e.status == FINISHED)
+        if options.slugs:
+            chosen = self._chosen(session, everything, options)
+        else:
+            chosen = [e for e in everything if options.include_drafts or e.status == FINISHED]
         return SiteSnapshot(site=site, entries=tuple(chosen), finished=finished)
 
     @staticmethod
-    def _chosen(session: Session, entries: Sequence[Entry], options: ExportOptions) -> list[Entry]:
+    def _chosen(session: Session, entries: Sequence[EntrySummary], options: ExportOptions) -> list[EntrySummary]:
         by_slug = {e.slug: e for e in entries}
         chosen = []
         for slug in dict.fromkeys(options.slugs):
@@ -267,17 +344,38 @@ class ExportService:
             chosen.append(entry)
         return chosen
 
-    def _record_exports(self, entries: Sequence[Entry]) -> list[str]:
+    def _record_exports(self, session: Session, entries: Sequence[EntrySummary]) -> list[str]:
         """An `export` revision per entry, so the app can show what changed since publishing.
 
         An entry exported again unchanged keeps its one revision instead of piling up copies.
+        One transaction, fed a batch of bodies at a time from the export's snapshot `session`.
         """
         try:
             with self._store.full_sync() as s:
-                publishing.record_exports(s, entries, self._clock())
+                for start in range(0, len(entries), BATCH):
+                    chunk = _with_bodies(session, entries[start : start + BATCH])
+                    publishing.record_exports(s, chunk, self._clock())
+                    # Still one transaction, but the rows written so far leave the session's
+                    # memory: ten thousand bodies would otherwise wait there for the commit.
+                    s.flush()
+                    s.expunge_all()
         except FieldnotesError as exc:
             return [f"The site was written, but the export snapshots were not recorded: {exc}"]
         return []
+
+def _check(cancelled: Cancelled | None) -> None:
+    if cancelled is not None and cancelled():
+        raise ExportCancelled("The export was stopped; no file in the folder was changed.")
+
+
+def _with_bodies(session: Session, summaries: Sequence[EntrySummary]) -> list[Entry]:
+    bodies = export_reads.bodies(session, [e.id for e in summaries])
+    fields = EntrySummary.__dataclass_fields__
+    return [
+        Entry(**{name: getattr(e, name) for name in fields}, body=bodies[e.id])
+        for e in summaries
+        if e.id in bodies
+    ]
 
 
 def _report(

@@ -110,3 +110,18 @@ class SiteRow(Base):
     now_md: Mapped[str] = mapped_column(Text, default="")
     base_url: Mapped[str] = mapped_column(Text, default="")
     language: Mapped[str] = mapped_column(Text, default="en")
+
+
+class RenderedSectionRow(Base):
+    """A rendered section (or a whole document's sections) kept by the hash of its source and
+    the renderer's version (render/section_cache.py), shared by the export and the preview.
+
+    A cache, not data: any row may be deleted at any time and is rendered again when needed.
+    """
+
+    __tablename__ = "rendered_sections"
+
+    key: Mapped[str] = mapped_column(String(32), primary_key=True)
+    payload: Mapped[bytes] = mapped_column(LargeBinary)  # zlib-compressed (store/render_cache.py)
+
+    __table_args__ = {"sqlite_with_rowid": False}

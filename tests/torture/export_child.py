@@ -56,10 +56,10 @@ def main() -> int:
     staged = {"n": 0}
     real_stage = writer_module.SiteWriter.stage
 
-    def stage(self: writer_module.SiteWriter, relative: str, content: str | bytes) -> str:
+    def stage(self: writer_module.SiteWriter, relative: str, content: str | bytes, **kwargs: Any) -> str:
         staged["n"] += 1
         mark("stage-first" if staged["n"] == 1 else "stage")
-        return real_stage(self, relative, content)
+        return real_stage(self, relative, content, **kwargs)
 
     writer_module.SiteWriter.stage = stage  # type: ignore[method-assign]
     mark("start")
