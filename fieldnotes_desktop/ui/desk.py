@@ -18,8 +18,10 @@ from fieldnotes_desktop.ui.editor import ImageSource, MarkdownEditor
 from fieldnotes_desktop.ui.entry_list import EntryListPanel
 from fieldnotes_desktop.ui.metadata import MetadataPanel
 from fieldnotes_desktop.ui.preview import PreviewView
+from fieldnotes_desktop.ui.preview.live_document import LineEdit
 from fieldnotes_desktop.ui.save_controller import SaveController
 from fieldnotes_desktop.ui.tasks import Changes, Op, Tasks
+from fieldnotes_desktop.ui.text_mirror import TextMirror
 from fieldnotes_desktop.ui.word_counter import WordCounter, describe
 
 
@@ -47,13 +49,19 @@ class Desk(QObject):
         self._entry: Entry | None = None
         self._stored_slug = ""
         self._loading = False
-        self.saver = SaveController(tasks, services.entries, editor.toPlainText, self)
-        self.words = WordCounter(tasks.compute, editor.toPlainText, self)
+        # The editor's text as lines, kept by its change signal: nothing here copies the document.
+        self.mirror = TextMirror(editor.document(), self)
+        self._edits: list[LineEdit] = []  # for the preview, since its last push
+        self._reread = False  # the mirror read the whole text afresh: the preview takes it whole
+        preview.set_text_source(lambda: self.mirror.text)
+        self.saver = SaveController(tasks, services.entries, lambda: self.mirror.text, self)
+        self.words = WordCounter(tasks.compute, lambda: self.mirror.text, self)
         # One push per burst: 20 ms lets a burst of keystrokes (typing fast, key repeat, paste
         # plus autoindent) coalesce into one re-render instead of one per event-loop pass.
         self._preview_push = QTimer(self, singleShot=True, interval=20)
 
-        editor.textChanged.connect(self._on_editor_text_changed)
+        self.mirror.edited.connect(self._on_mirror_edited)
+        self.mirror.replaced.connect(self._on_mirror_replaced)
         editor.images_received.connect(self._on_editor_images_received)
         metadata.field_edited.connect(self._on_metadata_field_edited)
         entry_list.entry_selected.connect(self.open_entry)
@@ -96,12 +104,21 @@ class Desk(QObject):
         self.words.forget()  # a count of the previous text must not land on this entry
         if self._entry is None or self._entry.id != entry.id or entry.id not in self.saver.conflicts:
             self.conflict_cleared.emit()
+        same = self._entry is not None and self._entry.id == entry.id
         self._entry = entry
         self._stored_slug = entry.slug
         place = self._editor.textCursor().position(), self._editor.verticalScrollBar().value()
+        if not same:
+            self._preview.show_entry(entry)  # first: its page renders while the editor fills
         with self._quiet():
             self._editor.set_text(entry.body)
             self._metadata.set_entry(entry)
+        self._edits.clear()
+        self._reread = False
+        text = self.mirror.text  # as the editor holds it (a no-break space reads as a space)
+        if same or text != entry.body:
+            entry = dataclasses.replace(entry, body=text)
+            self._preview.set_body(text)
         if keep_place:
             cursor = self._editor.textCursor()
             cursor.setPosition(min(place[0], len(entry.body)))
@@ -110,7 +127,8 @@ class Desk(QObject):
         read_only = entry.trashed
         self._editor.setReadOnly(read_only)
         self._metadata.set_read_only(read_only)
-        self._preview.show_entry(entry)
+        if same:
+            self._preview.show_entry(entry)
         self._list.select_entry(entry.id)
         self.word_count_changed.emit(describe(entry.words, entry.reading_minutes))
         if overlay:
@@ -193,7 +211,7 @@ class Desk(QObject):
     def refresh_preview(self) -> None:
         """The site settings changed (author card, now text): redraw the page around the text."""
         if self._entry is not None:
-            self._preview.show_entry(dataclasses.replace(self._entry, body=self._editor.toPlainText()))
+            self._preview.show_entry(dataclasses.replace(self._entry, body=self.mirror.text))
 
     def reload_all(self) -> None:
         """The whole database was replaced (a backup restored): forget what was open, show it anew."""
@@ -269,7 +287,7 @@ class Desk(QObject):
             return
         # Mine goes into History first, so "use theirs" loses nothing either.
         entries, entry_id = self._services.entries, self._entry.id
-        title, body = self._metadata.title.text(), self._editor.toPlainText()
+        title, body = self._metadata.title.text(), self.mirror.text
         self._tasks.run(Op(lambda: entries.keep_text(entry_id, title, body)),
                         lambda _revision: self._show_theirs(conflict))
 
@@ -328,7 +346,13 @@ class Desk(QObject):
     def _on_trash_emptied(self, count: int) -> None:
         self.message.emit(f"{count} {'entry' if count == 1 else 'entries'} deleted for good.")
 
-    def _on_editor_text_changed(self) -> None:
+    def _on_mirror_edited(self, edit: LineEdit) -> None:
+        # The mirror's edits, not the editor's `textChanged`: that one also fires for the
+        # highlighter's formats, and a format is not an edit to save.
+        self._edits.append(edit)
+        self._text_edited()
+
+    def _text_edited(self) -> None:
         if self._loading or self._entry is None:
             return
         self.saver.body_changed()
@@ -336,8 +360,19 @@ class Desk(QObject):
         if not self._preview_push.isActive():
             self._preview_push.start()
 
+    def _on_mirror_replaced(self) -> None:
+        self._edits.clear()
+        self._reread = True
+        self._text_edited()
+
     def _on_preview_push_timeout(self) -> None:
-        self._preview.set_body(self._editor.toPlainText())
+        if self._reread:
+            self._reread = False
+            self._edits.clear()
+            self._preview.set_body(self.mirror.text)
+        elif self._edits:
+            edits, self._edits[:] = list(self._edits), []
+            self._preview.apply_edits(edits)
 
     def _on_metadata_field_edited(self, name: str, value: Any) -> None:
         if self._entry is None:
@@ -347,7 +382,7 @@ class Desk(QObject):
         if name == "reading_minutes":
             self.word_count_changed.emit(describe(self._entry.words, value))
         # The page's header shows title, date, category, volume, elevation: redraw it.
-        self._preview.show_entry(dataclasses.replace(self._entry, body=self._editor.toPlainText()))
+        self._preview.show_entry(dataclasses.replace(self._entry, body=self.mirror.text))
 
     def _on_saver_entry_saved(self, entry: Entry) -> None:
         self._list.model.update_summary(entry.summary_record())
@@ -371,7 +406,7 @@ class Desk(QObject):
         self._entry = dataclasses.replace(entry, words=words)
         if reading_minutes(words, override) != reading_minutes(entry.words, override):
             # The page's meta line says "N min read": redraw the header when N moves.
-            self._preview.show_entry(dataclasses.replace(self._entry, body=self._editor.toPlainText()))
+            self._preview.show_entry(dataclasses.replace(self._entry, body=self.mirror.text))
 
     def _on_editor_images_received(self, images: list[ImageSource], cursor: QTextCursor) -> None:
         if self._entry is None or self._editor.isReadOnly():

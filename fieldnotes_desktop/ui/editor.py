@@ -8,7 +8,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMargins, QMimeData, Qt, QTimer, Signal
 from PySide6.QtGui import (
-    QFont, QFontMetricsF, QImage, QMouseEvent, QResizeEvent, QTextCursor, QTextDocument,
+    QFont, QFontMetricsF, QImage, QKeyEvent, QMouseEvent, QResizeEvent, QTextCursor, QTextDocument,
 )
 from PySide6.QtWidgets import QFrame, QPlainTextEdit, QWidget
 
@@ -83,15 +83,23 @@ class MarkdownEditor(QPlainTextEdit):
         self.highlighter = MarkdownHighlighter(self.document())
         self._scroll_settled = QTimer(self, singleShot=True, interval=SCROLL_SETTLE_MS)
         self._scroll_settled.timeout.connect(self._on_scroll_settled_timeout)
-        self.verticalScrollBar().valueChanged.connect(lambda _value: self._scroll_settled.start())
+        self.verticalScrollBar().valueChanged.connect(self._on_vertical_scroll_bar_value_changed)
 
     def set_colors(self, colors: Colors) -> None:
         self.highlighter.set_colors(colors)
 
     def set_text(self, text: str) -> None:
         """Replaces the text; undo history starts afresh with the new entry."""
+        self.highlighter.begin_load(text)
         self.setPlainText(text)
+        self.highlighter.end_load()
         self.moveCursor(QTextCursor.MoveOperation.Start)
+        self._highlight_visible()
+
+    def _highlight_visible(self) -> None:
+        first = self.firstVisibleBlock()
+        top = self.blockBoundingGeometry(first).translated(self.contentOffset()).top()
+        self.highlighter.highlight_visible(first, top, float(self.viewport().height()))
 
     def insert_at(self, cursor: QTextCursor, text: str) -> None:
         cursor.insertText(text)
@@ -110,10 +118,24 @@ class MarkdownEditor(QPlainTextEdit):
         if self.viewportMargins() != margins:
             self.setViewportMargins(margins)
         super().resizeEvent(event)
+        self._highlight_visible()
+
+    def _on_vertical_scroll_bar_value_changed(self, _value: int) -> None:
+        self._highlight_visible()
+        self._scroll_settled.start()
 
     def _on_scroll_settled_timeout(self) -> None:
         # One block is one source line: QPlainTextEdit splits the text at every newline.
         self.scrolled_to_line.emit(self.firstVisibleBlock().blockNumber())
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt override)
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+            # Qt makes Shift+Enter a line separator (U+2028) inside the paragraph; in Markdown a
+            # line is a line, and the saved text would have a newline there anyway.
+            self.textCursor().insertText("\n")
+            self.ensureCursorVisible()
+            return
+        super().keyPressEvent(event)
 
     # -- the mouse: a click between two lines goes to the nearest one --------------------------
 

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import re
 
-from PySide6.QtGui import QColor, QFont, QSyntaxHighlighter, QTextCharFormat, QTextDocument
+from PySide6.QtGui import (
+    QColor, QFont, QSyntaxHighlighter, QTextBlock, QTextBlockUserData, QTextCharFormat, QTextDocument,
+)
 
 from fieldnotes_desktop.ui.theme import LIGHT, Colors
 
 NORMAL = 0
+LAZY_BLOCKS = 3000  # longer texts get their formats as they come into view
 _FENCE_FLAG = 0x10000  # state = flag | (tilde << 15) | fence length
 _TILDE_BIT = 0x8000
 
@@ -35,6 +38,21 @@ _DEFINITION = re.compile(r"^ {0,3}\[[^\]\n]+\]:[ \t]*\S+")
 _HTML_TAG = re.compile(r"</?[A-Za-z][\w-]*(?:\s[^<>]*)?/?>|<!--.*?-->")
 
 
+def _state_after(text: str, previous: int) -> int:
+    """The state `highlightBlock` leaves after `text`: inside a fence (which one) or not."""
+    if previous != -1 and previous & _FENCE_FLAG:
+        char = "~" if previous & _TILDE_BIT else "`"
+        stripped = text.strip()
+        closes = (len(text) - len(text.lstrip(" ")) <= 3 and len(stripped) >= previous & 0x7FFF
+                  and stripped == char * len(stripped))
+        return NORMAL if closes else previous
+    opened = _FENCE_OPEN.match(text)
+    if opened and not (opened.group(1)[0] == "`" and "`" in opened.group(2)):
+        fence = opened.group(1)
+        return _FENCE_FLAG | (_TILDE_BIT if fence[0] == "~" else 0) | min(len(fence), 0x7FFF)
+    return NORMAL
+
+
 def _fmt(color: str, *, bold: bool = False, italic: bool = False, background: str = "",
          strike: bool = False, size_delta: float = 0.0) -> QTextCharFormat:
     f = QTextCharFormat()
@@ -51,16 +69,43 @@ def _fmt(color: str, *, bold: bool = False, italic: bool = False, background: st
 
 
 class MarkdownHighlighter(QSyntaxHighlighter):
-    """Headings, emphasis, code (spans and fenced blocks), links, quotes and lists."""
+    """Headings, emphasis, code (spans and fenced blocks), links, quotes and lists.
+
+    A long text is loaded with its block states only (`begin_load`/`end_load`); each block gets
+    its formats when it first comes into view (`highlight_visible`). Formatting every block of a
+    book at once held the window for 0.8 s, and formatting them one by one in the background
+    cost more still: each block formatted alone is laid out again (~1.7 ms a block here).
+    """
 
     def __init__(self, document: QTextDocument, colors: Colors = LIGHT) -> None:
         super().__init__(document)
         self.blocks_highlighted = 0  # how much work a change cost; tests read it
+        self._states_only = False
         self._build_formats(colors)
 
     def set_colors(self, colors: Colors) -> None:
         self._build_formats(colors)
         self.rehighlight()
+
+    def begin_load(self, text: str) -> None:
+        """The document is about to take `text`: a long one gets its block states now, formats later."""
+        self._states_only = text.count("\n") > LAZY_BLOCKS
+
+    def end_load(self) -> None:
+        self._states_only = False
+
+    def highlight_visible(self, first: QTextBlock, top: float, bottom: float) -> int:
+        """Formats the blocks from `first` (its top at `top`) down to `bottom` that have none yet."""
+        layout = self.document().documentLayout()
+        done = 0
+        block = first
+        while block.isValid() and top <= bottom:
+            if block.userData() is None:
+                self.rehighlightBlock(block)
+                done += 1
+            top += layout.blockBoundingRect(block).height()
+            block = block.next()
+        return done
 
     def _build_formats(self, c: Colors) -> None:
         self._marker = _fmt(c.faint)
@@ -80,8 +125,15 @@ class MarkdownHighlighter(QSyntaxHighlighter):
     # -- per block -------------------------------------------------------------------------
 
     def highlightBlock(self, text: str) -> None:  # noqa: N802 (Qt override)
-        self.blocks_highlighted += 1
         previous = self.previousBlockState()
+        if self._states_only:
+            # Only the state each block hands on, so the formats filled in later stop at each
+            # block instead of running on to the end of the text.
+            self.setCurrentBlockState(_state_after(text, previous))
+            return
+        self.blocks_highlighted += 1
+        if self.currentBlockUserData() is None:
+            self.setCurrentBlockUserData(QTextBlockUserData())  # marks the block as formatted
         if previous != -1 and previous & _FENCE_FLAG:
             self._inside_fence(text, previous)
             return

@@ -27,7 +27,8 @@ def body_text(view: PreviewView, qtbot: Any) -> str:
 
 
 def show(view: PreviewView, qtbot: Any, entry: Any, timeout: int = 15000) -> None:
-    with qtbot.waitSignal(view.rendered, timeout=timeout):
+    """Shows `entry` and waits for the whole page (a long one shows its opening screens first)."""
+    with qtbot.waitSignal(view.rendered, timeout=timeout, check_params_cb=lambda: view.stats.complete):
         view.show_entry(entry)
 
 

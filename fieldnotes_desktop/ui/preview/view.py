@@ -17,11 +17,13 @@ from PySide6.QtWidgets import QMenu, QWidget
 from fieldnotes_desktop.errors import FieldnotesError
 from fieldnotes_desktop.export import EntryPageContext, PreviewPage, demote_headings
 from fieldnotes_desktop.records import Entry
+from fieldnotes_desktop.render.section_cache import TemplateStore
 from fieldnotes_desktop.ui.preview.guard import GuardedPage, make_profile
 from fieldnotes_desktop.ui.preview.page_script import WORLD, call, page_script
 from fieldnotes_desktop.ui.preview.scheme import SCHEME, SHELL_URL, PreviewSchemeHandler
 from fieldnotes_desktop.ui.preview.images import AssetIndex
 from fieldnotes_desktop.ui.preview.sources import guarded_shell
+from fieldnotes_desktop.ui.preview.live_document import LineEdit, LiveSection
 from fieldnotes_desktop.ui.preview.worker import Frame, Regions, RenderJob, RenderWorker, fallback_regions
 from fieldnotes_desktop.ui.tasks import Op, Tasks
 
@@ -40,6 +42,9 @@ class PreviewStats:
     patches: int = 0
     sections_sent: int = 0
     last_sent_keys: tuple[str, ...] = ()
+    shown_chars: int = 0  # length of the body the page shows now
+    complete: bool = False  # the page shows the whole body, not only its first screens
+    whole_renders: int = 0  # frames for which the whole text was scanned and rendered again
     failures: list[str] = field(default_factory=list)
 
 
@@ -50,7 +55,8 @@ class PreviewView(QWebEngineView):
     entry_link_clicked = Signal(str)
 
     def __init__(self, tasks: Tasks, parts: PreviewPage, page_context: PageContext, images: AssetIndex,
-                 theme_error: str | None = None, parent: QWidget | None = None) -> None:
+                 theme_error: str | None = None, parent: QWidget | None = None,
+                 kept_sections: TemplateStore | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("preview")
         self.setAccessibleName("Preview")
@@ -67,12 +73,17 @@ class PreviewView(QWebEngineView):
         self._held = False  # another entry is coming: its body waits for its page context
         self._fresh_pending = False
         self._entry: Entry | None = None
-        self._body = ""
+        self._body = ""  # the last whole text given; edits since then are in `_edits`
+        self._edits: list[LineEdit] = []
+        self._body_pending = False  # `show_entry` gave a body that the worker has not had yet
+        self._text_source: Callable[[], str] | None = None
+        self._sections: tuple[LiveSection, ...] = ()
+        self._body_html: str | None = ""
         self._dark = False
         self._ready = False
         self._page_unknown = True  # the next render must send the whole body
         self._closed = False
-        self._header = self._footer = self._body_html = ""
+        self._header = self._footer = ""
 
         shell = guarded_shell(parts.shell_html())
         self._profile, self.request_guard = make_profile(None)
@@ -90,7 +101,7 @@ class PreviewView(QWebEngineView):
         self.setPage(page)
         self._page: GuardedPage | None = page
 
-        self._worker = RenderWorker(tasks.compute, images.url_for, demote_headings, self)
+        self._worker = RenderWorker(tasks.compute, images.url_for, demote_headings, self, kept_sections)
         self._worker.frame_ready.connect(self._on_worker_frame_ready)
         self._worker.render_failed.connect(self._on_worker_render_failed)
         page.load(SHELL_URL)
@@ -108,7 +119,11 @@ class PreviewView(QWebEngineView):
             return
         switched = self._entry is None or self._entry.id != entry.id
         self._entry = entry
-        self._body = entry.body
+        if switched or self._text_source is None:
+            # Fed by the editor's edits, the same entry keeps its text: edits may have reached the
+            # worker since `entry` was read.
+            self._body, self._edits = entry.body, []
+            self._body_pending = True
         self._context_generation += 1
         asked = self._context_generation
         if switched:
@@ -122,8 +137,23 @@ class PreviewView(QWebEngineView):
     def set_body(self, body: str) -> None:
         """Shows a new body for the current entry; a burst of calls renders only the last."""
         self._body = body
+        self._edits = []
         if not self._held:
             self._submit(body)
+
+    def apply_edits(self, edits: list[LineEdit]) -> None:
+        """Shows the current entry's body changed by `edits`, line by line (see `TextMirror`)."""
+        if self._held:
+            self._edits.extend(edits)  # sent after the body they apply to
+        elif edits:
+            self._submit(None, edits=tuple(edits))
+
+    def set_text_source(self, source: Callable[[], str]) -> None:
+        """Where to read the whole body when the page must be sent it again (after edits)."""
+        self._text_source = source
+
+    def _whole_body(self) -> str:
+        return self._text_source() if self._text_source is not None and self._entry is not None else self._body
 
     def set_dark(self, dark: bool) -> None:
         self._dark = dark
@@ -141,7 +171,9 @@ class PreviewView(QWebEngineView):
         self._oldest_wanted = self._generation
         self._entry = None
         self._body = ""
-        self._header = self._footer = self._body_html = ""
+        self._edits = []
+        self._header = self._footer = ""
+        self._sections, self._body_html = (), ""
         self._page_unknown = True
         if self._ready:
             script = call("regions", "", "") + ";" + call("replace", "", True)
@@ -170,13 +202,16 @@ class PreviewView(QWebEngineView):
             shiboken6.delete(page)  # its child, the profile, goes with it, after it
 
     def rendered_html(self) -> str:
+        if self._body_html is None:  # joined only when asked: at book length, megabytes
+            self._body_html = "".join(section.html for section in self._sections)
         return self._header + self._body_html + self._footer
 
     renderedHtml = Property(str, rendered_html, notify=rendered)  # noqa: N815 - DESIGN §6 name
 
     # -- internals -------------------------------------------------------------------------
 
-    def _submit(self, body: str, *, regions: Regions | None = None, fresh: bool = False) -> None:
+    def _submit(self, body: str | None, *, edits: tuple[LineEdit, ...] = (), regions: Regions | None = None,
+                fresh: bool = False) -> None:
         if self._closed:
             return
         self._generation += 1
@@ -184,8 +219,9 @@ class PreviewView(QWebEngineView):
             self._oldest_wanted = self._generation
         reset = fresh or self._page_unknown
         self._page_unknown = False
-        self._body = body
-        self._worker.submit(RenderJob(self._generation, body, regions, reset, fresh))
+        if body is not None:
+            self._body = body
+        self._worker.submit(RenderJob(self._generation, body, regions, reset, fresh, edits))
 
     def _on_context_read(self, asked: int, entry: Entry, context: EntryPageContext) -> None:
         parts = self._parts
@@ -207,14 +243,16 @@ class PreviewView(QWebEngineView):
         if self._closed or asked != self._context_generation:
             return  # another entry (or another change) was asked for since
         fresh, self._fresh_pending, self._held = self._fresh_pending, False, False
-        self._submit(self._body, regions=regions, fresh=fresh)
+        edits, self._edits = tuple(self._edits), []
+        body, self._body_pending = (self._body if self._body_pending else None), False
+        self._submit(body, edits=edits, regions=regions, fresh=fresh)
 
     def _on_worker_frame_ready(self, frame: Frame) -> None:
         if self._closed or frame.generation < self._oldest_wanted:
             return
         if frame.regions is not None:
             self._header, self._footer = frame.regions
-        self._body_html = frame.body_html
+        self._sections, self._body_html = frame.sections, None
         if not self._ready:
             self._page_unknown = True  # sent again in full once the page has loaded
             return
@@ -231,6 +269,7 @@ class PreviewView(QWebEngineView):
         else:
             parts.append("document.getElementById('fn-entry-body').children.length")
         self.stats.frames += 1
+        self.stats.whole_renders += frame.full_render
         self.stats.full_replacements += patch.full
         self.stats.patches += not patch.full and not patch.empty
         self.stats.sections_sent += len(patch.inserted_keys)
@@ -246,8 +285,10 @@ class PreviewView(QWebEngineView):
             if not frame.patch.full:
                 # The page no longer holds what we think: send it everything again.
                 self._page_unknown = True
-                self._submit(self._body)
+                self._submit(self._whole_body())
                 return
+        self.stats.shown_chars = frame.body_chars
+        self.stats.complete = frame.complete
         self.rendered.emit()
 
     def _on_cleared(self, _result: object) -> None:
@@ -257,6 +298,9 @@ class PreviewView(QWebEngineView):
     def _on_worker_render_failed(self, error: object) -> None:
         self.stats.failures.append(repr(error))
         self._page_unknown = True
+        if not self._held and not self._closed and self._entry is not None:
+            # The worker may have lost the text with the failure: give it the whole body again.
+            self._submit(self._whole_body())
 
     def _on_page_load_finished(self, ok: bool) -> None:
         if self._ready or self._closed:
@@ -271,7 +315,7 @@ class PreviewView(QWebEngineView):
         self.page().runJavaScript(script, WORLD)
         if (self._entry is not None or self._body) and not self._held:
             self._page_unknown = True
-            self._submit(self._body)
+            self._submit(self._whole_body())
 
     def _on_page_render_process_terminated(self, status: QWebEnginePage.RenderProcessTerminationStatus, code: int) -> None:
         self._ready = False

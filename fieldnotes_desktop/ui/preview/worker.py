@@ -1,4 +1,4 @@
-"""The preview's renderer on the compute lane: Markdown in, a patch for the page out; the latest edit wins."""
+"""The preview's renderer on the compute lane: text or line edits in, a patch for the page out; the latest wins."""
 
 from __future__ import annotations
 
@@ -12,16 +12,22 @@ from dataclasses import dataclass, replace
 from PySide6.QtCore import QObject, Signal
 
 from fieldnotes_desktop.records import Entry
-from fieldnotes_desktop.render import RenderedDocument, SectionRenderer
+from fieldnotes_desktop.render import SectionRenderer
+from fieldnotes_desktop.render.section_cache import TemplateStore
+from fieldnotes_desktop.render.sections import normalize_newlines, scan_source
 from fieldnotes_desktop.ui.outbox import Outbox
+from fieldnotes_desktop.ui.preview.live_document import LineEdit, LiveDocument, LiveSection
+from fieldnotes_desktop.ui.preview.patch import BodyPatch
 from fieldnotes_desktop.ui.tasks import ComputeLane
-from fieldnotes_desktop.ui.preview.patch import BodyPatch, ShownSection, full_patch, plan_patch
 
 log = logging.getLogger(__name__)
 
 # A result overtaken by a newer edit is thrown away, unless nothing has reached the screen for
 # this long: at book length with footnotes a render can outlast the pause between keystrokes.
 STALE_GRACE_SECONDS = 0.5
+# A long text's first sections (about two screens) are shown before the rest is rendered.
+HEAD_LINES = 120
+HEAD_SCAN_CHARS = 40_000
 COMPUTE_KEY = "preview-render"
 
 
@@ -31,10 +37,11 @@ Regions = Callable[[], tuple[str, str]]  # renders the page's header and footer 
 @dataclass(frozen=True, slots=True)
 class RenderJob:
     generation: int
-    body: str
+    body: str | None  # a whole new text, or None: apply `edits` to the text the worker holds
     regions: Regions | None  # set when the header and footer must be rebuilt
     reset: bool  # the page holds nothing we know of: send the whole body
     fresh: bool = False  # another entry: start at the top of the page
+    edits: tuple[LineEdit, ...] = ()  # line edits, after `body` when both are given
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,16 +50,25 @@ class Frame:
 
     generation: int
     patch: BodyPatch
-    body_html: str
-    section_count: int
+    sections: tuple[LiveSection, ...]  # the body now; its HTML is joined only when asked for
     regions: tuple[str, str] | None
     full_render: bool
     seconds: float
     fresh: bool
+    body_chars: int = 0
+    complete: bool = True  # False for a first frame that holds only the opening screens
+
+    @property
+    def section_count(self) -> int:
+        return len(self.sections)
+
+    @property
+    def body_html(self) -> str:
+        return "".join(section.html for section in self.sections)
 
 
 class RenderWorker(QObject):
-    """Owns a `SectionRenderer`; its steps run on the compute lane, one at a time, and frames come back by signal."""
+    """Owns the preview's `LiveDocument`; its steps run on the compute lane, one at a time, and frames come back by signal."""
 
     frame_ready = Signal(object)  # Frame, delivered on the GUI thread
     render_failed = Signal(object)  # the exception
@@ -63,13 +79,13 @@ class RenderWorker(QObject):
         image_url: Callable[[str], str | None],
         demote: Callable[[str], str],
         parent: QObject | None = None,
+        shared: TemplateStore | None = None,
     ) -> None:
         super().__init__(parent)
         self._compute = compute
-        self._renderer = SectionRenderer(image_url=image_url)
-        self._demote = demote
-        self._demoted: dict[str, tuple[str, str]] = {}
-        self._shown: tuple[ShownSection, ...] | None = None  # what the last emitted frame leaves
+        # `shared`: sections the export kept in the database, so a long entry opens from them.
+        self._document = LiveDocument(SectionRenderer(image_url=image_url, shared=shared), demote)
+        self._broken = False  # the last step failed: the text held may be wrong until a new one comes
         self._carried_regions: tuple[str, str] | None = None
         self._last_emit = time.monotonic()
         self._cond = threading.Condition()
@@ -102,24 +118,37 @@ class RenderWorker(QObject):
             self._run(job)
         except Exception as exc:  # a broken render must not stop the next one
             log.exception("preview render failed")
-            self._shown = None  # the next frame starts over with the whole body
+            self._broken = True
+            self._document.forget_shown()  # the next frame starts over with the whole body
             self._outbox.send(self.render_failed, exc)
 
     def _run(self, job: RenderJob) -> None:
         started = time.perf_counter()
+        document = self._document
+        renders_before = document.full_renders
+        if job.body is not None:
+            self._broken = False
+            body = normalize_newlines(job.body)
+            if job.fresh and body.count("\n", 0, HEAD_SCAN_CHARS) >= HEAD_LINES and self._send_head(job, body):
+                job = replace(job, regions=None)  # the head's frame took them to the page
+            document.load(body)
+        elif self._broken:
+            raise RuntimeError("the preview lost its text; it waits for the whole text again")
+        for edit in job.edits:
+            document.edit(edit)
         regions = None
         if job.regions is not None:
             self._carried_regions = None
             regions = job.regions()
-        document = self._renderer.render(job.body)
-        sections = self._shown_sections(document)
-        patch = full_patch(sections) if job.reset else plan_patch(self._shown, sections)
+        if job.reset:
+            document.forget_shown()
         with self._cond:
             newer = None if self._stopping else self._job
             if newer is not None and time.monotonic() - self._last_emit < STALE_GRACE_SECONDS:
-                # Dropped: what the page holds is unchanged, so the next plan still holds (the
-                # newer job's step is already waiting on the lane).
-                self._job = _merge(job, newer)
+                # Not shown: the document has taken this job's edits, so the newer job carries
+                # only its own, and the next patch covers both.
+                self._job = replace(newer, regions=newer.regions or job.regions,
+                                    reset=newer.reset, fresh=newer.fresh or job.fresh)
                 if regions is not None and self._job.regions is job.regions:
                     self._carried_regions = regions
                     self._job = replace(self._job, regions=None)
@@ -127,46 +156,68 @@ class RenderWorker(QObject):
             if regions is None:
                 regions, self._carried_regions = self._carried_regions, None
             self._last_emit = time.monotonic()
-        self._shown = sections
+        live = document.take_patch()
+        if live.full:
+            patch = BodyPatch(True, "".join(s.html for s in live.sections), tuple(s.key for s in live.sections))
+        else:
+            patch = BodyPatch(
+                full=False,
+                insert_html="".join(s.html for s in live.inserted),
+                inserted_keys=tuple(s.key for s in live.inserted),
+                remove_keys=live.removed_keys,
+                before_key=live.before_key,
+                line_shift=live.line_shift,
+            )
         self._outbox.send(
             self.frame_ready,
             Frame(
                 generation=job.generation,
                 patch=patch,
-                body_html="".join(s.html for s in sections),
-                section_count=len(sections),
+                sections=live.sections,
                 regions=regions,
-                full_render=document.full_render,
+                full_render=document.full_renders != renders_before,
                 seconds=time.perf_counter() - started,
                 fresh=job.fresh,
+                body_chars=document.char_count,
             )
         )
 
-    def _shown_sections(self, document: RenderedDocument) -> tuple[ShownSection, ...]:
-        """The sections with headings demoted under the title, reusing earlier work by key."""
-        previous: dict[str, tuple[str, str]] = self._demoted
-        current: dict[str, tuple[str, str]] = {}
-        out: list[ShownSection] = []
-        for section in document.sections:
-            cached = previous.get(section.key)
-            if cached is not None and cached[0] == section.html:
-                demoted = cached[1]
-            else:
-                demoted = self._demote(section.html)
-            current[section.key] = (section.html, demoted)
-            out.append(ShownSection(section.key, section.start_line, section.end_line, demoted))
-        self._demoted = current
-        return tuple(out)
+
+    def _send_head(self, job: RenderJob, body: str) -> bool:
+        """Shows the opening screens of a long text at once, before the rest is rendered."""
+        head = scan_source(body[:HEAD_SCAN_CHARS]).sections
+        kept = [s for s in head[:-1] if s.start_line < HEAD_LINES] or list(head[:1])
+        if len(kept) == len(head) and len(body) > HEAD_SCAN_CHARS:
+            return False  # one section longer than the head: nothing to show sooner
+        document = self._document
+        started = time.perf_counter()
+        document.load("".join(s.text for s in kept))
+        regions = job.regions() if job.regions is not None else None
+        if regions is not None:
+            self._carried_regions = None
+        live = document.take_patch()
+        self._outbox.send(self.frame_ready, Frame(
+            generation=job.generation,
+            patch=BodyPatch(True, "".join(s.html for s in live.sections), tuple(s.key for s in live.sections)),
+            sections=live.sections, regions=regions, full_render=True,
+            seconds=time.perf_counter() - started, fresh=job.fresh, body_chars=len(body), complete=False,
+        ))
+        return True
 
 
 def _merge(older: RenderJob, newer: RenderJob) -> RenderJob:
-    """One job doing the work of both: the newer body, and any rebuild the older one asked for."""
+    """One job doing the work of both: the newer text (or the older one and both jobs' edits)."""
+    body: str | None = newer.body
+    edits = newer.edits
+    if body is None:
+        body, edits = older.body, older.edits + newer.edits
     return RenderJob(
         generation=newer.generation,
-        body=newer.body,
+        body=body,
         regions=newer.regions if newer.regions is not None else older.regions,
         reset=older.reset or newer.reset,
         fresh=older.fresh or newer.fresh,
+        edits=edits,
     )
 
 
