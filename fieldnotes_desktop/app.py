@@ -32,6 +32,7 @@ SETTINGS_FILE = "desktop.ini"
 # packaged bundle's smoke test uses it to prove the whole GUI starts, offscreen.
 SMOKE_ENV = "FIELDNOTES_SMOKE_TEST"
 SMOKE_TIMEOUT_MS = 120_000
+SWITCH_INTERVAL_S = 0.001
 
 
 def default_settings_path() -> Path:
@@ -76,6 +77,7 @@ def build_main_window(db_path: Path, settings_path: Path | None = None) -> MainW
     from PySide6.QtWidgets import QApplication
 
     from fieldnotes_desktop.config import theme_override_dir
+    from fieldnotes_desktop.render.section_cache import ReadOnlyTemplates
     from fieldnotes_desktop.services import open_services
     from fieldnotes_desktop.ui.desk import Desk
     from fieldnotes_desktop.ui.desk_care import DeskCare
@@ -98,6 +100,10 @@ def build_main_window(db_path: Path, settings_path: Path | None = None) -> MainW
     app = QApplication.instance()
     if not isinstance(app, QApplication):
         raise RuntimeError("build_main_window needs a QApplication")
+    # The lanes run Python beside the GUI thread, which waits for the interpreter lock each time
+    # it runs a slot: up to the switch interval while a lane holds it. 5 ms a wait, several per
+    # keystroke, was a visible stutter; 1 ms costs the lanes little.
+    sys.setswitchinterval(min(sys.getswitchinterval(), SWITCH_INTERVAL_S))
     db_path = Path(db_path)
     instance = InstanceLock(db_path)
     instance.acquire()  # before opening: a second window must not even migrate the file
@@ -121,7 +127,10 @@ def build_main_window(db_path: Path, settings_path: Path | None = None) -> MainW
     images = AssetIndex(services.assets)
     tasks.run(Op(images.reload, key="asset-index"))  # queued first: known before the first page renders
     parts, theme_error = page_parts(theme_override_dir(db_path))
-    preview = PreviewView(tasks, parts, services.exports.page_context, images, theme_error)
+    # What exports rendered, read (never written) by the preview: typing would write at every pause.
+    kept_sections = ReadOnlyTemplates(services.exports.section_cache)
+    preview = PreviewView(tasks, parts, services.exports.page_context, images, theme_error,
+                          kept_sections=kept_sections)
     entry_list = EntryListPanel(tasks, services.entries)
     metadata = MetadataPanel()
     editor = MarkdownEditor()

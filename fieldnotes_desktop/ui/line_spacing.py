@@ -25,8 +25,17 @@ class SpacedLineLayout(QPlainTextDocumentLayout):
     def blockBoundingRect(self, block: QTextBlock) -> QRectF:  # noqa: N802 (Qt override)
         rect = super().blockBoundingRect(block)  # lays the block out if Qt had cleared it
         layout = block.layout()
-        if layout is None or layout.lineCount() == 0:
+        count = layout.lineCount() if layout is not None else 0
+        if count == 0:
             return rect
+        # Qt asks about the same few blocks again and again (every paint, every cursor move):
+        # when the first and last lines already sit where uniform lines would, the block was
+        # spaced before and only the taller rect is needed, without touching every line.
+        first, last = layout.lineAt(0), layout.lineAt(count - 1)
+        height = first.height()
+        pad = height * (self._spacing - 1.0) / 2.0
+        if first.y() == pad and last.height() == height and last.y() == pad + (count - 1) * (height + 2 * pad):
+            return rect.adjusted(0.0, 0.0, 0.0, count * (height + 2 * pad) - layout.boundingRect().bottom())
         natural_bottom = layout.boundingRect().bottom()
         y = 0.0
         for i in range(layout.lineCount()):
