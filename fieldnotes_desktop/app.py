@@ -158,6 +158,7 @@ def build_main_window(db_path: Path, settings_path: Path | None = None) -> MainW
     external.changed.connect(desk.check_stored_version)
     window.external = external
     window.start(first_run_body=lambda: welcome_entry(services))
+    desk.collector.start()  # after everything start-up makes: it is frozen out of collections
     care.start()
     external.start()
     return window

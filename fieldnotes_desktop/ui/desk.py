@@ -16,6 +16,7 @@ from fieldnotes_desktop.render import reading_minutes
 from fieldnotes_desktop.services import Services
 from fieldnotes_desktop.ui.editor import ImageSource, MarkdownEditor
 from fieldnotes_desktop.ui.entry_list import EntryListPanel
+from fieldnotes_desktop.ui.idle_collector import IdleCollector
 from fieldnotes_desktop.ui.metadata import MetadataPanel
 from fieldnotes_desktop.ui.preview import PreviewView
 from fieldnotes_desktop.ui.preview.live_document import LineEdit
@@ -55,6 +56,7 @@ class Desk(QObject):
         self._reread = False  # the mirror read the whole text afresh: the preview takes it whole
         preview.set_text_source(lambda: self.mirror.text)
         self.saver = SaveController(tasks, services.entries, lambda: self.mirror.text, self)
+        self.collector = IdleCollector(self)
         self.words = WordCounter(tasks.compute, lambda: self.mirror.text, self)
         # One push per burst: 20 ms lets a burst of keystrokes (typing fast, key repeat, paste
         # plus autoindent) coalesce into one re-render instead of one per event-loop pass.
@@ -239,6 +241,7 @@ class Desk(QObject):
         """The window is closing: no timer may reach the widgets after this."""
         self._preview_push.stop()
         self.words.shutdown()
+        self.collector.stop()
 
     # -- other writers -----------------------------------------------------------------------
 
@@ -355,6 +358,7 @@ class Desk(QObject):
     def _text_edited(self) -> None:
         if self._loading or self._entry is None:
             return
+        self.collector.typed()
         self.saver.body_changed()
         self.words.text_changed()
         if not self._preview_push.isActive():

@@ -62,10 +62,6 @@ class Frame:
     def section_count(self) -> int:
         return len(self.sections)
 
-    @property
-    def body_html(self) -> str:
-        return "".join(section.html for section in self.sections)
-
 
 class RenderWorker(QObject):
     """Owns the preview's `LiveDocument`; its steps run on the compute lane, one at a time, and frames come back by signal."""
