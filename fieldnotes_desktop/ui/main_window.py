@@ -170,7 +170,7 @@ class MainWindow(QMainWindow):
     def start(self, first_run_body: Callable[[], Entry | None] | None = None) -> None:
         """Fills the list and opens the last entry (or the welcome entry on a first run)."""
         self.state.restore(self, self.splitter, self.metadata.details_toggle)
-        self.entry_list.refresh()
+        self.entry_list.model.reload()  # the filters' values come after the first entry, below
         last = self.state.last_entry_id()
         entries = self.services.entries
 
@@ -201,6 +201,9 @@ class MainWindow(QMainWindow):
             self._started()  # usable all the same: the writer can still reach Restore from Backup
 
         self.tasks.run(Op(first_entry), opened, failed)
+        # Queued after the first entry: at 100k entries the categories and volumes take tens of
+        # milliseconds the writer should not wait for before the window is usable.
+        self.entry_list.refresh_facets()
 
     def _started(self) -> None:
         self.started.emit()
