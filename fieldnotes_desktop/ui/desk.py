@@ -117,6 +117,7 @@ class Desk(QObject):
             self._metadata.set_entry(entry)
         self._edits.clear()
         self._reread = False
+        self.collector.typed()  # what the entry before held is collected at the next pause
         text = self.mirror.text  # as the editor holds it (a no-break space reads as a space)
         if same or text != entry.body:
             entry = dataclasses.replace(entry, body=text)
