@@ -8,15 +8,15 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtGui import QTextCursor
 
 from fieldnotes_desktop.errors import EntryConflict, FieldnotesError, ValidationError
-from fieldnotes_desktop.records import Asset, Entry, EntryChanges, EntryFields
+from fieldnotes_desktop.records import Entry, EntryChanges, EntryFields
 from fieldnotes_desktop.render import reading_minutes
 from fieldnotes_desktop.services import Services
-from fieldnotes_desktop.ui.editor import ImageSource, MarkdownEditor
+from fieldnotes_desktop.ui.editor import MarkdownEditor
 from fieldnotes_desktop.ui.entry_list import EntryListPanel
 from fieldnotes_desktop.ui.idle_collector import IdleCollector
+from fieldnotes_desktop.ui.image_paste import ImagePaste
 from fieldnotes_desktop.ui.metadata import MetadataPanel
 from fieldnotes_desktop.ui.preview import PreviewView
 from fieldnotes_desktop.ui.preview.live_document import LineEdit
@@ -64,7 +64,9 @@ class Desk(QObject):
 
         self.mirror.edited.connect(self._on_mirror_edited)
         self.mirror.replaced.connect(self._on_mirror_replaced)
-        editor.images_received.connect(self._on_editor_images_received)
+        self.images = ImagePaste(services.assets, tasks, editor, preview,
+                                 lambda: self._entry.id if self._entry is not None else None, present_error, self)
+        self.images.message.connect(self.message)
         metadata.field_edited.connect(self._on_metadata_field_edited)
         entry_list.entry_selected.connect(self.open_entry)
         self.saver.entry_saved.connect(self._on_saver_entry_saved)
@@ -412,35 +414,3 @@ class Desk(QObject):
         if reading_minutes(words, override) != reading_minutes(entry.words, override):
             # The page's meta line says "N min read": redraw the header when N moves.
             self._preview.show_entry(dataclasses.replace(self._entry, body=self.mirror.text))
-
-    def _on_editor_images_received(self, images: list[ImageSource], cursor: QTextCursor) -> None:
-        if self._entry is None or self._editor.isReadOnly():
-            return
-        assets = self._services.assets
-        entry_id = self._entry.id
-
-        def store() -> list[Asset]:
-            stored = []
-            for image in images:
-                stored.append(assets.add(image.name, image.read(), image.mime))
-            return stored
-
-        def insert(stored: list[Asset]) -> None:
-            self._preview.images.add(stored)  # known to the renderer before its Markdown arrives
-            markdown = "\n".join(f"![{_alt(a.filename)}](assets/{a.filename})" for a in stored)
-            if self._entry is not None and self._entry.id == entry_id:
-                self._editor.insert_at(cursor, markdown)
-            else:
-                self.message.emit("The image was stored; insert it with " + markdown)
-
-        self._tasks.run(Op(store, Changes.ASSETS), insert, self._on_image_failed)
-
-    def _on_image_failed(self, error: BaseException) -> None:
-        if isinstance(error, OSError):
-            error = FieldnotesError(f"The image could not be read: {error.strerror or error}.")
-        self._present_error(error)
-
-
-def _alt(filename: str) -> str:
-    stem = filename.rsplit(".", 1)[0]
-    return stem.replace("-", " ").replace("_", " ").strip() or "image"
