@@ -77,7 +77,6 @@ def build_main_window(db_path: Path, settings_path: Path | None = None) -> MainW
     from PySide6.QtWidgets import QApplication
 
     from fieldnotes_desktop.config import theme_override_dir
-    from fieldnotes_desktop.render.section_cache import ReadOnlyTemplates
     from fieldnotes_desktop.services import open_services
     from fieldnotes_desktop.ui.desk import Desk
     from fieldnotes_desktop.ui.desk_care import DeskCare
@@ -127,10 +126,9 @@ def build_main_window(db_path: Path, settings_path: Path | None = None) -> MainW
     images = AssetIndex(services.assets)
     tasks.run(Op(images.reload, key="asset-index"))  # queued first: known before the first page renders
     parts, theme_error = page_parts(theme_override_dir(db_path))
-    # What exports rendered, read (never written) by the preview: typing would write at every pause.
-    kept_sections = ReadOnlyTemplates(services.exports.section_cache)
+    # What exports rendered, read by the preview on the database lane when it opens an entry.
     preview = PreviewView(tasks, parts, services.exports.page_context, images, theme_error,
-                          kept_sections=kept_sections)
+                          kept_sections=services.exports.section_cache)
     entry_list = EntryListPanel(tasks, services.entries)
     metadata = MetadataPanel()
     editor = MarkdownEditor()

@@ -42,7 +42,8 @@ def make_preview(services: Services, tasks: Tasks) -> PreviewView:
     images = AssetIndex(services.assets)
     tasks.run(Op(images.reload))
     parts, theme_error = page_parts(theme_override_dir(services.db_path))
-    return PreviewView(tasks, parts, services.exports.page_context, images, theme_error)
+    return PreviewView(tasks, parts, services.exports.page_context, images, theme_error,
+                       kept_sections=services.exports.section_cache)
 
 
 @pytest.fixture(autouse=True)

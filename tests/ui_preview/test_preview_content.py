@@ -165,3 +165,17 @@ def test_a_book_length_entry_renders_and_patches(services, preview, qtbot):
     type_body(preview, qtbot, "\n".join(sections), timeout=60000)
     assert preview.stats.last_sent_keys and len(preview.stats.last_sent_keys) == 1
     assert "finale399" in js(preview, qtbot, "document.getElementById('fn-entry-body').lastElementChild.innerText")
+
+
+def test_an_exported_entry_opens_from_the_sections_the_export_kept(services, preview, qtbot, tmp_path):
+    from fieldnotes_desktop.services.publish import ExportOptions
+
+    body = "\n".join(f"## Chapter {n}\n\n{book_chapter(n)}\n" for n in range(12))
+    entry = make_entry(services, body, status="finished")
+    services.exports.export(ExportOptions(out=tmp_path / "site"))
+    show(preview, qtbot, entry)
+    assert preview.stats.sections_rendered == 0, "the export's sections were rendered again"
+    assert "Chapter 11" in body_text(preview, qtbot)
+
+    type_body(preview, qtbot, body.replace("## Chapter 11", "## Chapter eleven"))
+    assert preview.stats.sections_rendered == 1  # the one section typed in

@@ -17,14 +17,16 @@ from __future__ import annotations
 import dataclasses
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from fieldnotes_desktop.render import SectionRenderer
-from fieldnotes_desktop.render.sections import SourceScan, scan_source
+from fieldnotes_desktop.render.section_cache import TemplateStore, keys_for, load_templates
+from fieldnotes_desktop.render.sections import SourceScan, normalize_newlines, scan_source
 from fieldnotes_desktop.render.template import SectionTemplate
 
 CLOSE = "</section>\n"
+Known = Mapping[str, list[SectionTemplate]]  # templates by `keys_for` key, as a kept store gives them
 # Beyond this many sections swapped at once, one replacement of the body is simpler for the page.
 PATCH_LIMIT = 16
 
@@ -108,12 +110,18 @@ class LiveDocument:
     def char_count(self) -> int:
         return self._chars
 
+    @property
+    def sections_rendered(self) -> int:
+        """Sections turned from Markdown into HTML so far (not taken from a cache)."""
+        return self._renderer.stats.sections_rendered
 
-    def load(self, text: str) -> None:
+
+    def load(self, text: str, known: Known | None = None) -> None:
+        """Takes a whole new text; `known` holds templates kept for it elsewhere (by key)."""
         # One line per editor block, a last empty one included: edits arrive by block number.
         self.lines = text.split("\n")
         self._chars = len(text)
-        self._render_whole()
+        self._render_whole(known)
 
     def edit(self, change: LineEdit) -> None:
         first, removed, added = change.first, change.removed, list(change.lines)
@@ -155,10 +163,10 @@ class LiveDocument:
 
     # -- internals -----------------------------------------------------------------------
 
-    def _render_whole(self) -> None:
+    def _render_whole(self, known: Known | None = None) -> None:
         self.full_renders += 1
         scan = scan_source(self.text)
-        templates = self._renderer.templates(scan)
+        templates = self._renderer.templates(scan, known, shared=False)
         self._cross_references = scan.has_cross_references
         taken: set[str] = set()
         sections = []
@@ -295,6 +303,17 @@ class LiveDocument:
 def _same(old: LiveSection, new: LiveSection, shift: int) -> bool:
     return (old.key == new.key and new.start - old.start == shift and old.ids == new.ids
             and (old.template is new.template or old.template == new.template))
+
+
+def kept_templates(store: TemplateStore, text: str) -> dict[str, list[SectionTemplate]]:
+    """The templates `store` keeps for the sections of `text` (read on the database lane)."""
+    keys = keys_for(scan_source(normalize_newlines(text)))
+    found = {}
+    for key, payload in store.get_many(keys).items():
+        templates = load_templates(payload)
+        if templates is not None:
+            found[key] = templates
+    return found
 
 
 class _Recorder(set[str]):

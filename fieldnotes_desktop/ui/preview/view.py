@@ -23,7 +23,7 @@ from fieldnotes_desktop.ui.preview.page_script import WORLD, call, page_script
 from fieldnotes_desktop.ui.preview.scheme import SCHEME, SHELL_URL, PreviewSchemeHandler
 from fieldnotes_desktop.ui.preview.images import AssetIndex
 from fieldnotes_desktop.ui.preview.sources import guarded_shell
-from fieldnotes_desktop.ui.preview.live_document import LineEdit, LiveSection
+from fieldnotes_desktop.ui.preview.live_document import Known, LineEdit, LiveSection, kept_templates
 from fieldnotes_desktop.ui.preview.worker import Frame, Regions, RenderJob, RenderWorker, fallback_regions
 from fieldnotes_desktop.ui.tasks import Op, Tasks
 
@@ -45,6 +45,7 @@ class PreviewStats:
     shown_chars: int = 0  # length of the body the page shows now
     complete: bool = False  # the page shows the whole body, not only its first screens
     whole_renders: int = 0  # frames for which the whole text was scanned and rendered again
+    sections_rendered: int = 0  # sections made from Markdown (not found in a cache)
     failures: list[str] = field(default_factory=list)
 
 
@@ -101,7 +102,8 @@ class PreviewView(QWebEngineView):
         self.setPage(page)
         self._page: GuardedPage | None = page
 
-        self._worker = RenderWorker(tasks.compute, images.url_for, demote_headings, self, kept_sections)
+        self._kept_sections = kept_sections
+        self._worker = RenderWorker(tasks.compute, images.url_for, demote_headings, self)
         self._worker.frame_ready.connect(self._on_worker_frame_ready)
         self._worker.render_failed.connect(self._on_worker_render_failed)
         page.load(SHELL_URL)
@@ -129,9 +131,14 @@ class PreviewView(QWebEngineView):
         if switched:
             self._held = True
             self._fresh_pending = True
-        page_context = self._page_context
-        self._tasks.run(Op(lambda: page_context(entry), key="preview-context"),
-                        lambda ctx: self._on_context_read(asked, entry, ctx),
+        page_context, kept = self._page_context, self._kept_sections if switched else None
+
+        def read() -> tuple[EntryPageContext, Known]:
+            # With the context, the sections an export kept for this text: a book opens from them.
+            return page_context(entry), kept_templates(kept, entry.body) if kept is not None else {}
+
+        self._tasks.run(Op(read, key="preview-context"),
+                        lambda found: self._on_context_read(asked, entry, *found),
                         lambda error: self._on_context_failed(asked, entry, error))
 
     def set_body(self, body: str) -> None:
@@ -211,7 +218,7 @@ class PreviewView(QWebEngineView):
     # -- internals -------------------------------------------------------------------------
 
     def _submit(self, body: str | None, *, edits: tuple[LineEdit, ...] = (), regions: Regions | None = None,
-                fresh: bool = False) -> None:
+                fresh: bool = False, known: Known | None = None) -> None:
         if self._closed:
             return
         self._generation += 1
@@ -221,9 +228,9 @@ class PreviewView(QWebEngineView):
         self._page_unknown = False
         if body is not None:
             self._body = body
-        self._worker.submit(RenderJob(self._generation, body, regions, reset, fresh, edits))
+        self._worker.submit(RenderJob(self._generation, body, regions, reset, fresh, edits, known or {}))
 
-    def _on_context_read(self, asked: int, entry: Entry, context: EntryPageContext) -> None:
+    def _on_context_read(self, asked: int, entry: Entry, context: EntryPageContext, known: Known) -> None:
         parts = self._parts
 
         def regions() -> tuple[str, str]:  # on the compute lane
@@ -233,19 +240,19 @@ class PreviewView(QWebEngineView):
                 log.warning("preview header of entry %s: %s", entry.id, exc)
                 return fallback_regions(entry)
 
-        self._regions_arrived(asked, regions)
+        self._regions_arrived(asked, regions, known)
 
     def _on_context_failed(self, asked: int, entry: Entry, error: BaseException) -> None:
         log.warning("preview could not read the page of entry %s: %s", entry.id, error)
         self._regions_arrived(asked, lambda: fallback_regions(entry))
 
-    def _regions_arrived(self, asked: int, regions: Regions) -> None:
+    def _regions_arrived(self, asked: int, regions: Regions, known: Known | None = None) -> None:
         if self._closed or asked != self._context_generation:
             return  # another entry (or another change) was asked for since
         fresh, self._fresh_pending, self._held = self._fresh_pending, False, False
         edits, self._edits = tuple(self._edits), []
         body, self._body_pending = (self._body if self._body_pending else None), False
-        self._submit(body, edits=edits, regions=regions, fresh=fresh)
+        self._submit(body, edits=edits, regions=regions, fresh=fresh, known=known if body is not None else None)
 
     def _on_worker_frame_ready(self, frame: Frame) -> None:
         if self._closed or frame.generation < self._oldest_wanted:
@@ -270,6 +277,7 @@ class PreviewView(QWebEngineView):
             parts.append("document.getElementById('fn-entry-body').children.length")
         self.stats.frames += 1
         self.stats.whole_renders += frame.full_render
+        self.stats.sections_rendered += frame.rendered
         self.stats.full_replacements += patch.full
         self.stats.patches += not patch.full and not patch.empty
         self.stats.sections_sent += len(patch.inserted_keys)

@@ -7,16 +7,15 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from PySide6.QtCore import QObject, Signal
 
 from fieldnotes_desktop.records import Entry
 from fieldnotes_desktop.render import SectionRenderer
-from fieldnotes_desktop.render.section_cache import TemplateStore
 from fieldnotes_desktop.render.sections import normalize_newlines, scan_source
 from fieldnotes_desktop.ui.outbox import Outbox
-from fieldnotes_desktop.ui.preview.live_document import LineEdit, LiveDocument, LiveSection
+from fieldnotes_desktop.ui.preview.live_document import Known, LineEdit, LiveDocument, LiveSection
 from fieldnotes_desktop.ui.preview.patch import BodyPatch
 from fieldnotes_desktop.ui.tasks import ComputeLane
 
@@ -42,6 +41,7 @@ class RenderJob:
     reset: bool  # the page holds nothing we know of: send the whole body
     fresh: bool = False  # another entry: start at the top of the page
     edits: tuple[LineEdit, ...] = ()  # line edits, after `body` when both are given
+    known: Known = field(default_factory=dict)  # templates the database kept for `body`, by key
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +57,7 @@ class Frame:
     fresh: bool
     body_chars: int = 0
     complete: bool = True  # False for a first frame that holds only the opening screens
+    rendered: int = 0  # sections rendered from Markdown for this frame (not from a cache)
 
     @property
     def section_count(self) -> int:
@@ -75,12 +76,10 @@ class RenderWorker(QObject):
         image_url: Callable[[str], str | None],
         demote: Callable[[str], str],
         parent: QObject | None = None,
-        shared: TemplateStore | None = None,
     ) -> None:
         super().__init__(parent)
         self._compute = compute
-        # `shared`: sections the export kept in the database, so a long entry opens from them.
-        self._document = LiveDocument(SectionRenderer(image_url=image_url, shared=shared), demote)
+        self._document = LiveDocument(SectionRenderer(image_url=image_url), demote)
         self._broken = False  # the last step failed: the text held may be wrong until a new one comes
         self._carried_regions: tuple[str, str] | None = None
         self._last_emit = time.monotonic()
@@ -121,13 +120,13 @@ class RenderWorker(QObject):
     def _run(self, job: RenderJob) -> None:
         started = time.perf_counter()
         document = self._document
-        renders_before = document.full_renders
+        renders_before, sections_before = document.full_renders, document.sections_rendered
         if job.body is not None:
             self._broken = False
             body = normalize_newlines(job.body)
             if job.fresh and body.count("\n", 0, HEAD_SCAN_CHARS) >= HEAD_LINES and self._send_head(job, body):
                 job = replace(job, regions=None)  # the head's frame took them to the page
-            document.load(body)
+            document.load(body, job.known)
         elif self._broken:
             raise RuntimeError("the preview lost its text; it waits for the whole text again")
         for edit in job.edits:
@@ -175,6 +174,7 @@ class RenderWorker(QObject):
                 seconds=time.perf_counter() - started,
                 fresh=job.fresh,
                 body_chars=document.char_count,
+                rendered=document.sections_rendered - sections_before,
             )
         )
 
@@ -187,7 +187,7 @@ class RenderWorker(QObject):
             return False  # one section longer than the head: nothing to show sooner
         document = self._document
         started = time.perf_counter()
-        document.load("".join(s.text for s in kept))
+        document.load("".join(s.text for s in kept), job.known)
         regions = job.regions() if job.regions is not None else None
         if regions is not None:
             self._carried_regions = None
@@ -204,9 +204,9 @@ class RenderWorker(QObject):
 def _merge(older: RenderJob, newer: RenderJob) -> RenderJob:
     """One job doing the work of both: the newer text (or the older one and both jobs' edits)."""
     body: str | None = newer.body
-    edits = newer.edits
+    edits, known = newer.edits, newer.known
     if body is None:
-        body, edits = older.body, older.edits + newer.edits
+        body, edits, known = older.body, older.edits + newer.edits, older.known
     return RenderJob(
         generation=newer.generation,
         body=body,
@@ -214,6 +214,7 @@ def _merge(older: RenderJob, newer: RenderJob) -> RenderJob:
         reset=older.reset or newer.reset,
         fresh=older.fresh or newer.fresh,
         edits=edits,
+        known=known,
     )
 
 
