@@ -82,9 +82,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     from fieldnotes_desktop.config import resolve_db_path
-    from fieldnotes_desktop.services import open_services
 
     db_path = resolve_db_path(args.db)
+    if args.command == "search":
+        from fieldnotes_desktop.cli.entries import search_directly
+
+        answered = search_directly(db_path, args)
+        if answered is not None:
+            return answered
+    from fieldnotes_desktop.services import open_services
+
     # A read-only command never creates, migrates or changes the file, and only a command that
     # stores something may start a database: a mistyped --db must not quietly make an empty
     # one, or export an empty site over a real one.

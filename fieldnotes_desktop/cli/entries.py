@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from fieldnotes_desktop.cli.common import EXIT_OK, Handler, Subparsers
 from fieldnotes_desktop.cli.json_out import write_array
-from fieldnotes_desktop.records import STATUSES, EntryFilter, EntrySummary
+from fieldnotes_desktop.records import STATUSES, EntryFilter, EntrySummary, SearchHit
 
 if TYPE_CHECKING:
     from fieldnotes_desktop.services import Services
@@ -83,10 +83,22 @@ def _list(services: Services, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def search_directly(db_path: Path, args: argparse.Namespace) -> int | None:
+    """`fieldnotes search` read with sqlite3 alone, without SQLAlchemy's quarter of a second;
+    None when that path is not sure of the file, and the store must open it (see store/plain_read.py)."""
+    from fieldnotes_desktop.store.plain_read import search_file
+
+    hits = search_file(db_path, args.query)
+    return None if hits is None else _print_hits(hits, args)
+
+
 def _search(services: Services, args: argparse.Namespace) -> int:
+    return _print_hits(services.entries.search(args.query), args)
+
+
+def _print_hits(hits: Sequence[SearchHit], args: argparse.Namespace) -> int:
     import html  # its entity table is not small, and only this command unescapes
 
-    hits = services.entries.search(args.query)
     if args.json:
         rows = [dict(summary_json(h.entry), snippet=h.snippet, rank=h.rank) for h in hits]
         print(json.dumps(rows, ensure_ascii=False, indent=2))

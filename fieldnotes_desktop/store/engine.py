@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import functools
-import re
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -19,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 
 from fieldnotes_desktop.errors import DatabaseError, FieldnotesError
-from fieldnotes_desktop.store import identity
+from fieldnotes_desktop.store import identity, schema_revisions
 from fieldnotes_desktop.store.errors import disk_full, nearly_full, translate_os_error, translate_sqlite_error
 from fieldnotes_desktop.store.identity import APPLICATION_ID, FileState, Kind
 
@@ -162,41 +160,13 @@ class Store:
         self.engine.dispose()
 
 
-# Alembic takes a tenth of a second to import, and every start only needs to see that the file
-# is at the newest revision; the revisions are read from the migration scripts' own lines, and
-# Alembic is imported to migrate. tests/store/test_schema_head.py holds this to Alembic's view.
-_REVISION_LINE = re.compile(r"^revision\s*(?::\s*str\s*)?=\s*[\"']([^\"']+)[\"']", re.MULTILINE)
-_DOWN_LINE = re.compile(r"^down_revision\s*(?::[^=]*)?=\s*(None|[\"']([^\"']+)[\"'])", re.MULTILINE)
-
-
 def _migrations_path() -> Path:
-    # Beside this file in a checkout or an installed package, without importlib.resources
-    # (tens of milliseconds to import); through it wherever the files live elsewhere.
-    here = Path(__file__).parent / "migrations"
-    if here.is_dir():
-        return here
-    from importlib import resources
-
-    return Path(str(resources.files("fieldnotes_desktop.store") / "migrations"))
+    return schema_revisions.migrations_path()
 
 
-@functools.cache
 def revisions() -> tuple[frozenset[str], str | None]:
-    """Every revision the migration scripts define, and the head: the one no other revises."""
-    known: set[str] = set()
-    revised: set[str] = set()
-    for script in sorted((_migrations_path() / "versions").glob("*.py")):
-        source = script.read_text(encoding="utf-8")
-        revision, down = _REVISION_LINE.search(source), _DOWN_LINE.search(source)
-        if revision is None or down is None:
-            raise RuntimeError(f"{script.name}: no `revision = ...` or `down_revision = ...` line")
-        known.add(revision.group(1))
-        if down.group(2):
-            revised.add(down.group(2))
-    heads = known - revised
-    if len(heads) > 1:
-        raise RuntimeError(f"the migrations have more than one head: {', '.join(sorted(heads))}")
-    return frozenset(known), next(iter(heads), None)
+    """Every revision the migration scripts define, and the head (see `schema_revisions`)."""
+    return schema_revisions.revisions()
 
 
 def _upgrade(connection: Any, revision: str) -> None:

@@ -5,9 +5,8 @@ from __future__ import annotations
 import errno
 import shutil
 import sqlite3
+import sys
 from pathlib import Path
-
-from sqlalchemy.exc import DBAPIError
 
 from fieldnotes_desktop.errors import DatabaseError, DatabaseLockedError
 
@@ -46,8 +45,19 @@ def nearly_full(path: Path) -> bool:
     return free is not None and free < LOW_SPACE_BYTES
 
 
+def _unwrapped(exc: BaseException) -> BaseException:
+    """The sqlite3 error inside SQLAlchemy's wrapper, or `exc` itself."""
+    # Not imported here: the read path of `fieldnotes search` runs without SQLAlchemy, and an
+    # exception can only be SQLAlchemy's once something else has imported it.
+    if "sqlalchemy.exc" not in sys.modules:
+        return exc
+    from sqlalchemy.exc import DBAPIError
+
+    return exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
+
+
 def translate_sqlite_error(exc: BaseException, path: Path) -> DatabaseError:
-    original = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
+    original = _unwrapped(exc)
     if isinstance(original, OSError):
         return translate_os_error(original, path)
     code = getattr(original, "sqlite_errorcode", None)

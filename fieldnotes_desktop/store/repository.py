@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import html
-import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, Literal, TypedDict, TypeVar, cast, overload
 
@@ -256,16 +254,7 @@ def tag_names(session: Session) -> list[str]:
 def search_rows(
     session: Session, query_text: str, limit: int, include_trashed: bool = False
 ) -> list[SearchHit]:
-    candidates: list[str | None] = []
-    if fts.uses_syntax(query_text):
-        candidates += [query_text, fts.plain_query(query_text, drop_operators=True)]
-    candidates += [fts.plain_query(query_text), fts.phrase_query(query_text)]
-    for candidate in dict.fromkeys(q for q in candidates if q):
-        try:
-            return _run_search(session, candidate, limit, include_trashed)
-        except sqlite3.OperationalError:
-            continue  # broken FTS syntax: fall back to a plainer reading of the same words
-    return []
+    return fts.first_reading(query_text, lambda match: _run_search(session, match, limit, include_trashed))
 
 
 def _run_search(
@@ -276,16 +265,10 @@ def _run_search(
         found = fts.run(session, match, limit, include_trashed)
     summaries = summaries_by_id(session, [m.entry_id for m in found])
     return [
-        SearchHit(entry=summaries[m.entry_id], snippet=_snippet_html(m.snippet), rank=m.rank)
+        SearchHit(entry=summaries[m.entry_id], snippet=fts.snippet_html(m.snippet), rank=m.rank)
         for m in found
         if m.entry_id in summaries
     ]
-
-
-def _snippet_html(raw: str | None) -> str:
-    """The snippet as safe HTML: the entry's own text escaped, only the match marks left as tags."""
-    # Escaped first: a body's own "<script>" must not reach a view as markup.
-    return html.escape(raw or "", quote=False).replace(fts.OPEN, "<mark>").replace(fts.CLOSE, "</mark>")
 
 
 def latest_revision(session: Session, entry_id: int) -> Revision | None:

@@ -9,16 +9,18 @@ are made only for the rows shown.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, TypeVar, cast
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
+_T = TypeVar("_T")
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 _SYNTAX = re.compile(r'["*()^:+\-]|\b(AND|OR|NOT|NEAR)\b')
 _OPERATORS = frozenset({"AND", "OR", "NOT", "NEAR"})
@@ -82,14 +84,43 @@ def uses_syntax(text: str) -> bool:
     return bool(_SYNTAX.search(text))
 
 
-def run(session: Session, match: str, limit: int, include_trashed: bool) -> list[Match]:
-    """The `limit` best matches of the FTS5 query `match`, or the newest when there are too many
-    to rank; raises sqlite3.OperationalError when `match` is not valid FTS5 syntax.
+def readings(text: str) -> list[str]:
+    """The FTS5 queries to try for what the writer typed, in order, each tried when the one
+    before it is not valid FTS5 syntax: their own syntax first when they seem to use it."""
+    candidates: list[str | None] = []
+    if uses_syntax(text):
+        candidates += [text, plain_query(text, drop_operators=True)]
+    candidates += [plain_query(text), phrase_query(text)]
+    return list(dict.fromkeys(q for q in candidates if q))
 
-    On the session's own sqlite3 connection (so inside its transaction): the first pass returns
-    up to 2,001 ids, which as SQLAlchemy rows cost more than the query itself.
-    """
+
+def first_reading(text: str, attempt: Callable[[str], list[_T]]) -> list[_T]:
+    """What `attempt` returns for the first of the `readings` of `text` that is valid FTS5 syntax
+    (`attempt` raising sqlite3.OperationalError for one that is not); [] when none is."""
+    for match in readings(text):
+        try:
+            return attempt(match)
+        except sqlite3.OperationalError:
+            continue  # broken FTS syntax: fall back to a plainer reading of the same words
+    return []
+
+
+def snippet_html(raw: str | None) -> str:
+    """The snippet as safe HTML: the entry's own text escaped, only the match marks left as tags."""
+    # Escaped first: a body's own "<script>" must not reach a view as markup.
+    return html.escape(raw or "", quote=False).replace(OPEN, "<mark>").replace(CLOSE, "</mark>")
+
+
+def run(session: Session, match: str, limit: int, include_trashed: bool) -> list[Match]:
+    """`run_on` the session's own sqlite3 connection (so inside its transaction): the first pass
+    returns up to 2,001 ids, which as SQLAlchemy rows cost more than the query itself."""
     db = cast(sqlite3.Connection, session.connection().connection.driver_connection)
+    return run_on(db, match, limit, include_trashed)
+
+
+def run_on(db: sqlite3.Connection, match: str, limit: int, include_trashed: bool) -> list[Match]:
+    """The `limit` best matches of the FTS5 query `match`, or the newest when there are too many
+    to rank; raises sqlite3.OperationalError when `match` is not valid FTS5 syntax."""
     trash = "" if include_trashed else _UNTRASHED
     marks = {"match": match, "open": OPEN, "close": CLOSE}
     if _surely_few(db, match):

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
 import json
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -75,10 +77,21 @@ def test_help_wins_over_version(run: Run) -> None:
     assert result.returncode == 0 and "COMMAND" in result.stdout
 
 
-def test_search_loads_neither_alembic_nor_the_renderer(cli_env: dict[str, str], shelf: Path) -> None:
-    loaded = packages(modules_loaded_by(cli_env, "--db", str(shelf), "search", "moraine"))
-    assert "sqlalchemy" in loaded  # the store's own library: that much a search needs
-    assert not loaded & (set(HEAVY) - {"sqlalchemy"})
+@pytest.mark.parametrize("as_json", [False, True])
+def test_search_loads_neither_sqlalchemy_nor_the_renderer(cli_env: dict[str, str], shelf: Path, as_json: bool) -> None:
+    loaded = modules_loaded_by(cli_env, "--db", str(shelf), "search", "moraine", *(["--json"] if as_json else []))
+    assert not packages(loaded) & set(HEAVY)  # read with sqlite3 alone (store/plain_read.py)
+    assert not {m for m in loaded if m.startswith(("fieldnotes_desktop.services", "fieldnotes_desktop.store.engine"))}
+
+
+def test_search_of_a_file_it_doubts_goes_through_the_store(cli_env: dict[str, str], shelf: Path) -> None:
+    with contextlib.closing(sqlite3.connect(shelf)) as db, db:
+        db.execute("UPDATE alembic_version SET version_num = '0002'")  # an older revision
+    result = subprocess.run(
+        [sys.executable, "-m", "fieldnotes_desktop", "--db", str(shelf), "search", "moraine"],
+        capture_output=True, text=True, env=cli_env, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 1 and "older version" in result.stderr
 
 
 def test_list_loads_neither_alembic_nor_the_renderer(cli_env: dict[str, str], shelf: Path) -> None:

@@ -1,0 +1,125 @@
+"""Searches a Field Notes database with the standard sqlite3 module alone, for `fieldnotes search`.
+
+SQLAlchemy takes a quarter of a second to import, most of what a search from the command line
+costs. This path reads the file read-only (`mode=ro`), and only when it is surely ours and at
+the current schema revision; on any doubt (another program's file, an older or newer revision,
+a lock, damage, a -wal left without its -shm) it answers None, and the caller opens the store
+as always, which refuses or reads the file with the sentences a writer knows. The queries are
+the store's own (`store/search.py`); tests/cli/test_cli_plain_read.py holds both paths to the
+same bytes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import sqlite3
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from fieldnotes_desktop.errors import FieldnotesError
+from fieldnotes_desktop.records import EntrySummary, SearchHit
+from fieldnotes_desktop.store import identity
+from fieldnotes_desktop.store import search as fts
+from fieldnotes_desktop.store.schema_revisions import revisions
+
+UTC = dt.timezone.utc
+
+# EntrySummary's fields but its tags, in its order; the tags are read apart.
+_SUMMARY = (
+    "SELECT id, uuid, title, slug, status, category, date, volume, elevation_m, summary, words, "
+    "reading_minutes, created_at, updated_at, version, trashed_at FROM entries "
+    "WHERE id IN (SELECT value FROM json_each(?))"
+)
+_TAGS = (
+    "SELECT entry_tags.entry_id, tags.name FROM entry_tags JOIN tags ON tags.id = entry_tags.tag_id "
+    "WHERE entry_tags.entry_id IN (SELECT value FROM json_each(?))"
+)
+
+
+def search_file(path: Path, text: str, limit: int = 50) -> list[SearchHit] | None:
+    """What `EntryService.search(text, limit)` returns for the database at `path` (the trash left
+    out), or None when this path is not sure it may read the file: then the store must."""
+    if not text.strip():
+        return []
+    try:
+        with _reader(path) as db:
+            if db is None:
+                return None
+            return fts.first_reading(text, lambda match: _hits(db, match, limit))
+    except (sqlite3.Error, OSError, FieldnotesError):
+        # Locked, damaged, or changed under us: the store's own open says which, in one sentence.
+        return None
+
+
+@contextlib.contextmanager
+def _reader(path: Path) -> Iterator[sqlite3.Connection | None]:
+    """A read-only connection inside one read transaction, or None when the file is not surely
+    ours at the current revision, or could only be read by creating files beside it."""
+    try:
+        empty = path.stat().st_size == 0
+    except OSError:
+        empty = True  # missing, or not to be read: the store says which
+    if empty:
+        yield None
+        return
+    header = identity.read_header(path)
+    wal_without_shm = (
+        identity.is_wal_mode(header)
+        and identity.wal_has_frames(path)
+        and not identity.sibling(path, "-shm").exists()
+    )
+    if not header.startswith(identity.SQLITE_MAGIC) or wal_without_shm:
+        yield None
+        return
+    # No busy timeout: a lock sends the search to the store, which waits as it always has.
+    with contextlib.closing(sqlite3.connect(identity.read_only_uri(path, header), uri=True, timeout=0)) as db:
+        db.execute("BEGIN")  # one snapshot for the matches and their summaries
+        yield db if _current(db) else None
+
+
+def _current(db: sqlite3.Connection) -> bool:
+    """True when the file carries our application id and records exactly the head revision."""
+    (application_id,) = db.execute("PRAGMA application_id").fetchone()
+    if application_id != identity.APPLICATION_ID:
+        return False
+    has_version = db.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
+    ).fetchone()
+    if has_version is None:
+        return False
+    _known, head = revisions()
+    return db.execute("SELECT version_num FROM alembic_version").fetchall() == [(head,)]
+
+
+def _hits(db: sqlite3.Connection, match: str, limit: int) -> list[SearchHit]:
+    found = fts.run_on(db, match, limit, include_trashed=False)
+    summaries = _summaries_by_id(db, [m.entry_id for m in found])
+    return [
+        SearchHit(entry=summaries[m.entry_id], snippet=fts.snippet_html(m.snippet), rank=m.rank)
+        for m in found
+        if m.entry_id in summaries
+    ]
+
+
+def _summaries_by_id(db: sqlite3.Connection, ids: Sequence[int]) -> dict[int, EntrySummary]:
+    wanted = json.dumps(list(ids))
+    tags: dict[int, list[str]] = {}
+    for entry_id, name in db.execute(_TAGS, (wanted,)):
+        tags.setdefault(entry_id, []).append(name)
+    summaries: dict[int, EntrySummary] = {}
+    for r in db.execute(_SUMMARY, (wanted,)):
+        summaries[r[0]] = EntrySummary(
+            id=r[0], uuid=r[1], title=r[2], slug=r[3], status=r[4], category=r[5],
+            date=dt.date.fromisoformat(r[6]), volume=r[7], elevation_m=r[8],
+            tags=tuple(sorted(tags.get(r[0], ()))), summary=r[9], words=r[10], reading_minutes=r[11],
+            created_at=_utc(r[12]), updated_at=_utc(r[13]), version=r[14],
+            trashed_at=None if r[15] is None else _utc(r[15]),
+        )  # fmt: skip
+    return summaries
+
+
+def _utc(stored: str) -> dt.datetime:
+    """A DateTime column as SQLAlchemy stores it on SQLite (naive UTC, ISO text), made aware."""
+    return dt.datetime.fromisoformat(stored).replace(tzinfo=UTC)
