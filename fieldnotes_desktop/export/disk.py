@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import errno
+import hashlib
 import json
 import os
 import re
@@ -66,6 +67,20 @@ def holds(path: Path, data: bytes) -> bool:
         if path.is_symlink() or not path.is_file() or path.stat().st_size != len(data):
             return False
         return path.read_bytes() == data
+    except OSError:
+        return False
+
+
+def holds_digest(path: Path, size: int, sha256: str) -> bool:
+    """`holds` for bytes known by their size and hash: the file is read a block at a time."""
+    try:
+        if path.is_symlink() or not path.is_file() or path.stat().st_size != size:
+            return False
+        digest = hashlib.sha256()
+        with open(path, "rb") as handle:
+            while block := handle.read(1 << 16):
+                digest.update(block)
+        return digest.hexdigest() == sha256
     except OSError:
         return False
 

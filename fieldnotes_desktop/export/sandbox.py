@@ -39,6 +39,14 @@ class _LimitedTemplate(jinja2.Template):
         with limits.allowance(seconds, max(given, default=0), sum(given)):
             return super().render(*args, **kwargs)
 
+    def generate(self, *args: Any, **kwargs: Any) -> Iterator[str]:
+        """The page a piece at a time, under the same allowance (held while the caller reads on)."""
+        env = self.environment
+        seconds = env.render_seconds if isinstance(env, ThemeEnvironment) else limits.RENDER_SECONDS
+        given = [len(v) for v in (*args, *kwargs.values()) if isinstance(v, str)]
+        with limits.allowance(seconds, max(given, default=0), sum(given)):
+            yield from super().generate(*args, **kwargs)
+
 
 class _Checkpoints(NodeTransformer):
     """Routes each loop's items and each `~` operand of a template through the environment."""

@@ -6,7 +6,7 @@ import hashlib
 import re
 import threading
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -137,6 +137,14 @@ class Theme:
         template = self.template(name)
         try:
             return template.render(**context)
+        except Exception as exc:
+            raise self._failure(name, exc) from exc
+
+    def render_chunks(self, name: str, **context: Any) -> Iterator[str]:
+        """`render`, a piece at a time: the index of a large site is never one string in memory."""
+        template = self.template(name)
+        try:
+            yield from template.generate(**context)
         except Exception as exc:
             raise self._failure(name, exc) from exc
 

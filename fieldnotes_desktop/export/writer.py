@@ -23,7 +23,7 @@ import contextlib
 import hashlib
 import os
 import shutil
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import IO
@@ -34,6 +34,7 @@ from fieldnotes_desktop.export.disk import (
     describe_os_error,
     folder_lock,
     holds,
+    holds_digest,
     make_dirs,
     sync_filesystem,
     write_json,
@@ -163,6 +164,37 @@ class SiteWriter:
                     handle.flush()
                     os.fsync(handle.fileno())
         self._staged.append(_Staged(temp=temp, target=path))
+        return path
+
+    def stage_chunks(
+        self, relative: str, chunks: Iterable[str], *, inputs: str | None = None, excerpt: str = ""
+    ) -> str:
+        """`stage` for text that comes a piece at a time (a list page of every entry): it goes
+        to the staging folder as it comes, and is dropped there when the site holds it already."""
+        self._check_open()
+        path, key = self.target_for(relative)
+        self._claim(relative, path, key)
+        temp = f"{len(self._staged):06d}"
+        digest, size = hashlib.sha256(), 0
+        pieces = iter(chunks)
+        with self._disk_errors(" No file was changed."), _closing(pieces):
+            self._staging.mkdir(exist_ok=True)
+            with open(self._staging / temp, "wb") as handle:
+                for block in _blocks(pieces):
+                    digest.update(block)
+                    size += len(block)
+                    handle.write(block)
+                same = holds_digest(self.root / path, size, digest.hexdigest())
+                if self._durable and not HAS_SYNCFS and not same:
+                    handle.flush()
+                    os.fsync(handle.fileno())
+            if same:
+                os.unlink(self._staging / temp)
+        self._note(path, digest.hexdigest(), inputs, excerpt)
+        if same:
+            self._unchanged.append(path)
+        else:
+            self._staged.append(_Staged(temp=temp, target=path))
         return path
 
     def keep(self, relative: str, inputs: str) -> str | None:
@@ -299,3 +331,29 @@ class SiteWriter:
             shutil.rmtree(self._staging, ignore_errors=True)
             self._release()
             raise ExportFailed(describe_os_error(exc, self.root) + outcome) from exc
+
+
+def _blocks(pieces: Iterator[str], size: int = 1 << 16) -> Iterator[bytes]:
+    """The pieces' UTF-8 bytes in blocks of about `size` characters (a template yields many tiny ones)."""
+    held: list[str] = []
+    count = 0
+    for piece in pieces:
+        held.append(piece)
+        count += len(piece)
+        if count >= size:
+            yield "".join(held).encode("utf-8")
+            held.clear()
+            count = 0
+    if held:
+        yield "".join(held).encode("utf-8")
+
+
+@contextlib.contextmanager
+def _closing(pieces: Iterator[str]) -> Iterator[None]:
+    """Closes a render's generator however the writing ends, so it lets go of its allowance now."""
+    try:
+        yield
+    finally:
+        close = getattr(pieces, "close", None)
+        if close is not None:
+            close()

@@ -288,9 +288,19 @@ class ExportService:
             inputs = job.inputs() if job.inputs is not None and pages is None else None
             if inputs is not None and writer.keep(job.path, inputs) is not None:
                 content: str | bytes = ""
+                if job.release is not None:
+                    job.release()
             else:
-                content = job.make()
-                writer.stage(job.path, content, inputs=inputs)
+                made = job.make()
+                if isinstance(made, (str, bytes)):
+                    content = made
+                    writer.stage(job.path, content, inputs=inputs)
+                elif pages is None:
+                    content = ""  # streamed to the staging folder: the page is never held whole
+                    writer.stage_chunks(job.path, made, inputs=inputs)
+                else:
+                    content = "".join(made)  # its links are checked: held, like the entry pages
+                    writer.stage(job.path, content, inputs=inputs)
             if pages is not None and isinstance(content, str) and job.path.endswith(".html"):
                 pages[job.path] = content
             done += 1

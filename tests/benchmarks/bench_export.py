@@ -27,6 +27,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -210,16 +211,23 @@ def median_line(label: str, walls: list[float], cpus: list[float], entries: int)
 
 
 def rss_child(entries: int, work: Path) -> tuple[float, float]:
-    """Peak RSS (MB) of an export of `entries` posts in a fresh process, and of its largest worker."""
+    """Peak RSS (MB) of an export of `entries` posts in a fresh process, and of its largest worker.
+
+    Measured as each process's own high-water mark (`VmHWM`), not `ru_maxrss`: Linux carries
+    `ru_maxrss` across exec, so a child started by a big process (this one, holding the posts
+    after several exports) reports its parent's peak as its own; the workers likewise.
+    """
     db = work / "rss.db"
     code = "import sys; sys.path[:0] = sys.argv[1:3]; import bench_export as b; b.populate(__import__('pathlib').Path(sys.argv[3]), b.posts(int(sys.argv[4]), 1500))"
     here = str(Path(__file__).resolve().parent)
     subprocess.run([sys.executable, "-c", code, str(Path(here).parents[1]), here, str(db), str(entries)], check=True)
     measure = (
-        "import resource, sys; sys.path[:0] = sys.argv[1:3]; import bench_export as b; from pathlib import Path\n"
+        "import sys; sys.path[:0] = sys.argv[1:3]; import bench_export as b; from pathlib import Path\n"
         "if __name__ == '__main__':\n"
+        "    watch = b.WorkerPeaks(); watch.start()\n"
         "    b.export_into(Path(sys.argv[3]), Path(sys.argv[4]))\n"
-        "    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+        "    watch.stop()\n"
+        "    print(b.high_water_kb('self'), watch.peak_kb)\n"
     )
     script = work / "rss_child.py"
     script.write_text(measure)
@@ -229,6 +237,45 @@ def rss_child(entries: int, work: Path) -> tuple[float, float]:
     )
     own, worker = (int(v) / 1024 for v in done.stdout.split()[-2:])
     return own, worker
+
+
+def high_water_kb(pid: str | int) -> int:
+    """A process's peak resident set (`VmHWM`, kB); 0 once it is gone. Falls back to ru_maxrss off Linux."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        if pid == "self":
+            return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return 0
+
+
+class WorkerPeaks:
+    """Samples the high-water mark of this process's children (the render workers) until stopped."""
+
+    def __init__(self) -> None:
+        self.peak_kb = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _watch(self) -> None:
+        tasks = Path(f"/proc/{os.getpid()}/task")
+        while not self._stop.wait(0.2):
+            try:  # any thread may have started a worker
+                children = [c for task in tasks.iterdir() for c in (task / "children").read_text().split()]
+            except OSError:
+                continue  # a thread ended while being read (or not Linux: then no worker figure)
+            for child in children:
+                self.peak_kb = max(self.peak_kb, high_water_kb(child))
 
 
 def main() -> int:

@@ -61,7 +61,15 @@ def main() -> int:
         mark("stage-first" if staged["n"] == 1 else "stage")
         return real_stage(self, relative, content, **kwargs)
 
+    real_chunks = writer_module.SiteWriter.stage_chunks
+
+    def stage_chunks(self: writer_module.SiteWriter, relative: str, chunks: Any, **kwargs: Any) -> str:
+        staged["n"] += 1  # the list pages, streamed: kills land among them as among the others
+        mark("stage-first" if staged["n"] == 1 else "stage")
+        return real_chunks(self, relative, chunks, **kwargs)
+
     writer_module.SiteWriter.stage = stage  # type: ignore[method-assign]
+    writer_module.SiteWriter.stage_chunks = stage_chunks  # type: ignore[method-assign]
     mark("start")
     services = open_services(db, clock=frozen(MOMENT))
     try:
