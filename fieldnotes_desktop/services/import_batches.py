@@ -42,16 +42,22 @@ class BatchWriter:
         self._chars = 0
         self.created: list[EntrySummary] = []
 
-    def add(self, name: str, fields: EntryFields) -> None:
-        """Queues one entry read from the file `name` (printable); a refused value names the file."""
+    def add(self, name: str, fields: EntryFields, words: int | None = None) -> None:
+        """Queues one entry read from the file `name` (printable); a refused value names the file.
+
+        `words`, when given, is `count_words` of the body, counted already (by a worker).
+        """
         values = fields.given()
         title = str(values.get("title", "") or "")
         wanted = str(values.pop("slug", None) or title or "untitled")
+        body = values.pop("body", None) if words is not None else None
         try:
             row = _checked(values)
         except ValidationError as exc:
             # A value out of range (volume 100, elevation 12000): say which file holds it.
             raise ImportFailed(f"{name}: {str(exc).rstrip('.')}; nothing was imported.") from exc
+        if body is not None:
+            row["body"], row["words"] = str(body), words  # as `_checked` sets them
         row["uuid"] = str(uuid.uuid4())
         row.setdefault("date", self._entries._today())  # as `create_in` dates an undated entry
         self._rows.append(row)

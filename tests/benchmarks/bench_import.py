@@ -54,40 +54,47 @@ def write_posts(folder: Path, count: int, words: int, maker: TextMaker) -> float
     return size / 2**20
 
 
-def child(folder: Path, db_path: Path) -> None:
+def child(folder: Path, db_path: Path, here: bool) -> None:
     """Runs in the child: imports `folder` into a new database and prints one JSON line."""
-    from fieldnotes_desktop.services import open_services
+    from fieldnotes_desktop.services import import_reading, open_services
+
+    if here:  # every file read in this process, as before worker processes (for comparison)
+        import_reading.MIN_FILES_FOR_WORKERS = 10**9
 
     services = open_services(db_path)
     ready_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     wall, cpu = time.perf_counter(), time.process_time()
     imported = services.imports.import_paths([folder])
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    # The workers' CPU too (they have exited, so their time is counted here).
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN)
+    worker_cpu = workers.ru_utime + workers.ru_stime
+    cpu += worker_cpu
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     services.close()
-    print(json.dumps({"files": len(imported.created), "wall": wall, "cpu": cpu, "ready_mb": ready_mb, "peak_mb": peak_mb}))
+    print(json.dumps({"files": len(imported.created), "wall": wall, "cpu": cpu, "worker_cpu": worker_cpu, "ready_mb": ready_mb, "peak_mb": peak_mb}))
 
 
-def run_import(folder: Path, db_path: Path) -> dict[str, float]:
+def run_import(folder: Path, db_path: Path, here: bool) -> dict[str, float]:
     done = subprocess.run(
-        [sys.executable, __file__, "--child", str(folder), str(db_path)],
+        [sys.executable, __file__, "--child", str(folder), str(db_path), *(["--here"] if here else [])],
         check=True, capture_output=True, text=True,
     )
     result: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
     return result
 
 
-def measure(scratch: Path, label: str, count: int, words: int, maker: TextMaker) -> dict[str, float]:
+def measure(scratch: Path, label: str, count: int, words: int, maker: TextMaker, here: bool = False) -> dict[str, float]:
     folder, db_path = scratch / label, scratch / f"{label}.db"
     began = time.perf_counter()
     size = write_posts(folder, count, words, maker)
     print(f"{label}: generated {count:,} files of ~{words:,} words ({size:,.0f} MB) in {time.perf_counter() - began:.1f} s")
-    result = run_import(folder, db_path)
+    result = run_import(folder, db_path, here)
     assert result["files"] == count, f"imported {result['files']} of {count} files"
     result["rate"] = count / result["wall"]
     result["cpu_rate"] = count / result["cpu"]  # steadier than wall time on a shared machine
     print(
-        f"{label}: imported {count:,} files in {result['wall']:.1f} s wall, {result['cpu']:.1f} s CPU"
+        f"{label}{' (read in one process)' if here else ''}: imported {count:,} files in {result['wall']:.1f} s wall, {result['cpu']:.1f} s CPU ({result['worker_cpu']:.1f} s of it in workers)"
         f" = {result['rate']:,.0f} files/s ({result['cpu_rate']:,.0f} per CPU s);"
         f" peak RSS {result['peak_mb']:.0f} MB ({result['ready_mb']:.0f} MB before the import)"
         f"; load {os.getloadavg()[0]:.2f}\n"
@@ -101,10 +108,11 @@ def main() -> None:
     parser.add_argument("--short", type=int, help="short (~200-word) files to import")
     parser.add_argument("--long", type=int, help="long (~1,500-word) files to import")
     parser.add_argument("--large", type=int, help="short files for the large import (0 to skip)")
+    parser.add_argument("--here", action="store_true", help="read every file in the importing process (no workers)")
     parser.add_argument("--child", nargs=2, type=Path, metavar=("FOLDER", "DB"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        child(*args.child)
+        child(*args.child, args.here)
         return
 
     short = args.short if args.short is not None else (2_000 if args.quick else 10_000)
@@ -116,21 +124,21 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="fieldnotes-bench-import-") as scratch:
         work = Path(scratch)
         if short:
-            got = measure(work, "short", short, 200, maker)
+            got = measure(work, "short", short, 200, maker, args.here)
             figures += [
                 Figure(f"import files/s, {short:,} files of 200 words", round(got["rate"]), "files/s", TARGET_FILES_PER_S, ">="),
                 Figure(f"import peak memory, {short:,} files", round(got["peak_mb"]), "MB", TARGET_PEAK_MB),
                 Figure(f"import files per CPU second, {short:,} files of 200 words", round(got["cpu_rate"]), "files/s"),
             ]
         if long:
-            got = measure(work, "long", long, 1500, maker)
+            got = measure(work, "long", long, 1500, maker, args.here)
             figures += [
                 Figure(f"import files/s, {long:,} files of 1,500 words", round(got["rate"]), "files/s", TARGET_FILES_PER_S, ">="),
                 Figure(f"import peak memory, {long:,} files of 1,500 words", round(got["peak_mb"]), "MB", TARGET_PEAK_MB),
                 Figure(f"import files per CPU second, {long:,} files of 1,500 words", round(got["cpu_rate"]), "files/s"),
             ]
         if large:
-            got = measure(work, "large", large, 200, maker)
+            got = measure(work, "large", large, 200, maker, args.here)
             figures += [
                 Figure(f"import files/s, {large:,} files of 200 words", round(got["rate"]), "files/s", TARGET_FILES_PER_S, ">="),
                 Figure(f"import peak memory, {large:,} files", round(got["peak_mb"]), "MB", TARGET_PEAK_MB),

@@ -12,7 +12,7 @@ import pytest
 
 from fieldnotes_desktop.errors import ImportFailed
 from fieldnotes_desktop.records import EntryFilter
-from fieldnotes_desktop.services import Services, import_batches, open_services
+from fieldnotes_desktop.services import Services, import_batches, import_reading, open_services
 from fieldnotes_desktop.services.markdown_files import parse_file
 
 from service_clock import ManualClock
@@ -186,6 +186,8 @@ def test_memory_stays_flat_as_the_files_grow_in_number(
     # 40 KB bodies in batches of 25: what one batch holds dwarfs each entry's record, so an
     # import that held every file (as before batching) would peak ~4x higher for 4x the files.
     monkeypatch.setattr(import_batches, "BATCH_FILES", 25)
+    # Read here: tests/services/test_import_workers.py measures the files workers read.
+    monkeypatch.setattr(import_reading, "MIN_FILES_FOR_WORKERS", 10**9)
     body = "word " * 8000 + "{n}\n"
     write_posts(tmp_path / "warm", 25, body)
     write_posts(tmp_path / "few", 50, body, title="Few {n}")
