@@ -21,7 +21,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from corpus import shelf  # noqa: E402
+from migrated import migrated_shelf  # noqa: E402
 from figures import Figure, report  # noqa: E402
 
 PARAGRAPH = (
@@ -115,8 +115,10 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as folder:
         db = Path(folder) / "bench.db"
         t = time.perf_counter()
-        if args.entries >= 10_000:
-            shutil.copyfile(shelf(args.entries), db)  # built once, kept in the benchmark cache
+        if args.entries == 100_000:
+            # Built once and brought to this schema once, in the benchmark cache: a copy at an
+            # older revision would time the migration (and its backup of 500 MB), not the start.
+            shutil.copyfile(migrated_shelf(), db)
         else:
             build_database(db, args.entries)
         print(f"{args.entries:,} entries ready in {time.perf_counter() - t:.1f} s "
