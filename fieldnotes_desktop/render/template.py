@@ -29,17 +29,28 @@ class SectionTemplate:
     pieces: tuple[str, ...]
     slots: tuple[Slot, ...]
 
+    @property
+    def heading_slugs(self) -> tuple[str, ...]:
+        """The base slugs of the section's headings, in order."""
+        return tuple(slot for slot in self.slots if isinstance(slot, str))
+
+    def heading_ids(self, taken_ids: set[str]) -> tuple[str, ...]:
+        """The ids the headings take next to `taken_ids` (updated), as `fill` gives them."""
+        return tuple(unique_slug(slug, taken_ids) for slug in self.heading_slugs)
+
     def fill(self, line_offset: int, taken_ids: set[str]) -> str:
         """HTML with absolute line numbers and ids unique among `taken_ids` (updated)."""
+        return self.fill_ids(line_offset, self.heading_ids(taken_ids))
+
+    def fill_ids(self, line_offset: int, ids: tuple[str, ...]) -> str:
+        """HTML with absolute line numbers and the headings given `ids` (see `heading_ids`)."""
         if not self.slots:
             return self.pieces[0]
         out: list[str] = []
+        given = iter(ids)
         for piece, slot in zip(self.pieces, self.slots):
             out.append(piece)
-            if isinstance(slot, int):
-                out.append(str(slot + line_offset))
-            else:
-                out.append(unique_slug(slot, taken_ids))
+            out.append(str(slot + line_offset) if isinstance(slot, int) else next(given))
         out.append(self.pieces[-1])
         return "".join(out)
 

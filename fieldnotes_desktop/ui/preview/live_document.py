@@ -53,11 +53,11 @@ class LiveSection:
 
     @property
     def bases(self) -> tuple[str, ...]:
-        return tuple(slot for slot in self.template.slots if isinstance(slot, str))
+        return self.template.heading_slugs
 
     @property
     def html(self) -> str:
-        inner = self.template.fill(self.start, _FixedIds(self.ids))
+        inner = self.template.fill_ids(self.start, self.ids)
         return (f'<section class="fn-section" data-key="{self.key}" '
                 f'data-lines="{self.start}-{self.end}">{inner}{CLOSE}')
 
@@ -177,13 +177,7 @@ class LiveDocument:
         old = self.sections
         # What stayed: the unchanged head, and the tail that only moved by the lines added.
         shift = (sections[-1].end - old[-1].end) if sections and old else 0
-        limit = min(len(old), len(sections))
-        head = 0
-        while head < limit and _same(old[head], sections[head], 0):
-            head += 1
-        tail = 0
-        while tail < limit - head and _same(old[-1 - tail], sections[-1 - tail], shift):
-            tail += 1
+        head, tail = _unchanged_ends(old, sections, shift)
         self._replace_all(sections)
         self._dirty_from = min(self._dirty_from, head)
         self._clean_tail = min(self._clean_tail, tail)
@@ -257,9 +251,7 @@ class LiveDocument:
             demoted = SectionTemplate(tuple(self._demote(piece) for piece in template.pieces), template.slots)
             if not fresh_template:
                 self._demoted[digest] = demoted
-        recorder = _Recorder(taken)
-        demoted.fill(start, recorder)
-        return LiveSection(key, digest, start, end, demoted, tuple(recorder.added))
+        return LiveSection(key, digest, start, end, demoted, demoted.heading_ids(taken))
 
     def _replace_all(self, sections: list[LiveSection]) -> None:
         self.sections = sections
@@ -281,13 +273,7 @@ class LiveDocument:
         self._bases.update(b for s in fresh for b in s.bases)
         # The section before the edit is re-rendered only to be sure of its end: unchanged, the
         # page keeps it (and so with any unchanged section at either end of the region).
-        limit = min(len(replaced), len(fresh))
-        head = 0
-        while head < limit and _same(replaced[head], fresh[head], 0):
-            head += 1
-        kept = 0
-        while kept < limit - head and _same(replaced[-1 - kept], fresh[-1 - kept], delta):
-            kept += 1
+        head, kept = _unchanged_ends(replaced, fresh, delta)
         self._dirty_from = min(self._dirty_from, lo + head)
         self._clean_tail = min(self._clean_tail, len(tail) + kept)
         self._shift += delta
@@ -298,6 +284,18 @@ class LiveDocument:
         """Drops demoted templates no section uses any more, so a closed text's go with it."""
         wanted = {s.digest for s in sections}
         self._demoted = {d: t for d, t in self._demoted.items() if d in wanted}
+
+
+def _unchanged_ends(old: Sequence[LiveSection], new: Sequence[LiveSection], shift: int) -> tuple[int, int]:
+    """How many sections at the start are the same, and at the end the same but `shift` lines on."""
+    limit = min(len(old), len(new))
+    head = 0
+    while head < limit and _same(old[head], new[head], 0):
+        head += 1
+    tail = 0
+    while tail < limit - head and _same(old[-1 - tail], new[-1 - tail], shift):
+        tail += 1
+    return head, tail
 
 
 def _same(old: LiveSection, new: LiveSection, shift: int) -> bool:
@@ -314,34 +312,3 @@ def kept_templates(store: TemplateStore, text: str) -> dict[str, list[SectionTem
         if templates is not None:
             found[key] = templates
     return found
-
-
-class _Recorder(set[str]):
-    """The ids taken so far, noting the ones a fill adds, in order."""
-
-    def __init__(self, taken: set[str]) -> None:
-        super().__init__()
-        self._taken = taken
-        self.added: list[str] = []
-
-    def __contains__(self, item: object) -> bool:
-        return item in self._taken
-
-    def add(self, item: str) -> None:
-        self._taken.add(item)
-        self.added.append(item)
-
-
-class _FixedIds(set[str]):
-    """Makes `unique_slug` hand out exactly `ids`, in order: each is free, nothing else is."""
-
-    def __init__(self, ids: Sequence[str]) -> None:
-        super().__init__()
-        self._ids = ids
-        self._next = 0
-
-    def __contains__(self, item: object) -> bool:
-        return self._next < len(self._ids) and item != self._ids[self._next]
-
-    def add(self, item: str) -> None:
-        self._next += 1

@@ -77,6 +77,7 @@ class PreviewView(QWebEngineView):
         self._body = ""  # the last whole text given; edits since then are in `_edits`
         self._edits: list[LineEdit] = []
         self._body_pending = False  # `show_entry` gave a body that the worker has not had yet
+        self._resent = False  # the whole body went again after a failed render, not shown yet
         self._text_source: Callable[[], str] | None = None
         self._sections: tuple[LiveSection, ...] = ()
         self._body_html: str | None = ""
@@ -295,6 +296,7 @@ class PreviewView(QWebEngineView):
                 self._page_unknown = True
                 self._submit(self._whole_body())
                 return
+        self._resent = False
         self.stats.shown_chars = frame.body_chars
         self.stats.complete = frame.complete
         self.rendered.emit()
@@ -306,8 +308,10 @@ class PreviewView(QWebEngineView):
     def _on_worker_render_failed(self, error: object) -> None:
         self.stats.failures.append(repr(error))
         self._page_unknown = True
-        if not self._held and not self._closed and self._entry is not None:
-            # The worker may have lost the text with the failure: give it the whole body again.
+        if not self._held and not self._closed and self._entry is not None and not self._resent:
+            # The worker may have lost the text with the failure: give it the whole body again,
+            # once; a text that fails as a whole waits for the next edit.
+            self._resent = True
             self._submit(self._whole_body())
 
     def _on_page_load_finished(self, ok: bool) -> None:
