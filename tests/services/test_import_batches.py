@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import sqlite3
-import tracemalloc
 from pathlib import Path
 
 import pytest
@@ -15,16 +13,9 @@ from fieldnotes_desktop.records import EntryFilter
 from fieldnotes_desktop.services import Services, import_batches, import_reading, open_services
 from fieldnotes_desktop.services.markdown_files import parse_file
 
+from import_measures import counts, import_peak
 from service_clock import ManualClock
 
-
-def counts(services: Services) -> dict[str, int]:
-    db = sqlite3.connect(services.db_path)
-    try:
-        tables = ("entries", "tags", "entry_tags", "entries_fts", "assets")
-        return {t: int(db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]) for t in tables}
-    finally:
-        db.close()
 
 
 def write_posts(folder: Path, count: int, text: str = "Day {n} on the ridge.\n", **front: str) -> list[Path]:
@@ -171,14 +162,6 @@ def _kept(tmp_path: Path, slug: str = "kept") -> tuple[Path, bytes, dt.date]:
     return path, path.read_bytes(), dt.date(2025, 1, 1)
 
 
-def _import_peak(services: Services, folder: Path) -> int:
-    tracemalloc.start()
-    try:
-        services.imports.import_paths([folder])
-        return tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
-
 
 def test_memory_stays_flat_as_the_files_grow_in_number(
     services: Services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -192,7 +175,7 @@ def test_memory_stays_flat_as_the_files_grow_in_number(
     write_posts(tmp_path / "warm", 25, body)
     write_posts(tmp_path / "few", 50, body, title="Few {n}")
     write_posts(tmp_path / "many", 200, body, title="Many {n}")
-    _import_peak(services, tmp_path / "warm")  # compiled statements and caches, once
-    few = _import_peak(services, tmp_path / "few")
-    many = _import_peak(services, tmp_path / "many")
+    import_peak(services, tmp_path / "warm")  # compiled statements and caches, once
+    few = import_peak(services, tmp_path / "few")
+    many = import_peak(services, tmp_path / "many")
     assert many < few * 1.5, f"peak {many / 2**20:.1f} MB for 200 files against {few / 2**20:.1f} MB for 50"

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import sqlite3
-import tracemalloc
 from pathlib import Path
 
 import pytest
@@ -14,6 +12,7 @@ from fieldnotes_desktop.services import Services, import_batches, import_reading
 from fieldnotes_desktop.services.import_reading import FileReader, read_chunk
 from fieldnotes_desktop.services.importer import collect_files
 
+from import_measures import counts, import_peak
 from service_clock import ManualClock
 
 BODY = "Day {n} on the *ridge*, with `code` and [a link](https://example.org).\n\nMore words here.\n"
@@ -33,14 +32,6 @@ def one_worker(monkeypatch: pytest.MonkeyPatch) -> None:
     """A worker whatever else the machine runs (imports start none on a busy machine)."""
     monkeypatch.setattr(importer, "spare_workers", lambda: 1)
 
-
-def counts(services: Services) -> dict[str, int]:
-    db = sqlite3.connect(services.db_path)
-    try:
-        tables = ("entries", "tags", "entry_tags", "entries_fts")
-        return {t: int(db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]) for t in tables}
-    finally:
-        db.close()
 
 
 def _jobs(folder: Path) -> list[tuple[str, str, bool]]:
@@ -94,7 +85,7 @@ def test_a_bad_file_read_by_a_worker_stores_nothing_of_the_run(services: Service
 
     message = str(caught.value)
     assert message.startswith("00550.md: ") and message.endswith("nothing was imported.")
-    assert counts(services) == {"entries": 0, "tags": 0, "entry_tags": 0, "entries_fts": 0}
+    assert counts(services) == {"entries": 0, "tags": 0, "entry_tags": 0, "entries_fts": 0, "assets": 0}
 
 
 def test_workers_that_cannot_start_leave_the_reading_to_this_process(
@@ -112,14 +103,6 @@ def test_workers_that_cannot_start_leave_the_reading_to_this_process(
     assert counts(services)["entries_fts"] == 250
 
 
-def _import_peak(services: Services, folder: Path) -> int:
-    tracemalloc.start()
-    try:
-        services.imports.import_paths([folder])
-        return tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
-
 
 def test_memory_stays_flat_when_workers_read(
     services: Services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -132,7 +115,7 @@ def test_memory_stays_flat_when_workers_read(
     body = "word " * 2000 + "{n}\n"
     write_posts(tmp_path / "few", 200, body, title="Few {n}")
     write_posts(tmp_path / "many", 500, body, title="Many {n}")
-    _import_peak(services, tmp_path / "few")  # compiled statements and caches, once
-    few = _import_peak(services, tmp_path / "few")
-    many = _import_peak(services, tmp_path / "many")
+    import_peak(services, tmp_path / "few")  # compiled statements and caches, once
+    few = import_peak(services, tmp_path / "few")
+    many = import_peak(services, tmp_path / "many")
     assert many < few * 1.5, f"peak {many / 2**20:.1f} MB for 500 files against {few / 2**20:.1f} MB for 200"
