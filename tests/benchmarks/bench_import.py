@@ -102,6 +102,15 @@ def measure(scratch: Path, label: str, count: int, words: int, maker: TextMaker,
     return result
 
 
+def figures_of(got: dict[str, float], count: int, words: int) -> list[Figure]:
+    kind = f"{count:,} files of {words:,} words"
+    return [
+        Figure(f"import files/s, {kind}", round(got["rate"]), "files/s", TARGET_FILES_PER_S, ">="),
+        Figure(f"import peak memory, {kind}", round(got["peak_mb"]), "MB", TARGET_PEAK_MB),
+        Figure(f"import files per CPU second, {kind}", round(got["cpu_rate"]), "files/s"),
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer files, for run_all")
@@ -123,27 +132,9 @@ def main() -> None:
     figures = []
     with tempfile.TemporaryDirectory(prefix="fieldnotes-bench-import-") as scratch:
         work = Path(scratch)
-        if short:
-            got = measure(work, "short", short, 200, maker, args.here)
-            figures += [
-                Figure(f"import files/s, {short:,} files of 200 words", round(got["rate"]), "files/s", TARGET_FILES_PER_S, ">="),
-                Figure(f"import peak memory, {short:,} files", round(got["peak_mb"]), "MB", TARGET_PEAK_MB),
-                Figure(f"import files per CPU second, {short:,} files of 200 words", round(got["cpu_rate"]), "files/s"),
-            ]
-        if long:
-            got = measure(work, "long", long, 1500, maker, args.here)
-            figures += [
-                Figure(f"import files/s, {long:,} files of 1,500 words", round(got["rate"]), "files/s", TARGET_FILES_PER_S, ">="),
-                Figure(f"import peak memory, {long:,} files of 1,500 words", round(got["peak_mb"]), "MB", TARGET_PEAK_MB),
-                Figure(f"import files per CPU second, {long:,} files of 1,500 words", round(got["cpu_rate"]), "files/s"),
-            ]
-        if large:
-            got = measure(work, "large", large, 200, maker, args.here)
-            figures += [
-                Figure(f"import files/s, {large:,} files of 200 words", round(got["rate"]), "files/s", TARGET_FILES_PER_S, ">="),
-                Figure(f"import peak memory, {large:,} files", round(got["peak_mb"]), "MB", TARGET_PEAK_MB),
-                Figure(f"import files per CPU second, {large:,} files of 200 words", round(got["cpu_rate"]), "files/s"),
-            ]
+        for name, count, words in (("short", short, 200), ("long", long, 1500), ("large", large, 200)):
+            if count:
+                figures += figures_of(measure(work, name, count, words, maker, args.here), count, words)
     report(*figures)
 
 
