@@ -55,3 +55,41 @@ def test_a_long_run_of_openers_is_counted_in_linear_time(opener: str) -> None:
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
+
+
+def test_raw_html_and_images_end_at_a_blank_line() -> None:
+    # Markdown ends raw HTML at a blank line, so "<a" and "b>" here are text, not a tag.
+    assert count_words("one <a\n\nb> two") == 4
+    assert count_words("one <a\nhref=x> two") == 2
+    assert count_words("![a\n\nb](c) d") == 3
+
+
+def _long_entry(paragraphs: int) -> str:
+    import random
+
+    rng = random.Random(paragraphs)
+    parts = []
+    for n in range(paragraphs):
+        words = " ".join(rng.choice(["ridge", "<b>cairn</b>", "[pass](https://x.org)", "日本",
+                                     "north—south", "![img](i.png)", "- item", "`code`"])
+                         for _ in range(rng.randint(3, 40)))
+        parts.append(f"## Part {n}\n\n{words}" if n % 25 == 0 else words)
+        if n % 40 == 7:
+            parts.append("```\nnot prose at all\n\nstill code\n```")
+    return "\n\n".join(parts)
+
+
+def test_a_long_entry_counted_piecewise_agrees_with_a_whole_count() -> None:
+    from fieldnotes_desktop.render import text_stats
+
+    text = _long_entry(3_000)
+    assert len(text) > text_stats.PIECEWISE_FROM  # noqa: SLF001 - the path under test
+    whole = text_stats._count_prose(text_stats._prose_lines(text))  # noqa: SLF001
+    assert count_words(text) == whole
+    middle = text.index(" ", len(text) // 2)
+    edited = text[:middle] + " added words here\n\nand a new paragraph" + text[middle:]
+    assert count_words(edited) == whole + 7  # counted again from the kept runs and the changed ones
+    assert count_words(edited) == text_stats._count_prose(text_stats._prose_lines(edited))  # noqa: SLF001
+    # A comment can hold blank lines, so an entry with one is counted whole.
+    commented = "<!-- draft\n\nnotes -->\n\n" + text
+    assert count_words(commented) == whole
