@@ -138,6 +138,8 @@ class Desk(QObject):
         self.word_count_changed.emit(describe(entry.words, entry.reading_minutes))
         if overlay:
             self.words.count_now()
+        else:
+            self.words.opened(text)
         self.entry_opened.emit(entry)
 
     def commit_edits(self) -> None:

@@ -7,9 +7,11 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from fieldnotes_desktop.render import count_words, reading_minutes
+from fieldnotes_desktop.render.text_stats import PIECEWISE_FROM
 from fieldnotes_desktop.ui.tasks import ComputeLane
 
 DEBOUNCE_MS = 250
+OPENED_MS = 2000  # after a long entry's page has painted: the count must not slow it
 KEY = "word-count"
 
 
@@ -32,7 +34,13 @@ class WordCounter(QObject):
         self._timer.timeout.connect(self.count_now)
 
     def text_changed(self) -> None:
-        self._timer.start()
+        self._timer.start(DEBOUNCE_MS)
+
+    def opened(self, text: str) -> None:
+        """A long text just opened is counted once, a moment later: the counts kept for its
+        paragraphs then spare every save while the writer types the whole count again."""
+        if len(text) >= PIECEWISE_FROM:
+            self._timer.start(OPENED_MS)
 
     def count_now(self) -> None:
         self._timer.stop()

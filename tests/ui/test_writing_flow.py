@@ -168,3 +168,23 @@ def test_the_preview_follows_the_editor_down_a_long_entry(open_window, db_path, 
     block = window.editor.document().findBlockByNumber(400)  # "Paragraph 200"
     window.editor.verticalScrollBar().setValue(block.firstLineNumber())
     qtbot.waitUntil(lambda: preview_top() > 1000, timeout=5000)
+
+
+def test_a_long_entry_is_counted_again_soon_after_it_opens(open_window, seeded_db, qtbot):
+    # Counted on opening, a long entry's paragraphs are already known to the saves that follow.
+    import sqlite3
+
+    from fieldnotes_desktop.records import EntryFields
+
+    body = "\n\n".join(f"Paragraph {n} of the long walk north." for n in range(4_000))
+    services = open_services(seeded_db)
+    try:
+        entry_id = services.entries.create(EntryFields(title="The long walk", body=body)).id
+    finally:
+        services.close()
+    with sqlite3.connect(seeded_db) as db:
+        db.execute("UPDATE entries SET words = 3 WHERE id = ?", (entry_id,))  # a stale stored count
+    window = open_window(seeded_db)
+    window.desk.open_entry(entry_id)
+    qtbot.waitUntil(lambda: window.word_count_label.text().startswith("3 words"), timeout=5000)
+    qtbot.waitUntil(lambda: window.word_count_label.text() == "28,000 words · 122 min read", timeout=10000)
