@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import shiboken6
 
-from PySide6.QtCore import Property, QUrl, Signal
+from PySide6.QtCore import Property, QTimer, QUrl, Signal
 from PySide6.QtGui import QColor, QContextMenuEvent, QDesktopServices
 from PySide6.QtWebEngineCore import QWebEnginePage
 from PySide6.QtWebEngineWidgets import QWebEngineView
@@ -30,6 +30,9 @@ from fieldnotes_desktop.ui.tasks import Op, Tasks
 log = logging.getLogger(__name__)
 
 LIGHT_PAPER, DARK_PAPER = "#fbf8f2", "#16150f"
+# While keys come faster than this, their edits go to the renderer together. Each render holds
+# the interpreter lock the window needs to take the next key; 20 frames a second reads as live.
+EDIT_PACE_MS = 50
 PageContext = Callable[[Entry], EntryPageContext]  # read on the database lane
 
 
@@ -76,6 +79,9 @@ class PreviewView(QWebEngineView):
         self._entry: Entry | None = None
         self._body = ""  # the last whole text given; edits since then are in `_edits`
         self._edits: list[LineEdit] = []
+        self._paced: list[LineEdit] = []  # edits waiting for the pace timer
+        self._pace = QTimer(self, singleShot=True, interval=EDIT_PACE_MS)
+        self._pace.timeout.connect(self._send_paced)
         self._body_pending = False  # `show_entry` gave a body that the worker has not had yet
         self._resent = False  # the whole body went again after a failed render, not shown yet
         self._text_source: Callable[[], str] | None = None
@@ -125,7 +131,7 @@ class PreviewView(QWebEngineView):
         if switched or self._text_source is None:
             # Fed by the editor's edits, the same entry keeps its text: edits may have reached the
             # worker since `entry` was read.
-            self._body, self._edits = entry.body, []
+            self._body, self._edits, self._paced = entry.body, [], []
             self._body_pending = True
         self._context_generation += 1
         asked = self._context_generation
@@ -154,7 +160,14 @@ class PreviewView(QWebEngineView):
         if self._held:
             self._edits.extend(edits)  # sent after the body they apply to
         elif edits:
-            self._submit(None, edits=tuple(edits))
+            self._paced.extend(edits)
+            if not self._pace.isActive():  # the first key of a burst is shown at once
+                self._send_paced()
+
+    def _send_paced(self) -> None:
+        if self._paced and not self._held:
+            self._submit(None)  # takes the paced edits
+            self._pace.start()
 
     def set_text_source(self, source: Callable[[], str]) -> None:
         """Where to read the whole body when the page must be sent it again (after edits)."""
@@ -179,7 +192,7 @@ class PreviewView(QWebEngineView):
         self._oldest_wanted = self._generation
         self._entry = None
         self._body = ""
-        self._edits = []
+        self._edits, self._paced = [], []
         self._header = self._footer = ""
         self._sections, self._body_html = (), ""
         self._page_unknown = True
@@ -229,6 +242,9 @@ class PreviewView(QWebEngineView):
         self._page_unknown = False
         if body is not None:
             self._body = body
+        else:
+            edits = (*self._paced, *edits)  # typed before whatever comes with them
+        self._paced = []
         self._worker.submit(RenderJob(self._generation, body, regions, reset, fresh, edits, known or {}))
 
     def _on_context_read(self, asked: int, entry: Entry, context: EntryPageContext, known: Known) -> None:
