@@ -1,16 +1,37 @@
 """Markdown to sanitized HTML for preview and export, plus word counts; no Qt here."""
 
-from fieldnotes_desktop.render.api import render_inline, render_markdown
-from fieldnotes_desktop.render.highlight import pygments_css
-from fieldnotes_desktop.render.section_renderer import (
-    RenderedDocument,
-    RenderedSection,
-    RenderStats,
-    SectionRenderer,
-)
-from fieldnotes_desktop.render.sections import SourceSection, split_sections
-from fieldnotes_desktop.render.text_stats import count_words, reading_minutes
+from __future__ import annotations
 
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from fieldnotes_desktop.render.api import render_inline, render_markdown
+    from fieldnotes_desktop.render.highlight import pygments_css
+    from fieldnotes_desktop.render.section_renderer import (
+        RenderedDocument,
+        RenderedSection,
+        RenderStats,
+        SectionRenderer,
+    )
+    from fieldnotes_desktop.render.sections import SourceSection, split_sections
+    from fieldnotes_desktop.render.text_stats import count_words, reading_minutes
+
+# Each name with the module that holds it, loaded when first asked for: markdown-it, Pygments and
+# nh3 take ~80 ms to import, which the window's start and a word count do without.
+_HOMES = {
+    "render_inline": "api",
+    "render_markdown": "api",
+    "pygments_css": "highlight",
+    "RenderedDocument": "section_renderer",
+    "RenderedSection": "section_renderer",
+    "RenderStats": "section_renderer",
+    "SectionRenderer": "section_renderer",
+    "SourceSection": "sections",
+    "split_sections": "sections",
+    "count_words": "text_stats",
+    "reading_minutes": "text_stats",
+}
 __all__ = [
     "RenderStats",
     "RenderedDocument",
@@ -24,3 +45,9 @@ __all__ = [
     "render_markdown",
     "split_sections",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _HOMES:
+        return getattr(import_module(f"{__name__}.{_HOMES[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

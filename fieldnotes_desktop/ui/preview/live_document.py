@@ -19,11 +19,14 @@ from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from fieldnotes_desktop.render import SectionRenderer
 from fieldnotes_desktop.render.section_cache import TemplateStore, keys_for, load_templates
 from fieldnotes_desktop.render.sections import SourceScan, normalize_newlines, scan_source
 from fieldnotes_desktop.render.template import SectionTemplate
+
+if TYPE_CHECKING:
+    from fieldnotes_desktop.render.section_renderer import SectionRenderer
 
 CLOSE = "</section>\n"
 Known = Mapping[str, list[SectionTemplate]]  # templates by `keys_for` key, as a kept store gives them

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field, replace
 from PySide6.QtCore import QObject, Signal
 
 from fieldnotes_desktop.records import Entry
-from fieldnotes_desktop.render import SectionRenderer
 from fieldnotes_desktop.render.sections import normalize_newlines, scan_source
 from fieldnotes_desktop.ui.outbox import Outbox
 from fieldnotes_desktop.ui.preview.live_document import Known, LineEdit, LiveDocument, LiveSection
@@ -78,6 +77,8 @@ class RenderWorker(QObject):
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
+        from fieldnotes_desktop.render.section_renderer import SectionRenderer  # markdown-it and the rest
+
         self._compute = compute
         self._document = LiveDocument(SectionRenderer(image_url=image_url), demote)
         self._broken = False  # the last step failed: the text held may be wrong until a new one comes
