@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
+    from fieldnotes_desktop.export import EntryPageContext, PreviewPage
     from fieldnotes_desktop.records import Entry
     from fieldnotes_desktop.services import Services
     from fieldnotes_desktop.ui.main_window import MainWindow
@@ -78,6 +79,7 @@ def build_main_window(db_path: Path, settings_path: Path | None = None) -> MainW
 
     from fieldnotes_desktop.config import theme_override_dir
     from fieldnotes_desktop.services import open_services
+    from fieldnotes_desktop.services.section_cache import StoredSections
     from fieldnotes_desktop.ui.desk import Desk
     from fieldnotes_desktop.ui.desk_care import DeskCare
     from fieldnotes_desktop.ui.dialog_launcher import DialogLauncher
@@ -91,7 +93,6 @@ def build_main_window(db_path: Path, settings_path: Path | None = None) -> MainW
     from fieldnotes_desktop.ui.metadata import MetadataPanel
     from fieldnotes_desktop.ui.preview import PreviewView
     from fieldnotes_desktop.ui.preview.images import AssetIndex
-    from fieldnotes_desktop.ui.preview.sources import page_parts
     from fieldnotes_desktop.ui.tasks import Changes, Op, Tasks
     from fieldnotes_desktop.ui.theme import ThemeController
     from fieldnotes_desktop.ui.window_state import WindowState
@@ -125,10 +126,18 @@ def build_main_window(db_path: Path, settings_path: Path | None = None) -> MainW
 
     images = AssetIndex(services.assets)
     tasks.run(Op(images.reload, key="asset-index"))  # queued first: known before the first page renders
-    parts, theme_error = page_parts(theme_override_dir(db_path))
-    # What exports rendered, read by the preview on the database lane when it opens an entry.
-    preview = PreviewView(tasks, parts, services.exports.page_context, images, theme_error,
-                          kept_sections=services.exports.section_cache)
+    theme_dir = theme_override_dir(db_path)
+    # The theme is loaded when the preview starts, once the window is usable. What exports
+    # rendered is read by the preview on the database lane when it opens an entry.
+    def load_parts() -> tuple[PreviewPage, str | None]:
+        from fieldnotes_desktop.ui.preview.sources import page_parts
+
+        return page_parts(theme_dir)
+
+    def page_context(entry: Entry) -> EntryPageContext:  # the exporter is imported on first use
+        return services.exports.page_context(entry)
+
+    preview = PreviewView(tasks, load_parts, page_context, images, kept_sections=StoredSections(services.store))
     entry_list = EntryListPanel(tasks, services.entries)
     metadata = MetadataPanel()
     editor = MarkdownEditor()
@@ -164,10 +173,9 @@ def build_main_window(db_path: Path, settings_path: Path | None = None) -> MainW
 
 def _export_folders(settings: QSettings, db_path: Path) -> list[Path]:
     """Where this app exports to, so an export cut short by a kill or a power cut is finished at start."""
-    from fieldnotes_desktop.ui.dialog_launcher import default_export_dir
-    from fieldnotes_desktop.ui.dialogs.export import FOLDER_KEY
+    from fieldnotes_desktop.ui.dialog_launcher import EXPORT_FOLDER_KEY, default_export_dir
 
-    remembered = settings.value(FOLDER_KEY, "")
+    remembered = settings.value(EXPORT_FOLDER_KEY, "")
     folders = [Path(str(remembered)).expanduser()] if remembered else []
     return folders + [default_export_dir(db_path)]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QSplitter, QVBoxLayout, QWidget
 
@@ -18,7 +18,6 @@ from fieldnotes_desktop.ui.conflict_bar import ConflictBar
 from fieldnotes_desktop.ui.desk import Desk
 from fieldnotes_desktop.ui.desk_care import DeskCare
 from fieldnotes_desktop.ui.dialog_launcher import DialogLauncher
-from fieldnotes_desktop.ui.dialogs.backups import describe_moment
 from fieldnotes_desktop.ui.editor import MarkdownEditor
 from fieldnotes_desktop.ui.entry_list import EntryListPanel
 from fieldnotes_desktop.ui.errors import ErrorPresenter
@@ -207,6 +206,14 @@ class MainWindow(QMainWindow):
 
     def _started(self) -> None:
         self.started.emit()
+        # After the first screen is painted (a timer fires after the paint events queued now):
+        # the preview's theme, renderer and page take ~0.3 s the writer need not wait for.
+        QTimer.singleShot(0, self._start_preview)
+
+    def _start_preview(self) -> None:
+        if self._closed:
+            return
+        self.preview.start()
         if self.preview.theme_error:
             self.presenter.show_message(
                 f"{self.preview.theme_error}\n\nUntil it is fixed, the preview shows the built-in "
@@ -356,6 +363,8 @@ class MainWindow(QMainWindow):
         return False
 
     def after_restore(self, backup: BackupInfo, aside: Path) -> None:
+        from fieldnotes_desktop.ui.dialogs.backups import describe_moment
+
         """A backup replaced the database: the open entry is shown anew, and the writer hears where the old one went."""
         self.desk.reload_all()
         self.presenter.show_message(

@@ -71,6 +71,7 @@ def open_window(qtbot, tmp_path: Path):  # type: ignore[no-untyped-def]
         qtbot.addWidget(window)
         with qtbot.waitSignal(window.started, timeout=10000):
             window.show()
+        qtbot.waitUntil(lambda: window.preview.is_started, timeout=5000)  # a moment after the window
         # On a real display (xcb under Xvfb) with no window manager nobody activates the window,
         # and window shortcuts and focus need an active window: do what the desktop would.
         window.activateWindow()

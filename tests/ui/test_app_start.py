@@ -92,3 +92,54 @@ def test_the_app_starts_renders_and_quits_cleanly(tmp_path):
         assert "preview rendered" in result.stdout
         assert "still not deleted" not in result.stderr
         assert "Traceback" not in result.stderr, result.stderr
+
+
+USABLE_BEFORE_THE_PREVIEW = """
+import json, sys
+from pathlib import Path
+from fieldnotes_desktop.ui.preview import prepare_webengine
+prepare_webengine()
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+app = QApplication(sys.argv[:1])
+from fieldnotes_desktop.app import build_main_window
+db = Path(sys.argv[1])
+window = build_main_window(db, settings_path=db.with_suffix(".ini"))
+seen = {}
+
+def usable():
+    seen["loaded"] = sorted(m for m in ("markdown_it", "pygments", "jinja2", "nh3",
+                                        "fieldnotes_desktop.services.publish") if m in sys.modules)
+    seen["preview_started"] = window.preview.is_started
+    seen["editor"] = window.editor.toPlainText()[:25]
+
+window.started.connect(usable)
+window.preview.rendered.connect(lambda: (seen.setdefault("shown", window.preview.property("renderedHtml")), app.quit()))
+QTimer.singleShot(60_000, app.quit)
+window.show()
+app.exec()
+window.close()
+print(json.dumps(seen))
+"""
+
+
+def test_the_window_is_usable_before_the_preview_and_its_renderer_load(tmp_path: Path):
+    # The first screen (list, editor) does without the theme, Markdown and the exporter: they
+    # come with the preview a moment later, and the preview then shows the entry opened.
+    import json
+
+    from fieldnotes_desktop.services import open_services
+
+    open_services(tmp_path / "notes.db").close()  # made already: creating it runs Alembic, which brings Pygments
+    script = tmp_path / "usable.py"
+    script.write_text(USABLE_BEFORE_THE_PREVIEW)
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[2]),
+               XDG_CONFIG_HOME=str(tmp_path), XDG_DATA_HOME=str(tmp_path), XDG_STATE_HOME=str(tmp_path),
+               XDG_CACHE_HOME=str(tmp_path))
+    result = subprocess.run([sys.executable, str(script), str(tmp_path / "notes.db")],
+                            capture_output=True, text=True, env=env, timeout=120)
+    assert result.returncode == 0, result.stderr
+    seen = json.loads(result.stdout.strip().splitlines()[-1])
+    assert seen["loaded"] == [] and seen["preview_started"] is False
+    assert seen["editor"] == "This is your first entry."
+    assert "Welcome to your field notes" in seen["shown"]

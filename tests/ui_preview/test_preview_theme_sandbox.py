@@ -51,6 +51,7 @@ def open_window(qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
         qtbot.addWidget(window)
         with qtbot.waitSignal(window.started, timeout=10000):
             window.show()
+        qtbot.waitUntil(lambda: window.preview.is_started, timeout=5000)  # a moment after the window
         return window
 
     yield opener
@@ -95,8 +96,8 @@ def test_a_hostile_page_template_beside_the_database_runs_nothing_when_the_windo
     pwned = tmp_path / "PWNED"
     db_path = tmp_path / "notes.db"
     theme = _write_theme(db_path, {"entry.html": _hostile(pwned)})
-    # The window builds the preview's page from entry.html before it opens: the hostile page is
-    # refused, the window opens on the built-in theme, and says why.
+    # The preview builds its page from entry.html once the window has opened: the hostile page
+    # is refused, the preview shows the built-in theme, and the window says why.
     window = open_window(db_path)
     assert window.preview.theme_error is not None
     assert window.preview.theme_error.startswith(f"The template entry.html in the theme folder {theme} ")

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import shiboken6
 
@@ -15,17 +17,19 @@ from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QMenu, QWidget
 
 from fieldnotes_desktop.errors import FieldnotesError
-from fieldnotes_desktop.export import EntryPageContext, PreviewPage, demote_headings
 from fieldnotes_desktop.records import Entry
-from fieldnotes_desktop.render.section_cache import TemplateStore
 from fieldnotes_desktop.ui.preview.guard import GuardedPage, make_profile
 from fieldnotes_desktop.ui.preview.page_script import WORLD, call, page_script
 from fieldnotes_desktop.ui.preview.scheme import SCHEME, SHELL_URL, PreviewSchemeHandler
 from fieldnotes_desktop.ui.preview.images import AssetIndex
-from fieldnotes_desktop.ui.preview.sources import guarded_shell
 from fieldnotes_desktop.ui.preview.live_document import Known, LineEdit, LiveSection, kept_templates
 from fieldnotes_desktop.ui.preview.worker import Frame, Regions, RenderJob, RenderWorker, fallback_regions
 from fieldnotes_desktop.ui.tasks import Op, Tasks
+
+if TYPE_CHECKING:
+    # The theme, the renderer and its worker are imported when the preview starts (`start`).
+    from fieldnotes_desktop.export import EntryPageContext, PreviewPage
+    from fieldnotes_desktop.render.section_cache import TemplateStore
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +37,8 @@ LIGHT_PAPER, DARK_PAPER = "#fbf8f2", "#16150f"
 # While keys come faster than this, their edits go to the renderer together. Each render holds
 # the interpreter lock the window needs to take the next key; 20 frames a second reads as live.
 EDIT_PACE_MS = 50
-PageContext = Callable[[Entry], EntryPageContext]  # read on the database lane
+PageContext = Callable[[Entry], "EntryPageContext"]  # read on the database lane
+PageParts = Callable[[], tuple["PreviewPage", str | None]]  # the theme's parts, and why not the writer's
 
 
 @dataclass
@@ -53,20 +58,28 @@ class PreviewStats:
 
 
 class PreviewView(QWebEngineView):
-    """Shows an entry as the published page; every update is a patch of the page already loaded."""
+    """Shows an entry as the published page; every update is a patch of the page already loaded.
+
+    Given the theme's parts, it starts at once. Given a way to load them (`PageParts`), it waits
+    for `start()`: the window calls it once it is usable, so the theme, the renderer and the
+    browser's page do not delay the first screen (~0.3 s at start-up). Until then it keeps the
+    entry and its text and shows nothing.
+    """
 
     rendered = Signal()
     entry_link_clicked = Signal(str)
+    started = Signal()  # the page and its renderer exist; `theme_error` is known
 
-    def __init__(self, tasks: Tasks, parts: PreviewPage, page_context: PageContext, images: AssetIndex,
-                 theme_error: str | None = None, parent: QWidget | None = None,
+    def __init__(self, tasks: Tasks, parts: PreviewPage | PageParts, page_context: PageContext,
+                 images: AssetIndex, theme_error: str | None = None, parent: QWidget | None = None,
                  kept_sections: TemplateStore | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("preview")
         self.setAccessibleName("Preview")
         self.stats = PreviewStats()
         self._tasks = tasks
-        self._parts = parts
+        self._load_parts: PageParts | None = parts if callable(parts) else None
+        self._parts: PreviewPage | None = None if callable(parts) else parts
         self._page_context = page_context
         self.images = images
         # Why the preview shows the built-in theme rather than the writer's (None when it does not).
@@ -92,7 +105,27 @@ class PreviewView(QWebEngineView):
         self._page_unknown = True  # the next render must send the whole body
         self._closed = False
         self._header = self._footer = ""
+        self._kept_sections = kept_sections
+        self._worker: RenderWorker | None = None
+        self._page: GuardedPage | None = None
+        if self._parts is not None:
+            self.start()
 
+    @property
+    def is_started(self) -> bool:
+        return self._worker is not None
+
+    def start(self) -> None:
+        """Loads the theme's parts if need be, builds the page and its renderer, and shows the entry given so far."""
+        if self._worker is not None or self._closed:
+            return
+        from fieldnotes_desktop.export import demote_headings
+        from fieldnotes_desktop.ui.preview.sources import guarded_shell
+
+        if self._parts is None:
+            assert self._load_parts is not None
+            self._parts, self.theme_error = self._load_parts()
+        parts, tasks, images = self._parts, self._tasks, self.images
         shell = guarded_shell(parts.shell_html())
         self._profile, self.request_guard = make_profile(None)
         self.scheme_handler = PreviewSchemeHandler(lambda: shell, images, tasks, self._profile)
@@ -105,15 +138,18 @@ class PreviewView(QWebEngineView):
         page.entry_link_clicked.connect(self.entry_link_clicked)
         page.loadFinished.connect(self._on_page_load_finished)
         page.renderProcessTerminated.connect(self._on_page_render_process_terminated)
-        page.setBackgroundColor(QColor(LIGHT_PAPER))
+        page.setBackgroundColor(QColor(DARK_PAPER if self._dark else LIGHT_PAPER))
         self.setPage(page)
-        self._page: GuardedPage | None = page
+        self._page = page
 
-        self._kept_sections = kept_sections
-        self._worker = RenderWorker(tasks.compute, images.url_for, demote_headings, self)
-        self._worker.frame_ready.connect(self._on_worker_frame_ready)
-        self._worker.render_failed.connect(self._on_worker_render_failed)
+        worker = self._worker = RenderWorker(tasks.compute, images.url_for, demote_headings, self)
+        worker.frame_ready.connect(self._on_worker_frame_ready)
+        worker.render_failed.connect(self._on_worker_render_failed)
         page.load(SHELL_URL)
+        waiting, self._entry = self._entry, None
+        if waiting is not None:
+            self.show_entry(dataclasses.replace(waiting, body=self._body))
+        self.started.emit()
 
     # -- the interface the main window uses ------------------------------------------------
 
@@ -125,6 +161,9 @@ class PreviewView(QWebEngineView):
         its body waits too, so the page never shows one entry's text under another's title.
         """
         if self._closed:
+            return
+        if self._worker is None:  # shown once the preview starts, with the text it has then
+            self._entry, self._body = entry, entry.body
             return
         switched = self._entry is None or self._entry.id != entry.id
         self._entry = entry
@@ -152,12 +191,15 @@ class PreviewView(QWebEngineView):
         """Shows a new body for the current entry; a burst of calls renders only the last."""
         self._body = body
         self._edits = []
-        if not self._held:
+        if not self._held and self._worker is not None:
             self._submit(body)
 
     def apply_edits(self, edits: list[LineEdit]) -> None:
         """Shows the current entry's body changed by `edits`, line by line (see `TextMirror`)."""
-        if self._held:
+        if self._worker is None:
+            if self._text_source is not None:
+                self._body = self._text_source()  # what the preview starts with
+        elif self._held:
             self._edits.extend(edits)  # sent after the body they apply to
         elif edits:
             self._paced.extend(edits)
@@ -178,8 +220,8 @@ class PreviewView(QWebEngineView):
 
     def set_dark(self, dark: bool) -> None:
         self._dark = dark
-        if self._closed:
-            return  # after shutdown() the view has no page; asking for one would make a new one
+        if self._closed or self._page is None:
+            return  # no page yet, or none since shutdown(); asking for one would make a new one
         # The theme's paper colours, so a (re)load never flashes the other colour.
         self.page().setBackgroundColor(QColor(DARK_PAPER if dark else LIGHT_PAPER))
         if self._ready:
@@ -215,7 +257,8 @@ class PreviewView(QWebEngineView):
             return
         self._closed = True
         self._ready = False
-        self._worker.stop()
+        if self._worker is not None:
+            self._worker.stop()
         page, self._page = self._page, None
         if page is not None and shiboken6.isValid(page):
             page.loadFinished.disconnect(self._on_page_load_finished)
@@ -233,7 +276,7 @@ class PreviewView(QWebEngineView):
 
     def _submit(self, body: str | None, *, edits: tuple[LineEdit, ...] = (), regions: Regions | None = None,
                 fresh: bool = False, known: Known | None = None) -> None:
-        if self._closed:
+        if self._closed or self._worker is None:
             return
         self._generation += 1
         if fresh:
@@ -249,6 +292,7 @@ class PreviewView(QWebEngineView):
 
     def _on_context_read(self, asked: int, entry: Entry, context: EntryPageContext, known: Known) -> None:
         parts = self._parts
+        assert parts is not None  # the preview has started: it asked for this context
 
         def regions() -> tuple[str, str]:  # on the compute lane
             try:
@@ -357,7 +401,7 @@ class PreviewView(QWebEngineView):
 
     def contextMenuEvent(self, event: QContextMenuEvent) -> None:  # noqa: N802 - Qt override
         # Only what makes sense on a preview: no reload, back, view source or save page.
-        if self._closed:
+        if self._closed or self._page is None:
             return
         menu = QMenu(self)
         menu.addAction(self.page().action(QWebEnginePage.WebAction.Copy))
