@@ -5,6 +5,10 @@ most of 100,000 entries took a quarter of a second. The search therefore first r
 matches' ids, at most `RANKED_MATCHES` + 1 of them, which is cheap because FTS5 walks its lists
 in rowid order and stops; only when that many are not found does it rank them all, and snippets
 are made only for the rows shown.
+
+A prefix of two or three letters reads an index of its own (`prefix='2 3'`, migration 0004);
+a longer one is answered by merging the lists of every word it begins, before the first row,
+which is why the passes below are counted for prefix queries.
 """
 
 from __future__ import annotations

@@ -31,6 +31,10 @@ SHAPES = {
     "two words": "glacier ridge",
     "prefix own*": "own*",
     "typed prefix": "avalan",
+    # The first letters typed: one list read from the prefix index since 0004, a merge of
+    # hundreds of words' lists before it.
+    "two letters": "ka",
+    "two words, 2 letters": "the an",
     "phrase": '"the mountain"',
 }
 OLD_SQL = (
