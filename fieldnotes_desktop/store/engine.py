@@ -225,6 +225,12 @@ def _no_database(path: Path) -> DatabaseError:
     )
 
 
+def needs_upgrade(path: Path) -> bool:
+    """True when opening `path` for writing will back it up and migrate it: ours, at an older revision."""
+    state = inspect(path)
+    return state.kind is Kind.OURS and state.revision != head_revision()
+
+
 def open_store(path: Path | str, *, read_only: bool = False, create: bool = True) -> Store:
     """Opens the database at `path`: by default for writing, creating or migrating it as needed.
 

@@ -143,3 +143,33 @@ def test_the_window_is_usable_before_the_preview_and_its_renderer_load(tmp_path:
     assert seen["loaded"] == [] and seen["preview_started"] is False
     assert seen["editor"] == "This is your first entry."
     assert "Welcome to your field notes" in seen["shown"]
+
+
+def test_an_older_database_is_upgraded_behind_a_notice_that_goes_with_it(open_window, tmp_path, qtbot, monkeypatch):
+    from PySide6.QtWidgets import QApplication
+
+    import fieldnotes_desktop.services as services_module
+    from tests.release_databases import add_old_entry, database_at
+
+    def notices() -> list[str]:
+        return [w.text() for w in QApplication.topLevelWidgets()
+                if w.objectName() == "upgradeNotice" and w.isVisible()]
+
+    db = database_at(tmp_path / "old notes.db")
+    add_old_entry(db, "Before the upgrade", "Written under the first release.")
+    real_open = services_module.open_services
+    seen: list[list[str]] = []
+
+    def opening(*args, **kwargs):  # type: ignore[no-untyped-def]
+        seen.append(notices())  # what is on screen while the file is upgraded
+        return real_open(*args, **kwargs)
+
+    monkeypatch.setattr(services_module, "open_services", opening)
+    window = open_window(db)
+    assert seen[0] == ["Upgrading old notes.db for this version of Field Notes…\n\n"
+                       "It is backed up first. This happens once; a large collection takes up to a minute."]
+    assert notices() == []
+    assert window.desk.entry is not None and window.desk.entry.title == "Before the upgrade"
+    window.close()
+    open_window(db)  # now current: opened without a notice
+    assert seen[1] == []
