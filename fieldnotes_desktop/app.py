@@ -177,7 +177,8 @@ def build_main_window(db_path: Path, settings_path: Path | None = None) -> MainW
 
 def _export_folders(settings: QSettings, db_path: Path) -> list[Path]:
     """Where this app exports to, so an export cut short by a kill or a power cut is finished at start."""
-    from fieldnotes_desktop.ui.dialog_launcher import EXPORT_FOLDER_KEY, default_export_dir
+    from fieldnotes_desktop.ui.dialog_launcher import default_export_dir
+    from fieldnotes_desktop.ui.window_state import EXPORT_FOLDER_KEY
 
     remembered = settings.value(EXPORT_FOLDER_KEY, "")
     folders = [Path(str(remembered)).expanduser()] if remembered else []

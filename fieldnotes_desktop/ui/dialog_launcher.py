@@ -13,8 +13,6 @@ from fieldnotes_desktop.services import Services
 from fieldnotes_desktop.services.maintenance import BackupInfo
 from fieldnotes_desktop.ui.tasks import Tasks
 
-EXPORT_FOLDER_KEY = "export/folder"  # the last folder exported to, in the window's settings
-
 
 class DialogLauncher:
     """Built by the composition root beside the window; the window asks for dialogs by name.

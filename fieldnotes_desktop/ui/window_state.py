@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QAbstractButton, QMainWindow, QSplitter
 from fieldnotes_desktop.ui.theme import ThemeMode
 
 DEFAULT_SIZE = (1440, 900)
+EXPORT_FOLDER_KEY = "export/folder"  # the last folder exported to (the export dialog keeps it)
 DEFAULT_SHARES = (0.22, 0.39, 0.39)  # list, editor, preview
 
 

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from fieldnotes_desktop.errors import ExportCancelled, FieldnotesError
 from fieldnotes_desktop.services import Services
 from fieldnotes_desktop.services.publish import ExportOptions, ExportReport
-from fieldnotes_desktop.ui.dialog_launcher import EXPORT_FOLDER_KEY as FOLDER_KEY
+from fieldnotes_desktop.ui.window_state import EXPORT_FOLDER_KEY as FOLDER_KEY
 from fieldnotes_desktop.ui.tasks import JobControl, LongJob, Tasks
 from fieldnotes_desktop.ui.dialogs.style import error_label, hint_label
 
