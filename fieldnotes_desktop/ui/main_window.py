@@ -7,7 +7,8 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
-from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (QFileDialog, QLabel, QMainWindow, QMessageBox, QSplitter, QStackedWidget, QVBoxLayout,
+                               QWidget)
 
 from fieldnotes_desktop.errors import FieldnotesError
 from fieldnotes_desktop.records import Entry, ImportReport
@@ -26,6 +27,7 @@ from fieldnotes_desktop.ui.find_bar import FindBar
 from fieldnotes_desktop.ui.instance import InstanceLock
 from fieldnotes_desktop.ui.metadata import MetadataPanel
 from fieldnotes_desktop.ui.preview import PreviewView
+from fieldnotes_desktop.ui.preview.view import DARK_PAPER, LIGHT_PAPER
 from fieldnotes_desktop.ui.tasks import Changes, JobControl, Op, Tasks
 from fieldnotes_desktop.ui.theme import Colors, ThemeController, ThemeMode
 from fieldnotes_desktop.ui.window_prompts import QuitChoice, ask_unsaved_on_quit, damage_notice
@@ -84,11 +86,19 @@ class MainWindow(QMainWindow):
         self.splitter.setObjectName("mainSplitter")
         self.splitter.setChildrenCollapsible(False)
         self.splitter.setHandleWidth(1)
-        for widget in (entry_list, self.editor_pane, preview):
+        # Until the preview starts, its place shows blank paper and the view has no parent: a web
+        # view shown or hidden before it has a page makes a default one, and starting the browser
+        # for that one cost ~0.15 s at start-up.
+        self.preview_pane = QStackedWidget()
+        self.preview_pane.setObjectName("previewPane")
+        self._paper = QWidget()
+        self._paper.setObjectName("previewPaper")
+        self.preview_pane.addWidget(self._paper)
+        for widget in (entry_list, self.editor_pane, self.preview_pane):
             self.splitter.addWidget(widget)
         entry_list.setMinimumWidth(200)
         self.editor_pane.setMinimumWidth(320)
-        preview.setMinimumWidth(240)
+        self.preview_pane.setMinimumWidth(240)
         self.setCentralWidget(self.splitter)
 
         self.word_count_label = QLabel()
@@ -214,6 +224,8 @@ class MainWindow(QMainWindow):
         if self._closed:
             return
         self.preview.start()
+        self.preview_pane.addWidget(self.preview)
+        self.preview_pane.setCurrentWidget(self.preview)
         if self.preview.theme_error:
             self.presenter.show_message(
                 f"{self.preview.theme_error}\n\nUntil it is fixed, the preview shows the built-in "
@@ -259,7 +271,7 @@ class MainWindow(QMainWindow):
 
     def set_focus_mode(self, on: bool) -> None:
         """Only the text: list, preview, metadata, menus and status bar step aside."""
-        for widget in (self.entry_list, self.preview, self.metadata, self.menuBar(),
+        for widget in (self.entry_list, self.preview_pane, self.metadata, self.menuBar(),
                        self.statusBar()):
             widget.setVisible(not on)
         if self.commands.focus_mode.isChecked() != on:
@@ -274,6 +286,7 @@ class MainWindow(QMainWindow):
         self.editor.set_colors(colors)
         self.entry_list.set_colors(colors)
         self.preview.set_dark(colors.dark)
+        self._paper.setStyleSheet(f"#previewPaper {{ background: {DARK_PAPER if colors.dark else LIGHT_PAPER}; }}")
 
     def _on_escape_pressed(self) -> None:
         if self.commands.focus_mode.isChecked():
