@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from fieldnotes_desktop.export.context import entry_path
 from fieldnotes_desktop.export.html import rebase_urls
-from fieldnotes_desktop.export.pages import FEED
+from fieldnotes_desktop.export.pages import FEED, LazyRows
 from fieldnotes_desktop.records import EntrySummary, SiteProfile
 
 FEED_ENTRIES = 20
@@ -112,16 +112,31 @@ def build_feed(
     )
 
 
+class SitemapUrls(LazyRows[SitemapUrl]):
+    """The sitemap's addresses, an entry's made only as the sitemap (or its digest) reaches it."""
+
+    is_list = True
+
+    def __init__(self, base: str, rows: Sequence[EntrySummary | SitemapUrl]) -> None:
+        super().__init__(rows)  # type: ignore[arg-type]  # entries, and the few fixed addresses around them
+        self._base = base
+
+    def row(self, entry: EntrySummary | SitemapUrl) -> SitemapUrl:
+        if isinstance(entry, SitemapUrl):
+            return entry
+        return SitemapUrl(self._base + entry_path(entry.slug), entry.updated_at.date().isoformat())
+
+
 def sitemap_urls(
     site: SiteProfile,
     entries: Sequence[EntrySummary],
     archive_paths: Sequence[str],
-) -> list[SitemapUrl]:
+) -> SitemapUrls:
     base = site.base_url
     newest = max((e.updated_at for e in entries), default=None)
-    urls = [SitemapUrl(base, newest.date().isoformat() if newest else None)]
-    for entry in sorted(entries, key=lambda e: e.slug):
-        urls.append(SitemapUrl(base + entry_path(entry.slug), entry.updated_at.date().isoformat()))
-    urls.append(SitemapUrl(base + "now/", None))
-    urls += [SitemapUrl(base + path, None) for path in sorted(archive_paths)]
-    return urls
+    rows: list[EntrySummary | SitemapUrl] = [SitemapUrl(base, newest.date().isoformat() if newest else None)]
+    by_slug: list[EntrySummary] = sorted(entries, key=lambda e: e.slug)
+    rows += by_slug
+    rows.append(SitemapUrl(base + "now/", None))
+    rows += [SitemapUrl(base + path, None) for path in sorted(archive_paths)]
+    return SitemapUrls(base, rows)

@@ -103,10 +103,16 @@ def read_manifest(root: Path) -> Manifest:
 # -- the journal -----------------------------------------------------------------------------
 
 
+class FreshJournal(dict[str, Any]):
+    """A journal this process has just made, its manifest already as `Manifest.to_json` gives it:
+    applied, that is written as it is, where one read back from disk is rebuilt first (a copy of
+    every page's records, twice over)."""
+
+
 def apply_journal(root: Path, journal: Mapping[str, Any], *, durable: bool) -> None:
     """Replays a journal; every step may already have happened, so each one checks first."""
     staging = root / STATE_DIR / STAGING_NAME
-    touched: set[Path] = set()
+    touched = False
     for temp, target in journal.get("renames", []):
         source = staging / str(temp)
         destination = _inside(root, str(target))
@@ -117,17 +123,19 @@ def apply_journal(root: Path, journal: Mapping[str, Any], *, durable: bool) -> N
             continue  # a folder appeared there since staging: it is someone's, so it stays
         os.replace(source, destination)
         os.chmod(destination, 0o644)
-        touched.add(destination.parent)
+        touched = True
     for path in journal.get("removals", []):
         victim = _inside(root, str(path))
         if victim is None:
             continue
         if victim.is_file() or victim.is_symlink():
             victim.unlink()
-        touched.add(victim.parent)
+        touched = True
         _remove_empty_folders(victim.parent, root)
-    manifest = Manifest.from_json(journal.get("manifest"))
-    write_json(root / STATE_DIR / MANIFEST_NAME, manifest.to_json(), durable=durable)
+    manifest = journal.get("manifest")
+    if not isinstance(journal, FreshJournal):
+        manifest = Manifest.from_json(manifest).to_json()
+    write_json(root / STATE_DIR / MANIFEST_NAME, manifest, durable=durable)
     if durable and touched:
         sync_filesystem(root)  # the renames are on disk before the journal that promises them goes
     (staging / JOURNAL_NAME).unlink(missing_ok=True)

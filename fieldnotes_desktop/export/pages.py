@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypeVar, overload
 
 from markupsafe import Markup
 
@@ -21,6 +22,7 @@ from fieldnotes_desktop.records import DRAFT, EntrySummary
 SITE_CSS = "assets/site.css"
 PYGMENTS_CSS = "assets/pygments.css"
 FEED = "feed.xml"
+_Row = TypeVar("_Row")
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,11 +78,87 @@ class VolumeGroup:
     label: str
     anchor: str
     count_label: str
-    entries: tuple[ListItem, ...]
+    entries: Sequence[ListItem]  # a `ListItems`: made as the page is written
 
 
 def newest_first(entries: Iterable[EntrySummary]) -> list[EntrySummary]:
     return sorted(entries, key=lambda e: (e.date, e.id), reverse=True)
+
+
+class LazyRows(Sequence[_Row]):
+    """A page's rows made one at a time from the entries they show, each time they are read.
+
+    The index of 100,000 entries held as rows weighed about 1 KB an entry at its peak; made
+    as the template (or the page's digest) reaches them, only the one in hand is held. Reads
+    as the tuple (or list) it stands for: same length, items, equality and `repr`.
+    """
+
+    is_list = False  # digested and shown as a list rather than a tuple
+
+    def __init__(self, entries: Sequence[EntrySummary]) -> None:
+        self._entries = entries
+
+    def row(self, entry: EntrySummary) -> _Row:
+        raise NotImplementedError
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    @overload
+    def __getitem__(self, index: int) -> _Row: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[_Row]: ...
+
+    def __getitem__(self, index: int | slice) -> _Row | Sequence[_Row]:
+        if isinstance(index, slice):
+            rows = [self.row(e) for e in self._entries[index]]
+            return rows if self.is_list else tuple(rows)
+        return self.row(self._entries[index])
+
+    def __iter__(self) -> Iterator[_Row]:
+        return map(self.row, self._entries)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, LazyRows):
+            return self.is_list == other.is_list and list(self) == list(other)
+        if isinstance(other, (list, tuple)):
+            return isinstance(other, list) == self.is_list and list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # equal to a list or tuple: not hashable by identity
+
+    def __repr__(self) -> str:
+        return repr(self[:])
+
+
+class ListItems(LazyRows[ListItem]):
+    """The `ListItem`s of entries, newest first, as the index and archives list them."""
+
+    def __init__(
+        self,
+        entries: Iterable[EntrySummary],
+        link: Linker,
+        category_slugs: Mapping[str, str],
+        summaries: Mapping[int, str],
+    ) -> None:
+        super().__init__(newest_first(entries))
+        self._link, self._slugs, self._summaries = link, category_slugs, summaries
+
+    def row(self, entry: EntrySummary) -> ListItem:
+        slug = self._slugs.get(entry.category)
+        link = self._link
+        return ListItem(
+            title=entry.title or "Untitled",
+            href=link(entry_path(entry.slug)),
+            date_label=date_label(entry.date),
+            date_iso=entry.date.isoformat(),
+            category=entry.category,
+            category_href=link(f"category/{slug}/") if slug else None,
+            elevation_label=elevation_label(entry.elevation_m),
+            summary=entry.summary.strip() or self._summaries.get(entry.id, ""),
+            is_draft=entry.status == DRAFT,
+        )
 
 
 def list_items(
@@ -88,24 +166,8 @@ def list_items(
     link: Linker,
     category_slugs: Mapping[str, str],
     summaries: Mapping[int, str],
-) -> tuple[ListItem, ...]:
-    items = []
-    for entry in newest_first(entries):
-        slug = category_slugs.get(entry.category)
-        items.append(
-            ListItem(
-                title=entry.title or "Untitled",
-                href=link(entry_path(entry.slug)),
-                date_label=date_label(entry.date),
-                date_iso=entry.date.isoformat(),
-                category=entry.category,
-                category_href=link(f"category/{slug}/") if slug else None,
-                elevation_label=elevation_label(entry.elevation_m),
-                summary=entry.summary.strip() or summaries.get(entry.id, ""),
-                is_draft=entry.status == DRAFT,
-            )
-        )
-    return tuple(items)
+) -> ListItems:
+    return ListItems(entries, link, category_slugs, summaries)
 
 
 def volume_groups(

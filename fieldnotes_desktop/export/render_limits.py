@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 import os
 import re
@@ -160,6 +161,10 @@ def weight(value: Any) -> int:
             total += 4
         elif isinstance(item, (list, tuple, set, frozenset)):
             pending.extend(item)
+            total += 4
+        elif isinstance(item, Sequence) and not isinstance(item, range):
+            # a page's rows made as they are read (export/pages.py `LazyRows`): as many as could count
+            pending.extend(itertools.islice(item, 4 * MAX_VALUE))
             total += 4
         elif is_dataclass(item) and not isinstance(item, type):  # its repr shows every field
             pending.extend(getattr(item, f.name, None) for f in fields(item))

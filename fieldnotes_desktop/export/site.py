@@ -31,6 +31,8 @@ from fieldnotes_desktop.export.pages import (
     FEED,
     PYGMENTS_CSS,
     SITE_CSS,
+    LazyRows,
+    VolumeGroup,
     linked_chrome,
     list_items,
     volume_groups,
@@ -115,8 +117,10 @@ def _digest_value(digest: Any, value: object) -> None:
     The values of the index hold an item per entry: their `repr` as one string weighed more
     than the page itself (33 MB at the peak for 10,000 entries).
     """
-    if isinstance(value, (list, tuple)):
-        digest.update(b"[" if isinstance(value, list) else b"(")
+    if isinstance(value, (list, tuple, LazyRows)):
+        # a page's rows digest as the list or tuple they stand for, one row made at a time
+        as_list = value.is_list if isinstance(value, LazyRows) else isinstance(value, list)
+        digest.update(b"[" if as_list else b"(")
         for item in value:
             _digest_value(digest, item)
             digest.update(b",")
@@ -130,7 +134,26 @@ def _digest_value(digest: Any, value: object) -> None:
             digest.update(b",")
         digest.update(b"}")
     else:
-        digest.update(repr(value).encode("utf-8", "surrogatepass"))
+        for piece in _repr_pieces(value):
+            digest.update(piece.encode("utf-8", "surrogatepass"))
+
+
+def _repr_pieces(value: object) -> Iterator[str]:
+    """`repr(value)` a piece at a time: a volume of 10,000 entries as one string weighed 10 MB."""
+    if isinstance(value, LazyRows):
+        yield "[" if value.is_list else "("
+        count = 0
+        for count, row in enumerate(value, 1):
+            yield (", " if count > 1 else "") + repr(row)
+        yield "]" if value.is_list else ("," if count == 1 else "") + ")"
+    elif isinstance(value, VolumeGroup):
+        yield f"{type(value).__qualname__}("
+        for i, name in enumerate(VolumeGroup.__dataclass_fields__):
+            yield (", " if i else "") + name + "="
+            yield from _repr_pieces(getattr(value, name))
+        yield ")"
+    else:
+        yield repr(value)
 
 
 def catalog_for(site: SiteProfile, finished: Sequence[EntrySummary], listed: Sequence[EntrySummary]) -> Catalog:

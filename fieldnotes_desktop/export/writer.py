@@ -42,6 +42,7 @@ from fieldnotes_desktop.export.disk import (
 from fieldnotes_desktop.export.journal import (
     FORMAT,
     JOURNAL_NAME,
+    FreshJournal,
     LOCK_NAME,
     MANIFEST_NAME,
     STAGING_NAME,
@@ -73,12 +74,6 @@ class CommitResult:
     removed: tuple[str, ...]  # site paths of the last export that the site no longer has
 
 
-@dataclass(frozen=True, slots=True)
-class _Staged:
-    temp: str  # relative to the staging folder
-    target: str  # site path
-
-
 class SiteWriter:
     """Writes one export into `root`: `stage()` each file, then `commit()` or `abort()`.
 
@@ -98,12 +93,16 @@ class SiteWriter:
         self._state = self.root / STATE_DIR
         self._staging = self._state / STAGING_NAME
         self._lock: IO[bytes] | None = None
-        self._staged: list[_Staged] = []
+        # The site path of each staged file; the file itself is `_temp_name(i)` in the staging folder.
+        self._staged: list[str] = []
         self._files: dict[str, str] = {}  # this run's site paths → hashes, staged or unchanged
         self._inputs: dict[str, str] = {}
         self._excerpts: dict[str, str] = {}
         self._unchanged: list[str] = []
-        self._keys: set[str] = set()  # resolved targets, as text: a Path each would weigh more
+        # Where the site paths of this run that pass through a symlink really lead (site paths
+        # too). Every other path leads to itself, so `_files` already says it was claimed: a
+        # set of every resolved target weighed ~150 bytes a page.
+        self._aliases: set[str] = set()
         self._open = False
         with self._disk_errors(" No file was changed."):
             self._state.mkdir(exist_ok=True)
@@ -134,7 +133,9 @@ class SiteWriter:
         resolved = target.resolve()
         if not resolved.is_relative_to(self.root) or resolved == self.root:
             raise UnsafePathError(f"Refused to write “{relative}”: it would leave the output folder.")
-        return "/".join(clean), resolved
+        path = "/".join(clean)
+        # the caller's own string when it is already clean: one copy per page, not one each
+        return (relative if path == relative else path), resolved
 
     # -- writing ---------------------------------------------------------------------------
 
@@ -155,7 +156,7 @@ class SiteWriter:
         if holds(self.root / path, data):
             self._unchanged.append(path)  # the bytes are already there: a rewrite would only cost
             return path
-        temp = f"{len(self._staged):06d}"
+        temp = _temp_name(len(self._staged))
         with self._disk_errors(" No file was changed."):
             self._staging.mkdir(exist_ok=True)
             with open(self._staging / temp, "wb") as handle:
@@ -163,7 +164,7 @@ class SiteWriter:
                 if self._durable and not HAS_SYNCFS:
                     handle.flush()
                     os.fsync(handle.fileno())
-        self._staged.append(_Staged(temp=temp, target=path))
+        self._staged.append(path)
         return path
 
     def stage_chunks(
@@ -174,7 +175,7 @@ class SiteWriter:
         self._check_open()
         path, key = self.target_for(relative)
         self._claim(relative, path, key)
-        temp = f"{len(self._staged):06d}"
+        temp = _temp_name(len(self._staged))
         digest, size = hashlib.sha256(), 0
         pieces = iter(chunks)
         with self._disk_errors(" No file was changed."), _closing(pieces):
@@ -194,7 +195,7 @@ class SiteWriter:
         if same:
             self._unchanged.append(path)
         else:
-            self._staged.append(_Staged(temp=temp, target=path))
+            self._staged.append(path)
         return path
 
     def keep(self, relative: str, inputs: str) -> str | None:
@@ -208,7 +209,7 @@ class SiteWriter:
         old = self.previous
         path, key = self.target_for(relative)
         digest = old.files.get(path)
-        if digest is None or old.inputs.get(path) != inputs or str(key) in self._keys or key.is_dir():
+        if digest is None or old.inputs.get(path) != inputs or self._claimed(key) or key.is_dir():
             return None
         target = self.root / path
         try:
@@ -222,8 +223,13 @@ class SiteWriter:
         self._unchanged.append(path)
         return excerpt
 
+    def _claimed(self, key: Path) -> bool:
+        """Whether a file of this run already leads to `key` (a resolved target inside the folder)."""
+        target = key.relative_to(self.root).as_posix()
+        return target in self._aliases or target in self._files
+
     def _claim(self, relative: str, path: str, key: Path) -> None:
-        if str(key) in self._keys:
+        if self._claimed(key):
             raise DoubleWriteError(
                 f"Two pages of this export would both be written to {relative}; "
                 "rename one of the entries' slugs and export again."
@@ -232,7 +238,9 @@ class SiteWriter:
             raise ExportFailed(
                 f"{self.root / path} is a folder where the export writes a file; move it away and export again."
             )
-        self._keys.add(str(key))
+        target = key.relative_to(self.root).as_posix()
+        if target != path:
+            self._aliases.add(target)
 
     def _note(self, path: str, digest: str, inputs: str | None, excerpt: str) -> None:
         self._files[path] = digest
@@ -258,9 +266,10 @@ class SiteWriter:
         old = self.previous
         if whole_site:
             removed = sorted(set(old.files) - set(self._files))
+            # the writer's own maps, not copies: it is closed once this commit is done
             manifest = Manifest(
-                files=dict(self._files), entries=dict(entries or {}), redirects=dict(redirects or {}),
-                inputs=dict(self._inputs), excerpts=dict(self._excerpts),
+                files=self._files, entries=dict(entries or {}), redirects=dict(redirects or {}),
+                inputs=self._inputs, excerpts=self._excerpts,
             )
         else:
             removed = []
@@ -272,17 +281,19 @@ class SiteWriter:
                 inputs={**{p: i for p, i in old.inputs.items() if p not in self._files}, **self._inputs},
                 excerpts={**{p: e for p, e in old.excerpts.items() if p not in self._files}, **self._excerpts},
             )
-        if not self._staged and not removed and manifest.to_json() == old.to_json():
+        if not self._staged and not removed and manifest == old:
             # Nothing to put in place and nothing to record: no journal, no manifest, no write.
             shutil.rmtree(self._staging, ignore_errors=True)
             self._release()
             return CommitResult(written=(), unchanged=tuple(self._unchanged), removed=())
-        journal = {
-            "format": FORMAT,
-            "renames": [[s.temp, s.target] for s in self._staged],
-            "removals": removed,
-            "manifest": manifest.to_json(),
-        }
+        # Made once: the manifest of a large site holds a few items per page, and a copy of it
+        # per step (the journal, its replay) weighed more than the rest of the export.
+        journal = FreshJournal(
+            format=FORMAT,
+            renames=[[_temp_name(i), target] for i, target in enumerate(self._staged)],
+            removals=removed,
+            manifest=manifest.to_json(),
+        )
         with self._disk_errors(" No file was changed."):
             self._staging.mkdir(exist_ok=True)
             if self._durable:
@@ -298,7 +309,7 @@ class SiteWriter:
             ) from exc
         self._release()
         return CommitResult(
-            written=tuple(s.target for s in self._staged),
+            written=tuple(self._staged),
             unchanged=tuple(self._unchanged),
             removed=tuple(removed),
         )
@@ -331,6 +342,11 @@ class SiteWriter:
             shutil.rmtree(self._staging, ignore_errors=True)
             self._release()
             raise ExportFailed(describe_os_error(exc, self.root) + outcome) from exc
+
+
+def _temp_name(index: int) -> str:
+    """The staging folder's name for the `index`-th staged file."""
+    return f"{index:06d}"
 
 
 def _blocks(pieces: Iterator[str], size: int = 1 << 16) -> Iterator[bytes]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -36,7 +36,7 @@ from fieldnotes_desktop.export.site import (
 )
 from fieldnotes_desktop.export.theme import Theme
 from fieldnotes_desktop.export.disk import describe_os_error, write_file_atomically
-from fieldnotes_desktop.export.redirects import REDIRECT_TEMPLATE, page_path, plan_redirects, redirect_page
+from fieldnotes_desktop.export.redirects import REDIRECT_TEMPLATE, plan_redirects, redirect_page
 from fieldnotes_desktop.export.writer import SiteWriter
 from fieldnotes_desktop.records import FINISHED, Entry, EntrySummary
 from fieldnotes_desktop.render.section_cache import TemplateStore
@@ -189,10 +189,13 @@ class ExportService:
         builder.check_templates(ENTRY_TEMPLATES + (REDIRECT_TEMPLATE,) + (() if options.slugs else SITE_TEMPLATES))
         writer = SiteWriter(options.out)  # also finishes an export of this folder that was interrupted
         later = builder.stylesheet_jobs() + ([] if options.slugs else builder.site_jobs())
-        paths = builder.entry_paths() + [j.path for j in later]
-        pages_of = {e.uuid: page_path(e.slug) for e in snapshot.entries}
+        # One string per entry page, shared by everything that names it (the writer's records too).
+        entry_paths = builder.entry_paths()
+        pages_of = {e.uuid: path for e, path in zip(snapshot.entries, entry_paths)}
+        paths = entry_paths + [j.path for j in later]
         redirects = plan_redirects(writer.previous, pages_of, set(paths))
-        by_uuid = {e.uuid: e for e in snapshot.entries}
+        moved = set(redirects.values())
+        by_uuid = {e.uuid: e for e in snapshot.entries if e.uuid in moved}
         later += [
             Job(path, f"redirect {path}", partial(redirect_page, theme, snapshot.site, by_uuid[uuid]))
             for path, uuid in sorted(redirects.items())
@@ -202,12 +205,12 @@ class ExportService:
         bodies = BodyRenderer(builder.images, self.section_cache, workers=self._workers)
         try:
             if pages is None:
-                done, to_build, inputs = self._keep_pages(writer, builder, session, cancelled, progress, total)
+                done, to_build, inputs = self._keep_pages(writer, builder, session, pages_of, cancelled, progress, total)
             else:  # a few chosen entries: built, so that their links can be checked against the folder
                 done, to_build, inputs = 0, list(snapshot.entries), {}
             for entry, document in bodies.documents(to_build, partial(export_reads.bodies, session)):
                 _check(cancelled)
-                path = builder.entry_page_path(entry)
+                path = pages_of[entry.uuid]
                 content = builder.entry_page(entry, document)
                 writer.stage(path, content, inputs=inputs.get(entry.id), excerpt=builder.excerpt_of(entry))
                 if pages is not None:
@@ -220,8 +223,9 @@ class ExportService:
             images = builder.asset_jobs()
             self._run(writer, images, done, total + len(images), progress, cancelled)
             # Read before commit() puts this run's files in place: those are in `paths` already.
-            written = {*paths, *redirects, *(j.path for j in images)}
-            dangling = dangling_links(writer.root, pages, written) if pages else []
+            dangling = (
+                dangling_links(writer.root, pages, {*paths, *redirects, *(j.path for j in images)}) if pages else []
+            )
         except BaseException:
             bodies.close()
             writer.abort()
@@ -246,6 +250,7 @@ class ExportService:
         writer: SiteWriter,
         builder: SiteBuilder,
         session: Session,
+        pages_of: Mapping[str, str],
         cancelled: Cancelled | None,
         progress: Progress | None,
         total: int,
@@ -260,7 +265,7 @@ class ExportService:
             bodies = export_reads.bodies(session, [e.id for e in chunk])
             for entry in chunk:
                 digest = builder.entry_inputs(entry, bodies.get(entry.id, ""))
-                excerpt = writer.keep(builder.entry_page_path(entry), digest) if digest else None
+                excerpt = writer.keep(pages_of[entry.uuid], digest) if digest else None
                 if excerpt is None:
                     to_build.append(entry)
                     if digest:
