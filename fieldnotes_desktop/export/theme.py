@@ -38,6 +38,19 @@ def xml_safe(value: Any) -> Any:
     return Markup(cleaned) if isinstance(value, Markup) else cleaned
 
 
+_ROWS_THROUGH_THE_MACRO = '{% from "_entry_list.html" import entry_list %}{{ entry_list(items) }}'
+
+
+def _rows_through_the_macro(folder: Path) -> bool:
+    """True for a theme made before the list pages included `_entry_items.html`: it changed their
+    rows by overriding the `entry_list` macro, which must keep drawing them."""
+    macro, rows = folder / "_entry_list.html", folder / "_entry_items.html"
+    try:
+        return macro.is_file() and not rows.exists() and b"_entry_items.html" not in macro.read_bytes()[:65536]
+    except OSError:
+        return False  # unreadable: the loader says so when the page asks for it
+
+
 class PackageDataLoader(jinja2.BaseLoader):
     """Reads templates with importlib.resources, so they load from a wheel, a zip or a bundle."""
 
@@ -112,6 +125,8 @@ class Theme:
         loaders: list[jinja2.BaseLoader] = []
         self.override_dir = override_dir if override_dir and override_dir.is_dir() else None
         if self.override_dir is not None:
+            if _rows_through_the_macro(self.override_dir):
+                loaders.append(jinja2.DictLoader({"_entry_items.html": _ROWS_THROUGH_THE_MACRO}))
             loaders.append(ThemeFolderLoader(self.override_dir))
         loaders.append(PackageDataLoader(packaged_theme()))
         loader = jinja2.ChoiceLoader(loaders)
