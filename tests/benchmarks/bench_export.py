@@ -1,6 +1,6 @@
 """Benchmark: export 1,000 posts of ~1,500 words with code blocks, side by side with Hugo and a floor.
 
-Run: python tests/benchmarks/bench_export.py [--quick] [--entries N] [--runs N] [--rss-entries N]
+Run: python tests/benchmarks/bench_export.py [--quick] [--entries N] [--runs N] [--rss-entries N] [--rss-large N]
 
 The same generated posts go into our database and into a minimal Hugo site (its own small
 layout: a page per post with its Markdown highlighted, the home page, category and tag
@@ -9,8 +9,13 @@ lists, one feed, a sitemap, which is what our export writes). In one run, altern
 database) and warm (the cache filled by an earlier export, every page built again into an
 empty folder); the median of the runs counts. The floor renders the posts with cmarkgfm (C,
 no highlighting), fills a plain Jinja2 template and writes the files (`pip install .[bench]`).
-Then: re-exports with nothing changed and after one edit, and the peak memory of an export
-of `--rss-entries` entries (10,000; 2,000 with --quick) in a process of its own.
+Then: re-exports with nothing changed and after one edit, and the peak memory of an export in
+a process of its own at two sizes (`--rss-entries`, 10,000, and `--rss-large`, 30,000; 2,000 and
+6,000 with --quick): one size alone hides what grows with the site, so the slope between the two
+is printed too, and the target (150 MB) is set on the peak it projects at 100,000 entries. Those
+posts are short (`--rss-words`, 150): bodies are read a batch at a time, so what grows with the
+site is what is kept per entry, which a long body does not change; long ones would only make the
+large export take minutes.
 Rates count wall time on this machine, whose two cores other work may share: the load is printed.
 """
 
@@ -210,17 +215,17 @@ def median_line(label: str, walls: list[float], cpus: list[float], entries: int)
     return wall
 
 
-def rss_child(entries: int, work: Path) -> tuple[float, float]:
-    """Peak RSS (MB) of an export of `entries` posts in a fresh process, and of its largest worker.
+def rss_child(entries: int, work: Path, words: int = 1500) -> tuple[float, float]:
+    """Peak RSS (MB) of an export of `entries` posts of ~`words` in a fresh process, and of its largest worker.
 
     Measured as each process's own high-water mark (`VmHWM`), not `ru_maxrss`: Linux carries
     `ru_maxrss` across exec, so a child started by a big process (this one, holding the posts
     after several exports) reports its parent's peak as its own; the workers likewise.
     """
-    db = work / "rss.db"
-    code = "import sys; sys.path[:0] = sys.argv[1:3]; import bench_export as b; b.populate(__import__('pathlib').Path(sys.argv[3]), b.posts(int(sys.argv[4]), 1500))"
+    db = work / f"rss-{entries}.db"
+    code = "import sys; sys.path[:0] = sys.argv[1:3]; import bench_export as b; b.populate(__import__('pathlib').Path(sys.argv[3]), b.posts(int(sys.argv[4]), int(sys.argv[5])))"
     here = str(Path(__file__).resolve().parent)
-    subprocess.run([sys.executable, "-c", code, str(Path(here).parents[1]), here, str(db), str(entries)], check=True)
+    subprocess.run([sys.executable, "-c", code, str(Path(here).parents[1]), here, str(db), str(entries), str(words)], check=True)
     measure = (
         "import sys; sys.path[:0] = sys.argv[1:3]; import bench_export as b; from pathlib import Path\n"
         "if __name__ == '__main__':\n"
@@ -232,10 +237,12 @@ def rss_child(entries: int, work: Path) -> tuple[float, float]:
     script = work / "rss_child.py"
     script.write_text(measure)
     done = subprocess.run(
-        [sys.executable, str(script), str(Path(here).parents[1]), here, str(db), str(work / "rss-site")],
+        [sys.executable, str(script), str(Path(here).parents[1]), here, str(db), str(work / f"rss-site-{entries}")],
         check=True, capture_output=True, text=True,
     )
     own, worker = (int(v) / 1024 for v in done.stdout.split()[-2:])
+    shutil.rmtree(work / f"rss-site-{entries}", ignore_errors=True)  # a large site is a few hundred MB
+    db.unlink()
     return own, worker
 
 
@@ -280,15 +287,18 @@ class WorkerPeaks:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="one run of each and 2,000 entries for memory")
+    parser.add_argument("--quick", action="store_true", help="one run of each and 2,000 and 6,000 entries for memory")
     parser.add_argument("--entries", type=int, default=1000)
     parser.add_argument("--words", type=int, default=1500)
     parser.add_argument("--runs", type=int)
-    parser.add_argument("--rss-entries", type=int)
+    parser.add_argument("--rss-entries", type=int, help="the smaller export whose peak memory is measured")
+    parser.add_argument("--rss-large", type=int, help="the larger one, for the growth per entry")
+    parser.add_argument("--rss-words", type=int, default=150)
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
     args = parser.parse_args()
     runs = args.runs or (1 if args.quick else 3)
     rss_entries = args.rss_entries or (2000 if args.quick else 10_000)
+    rss_large = args.rss_large or 3 * rss_entries  # both: about four minutes, most of it the large one
     work = Path(tempfile.mkdtemp(prefix="fieldnotes-bench-export-"))
     print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores; work folder {work}", flush=True)
 
@@ -352,8 +362,19 @@ def main() -> int:
     print(f"re-export, nothing changed: median {statistics.median(same):.2f} s (runs {', '.join(f'{w:.2f}' for w in same)}), files written {same_written}")
     print(f"re-export after one edit:   median {statistics.median(edit):.2f} s (runs {', '.join(f'{w:.2f}' for w in edit)}), files written {edit_written}")
 
-    own_rss, worker_rss = rss_child(rss_entries, work)
-    print(f"peak RSS exporting {rss_entries} entries (cold cache): {own_rss:.0f} MB in the exporting process, {worker_rss:.0f} MB the largest worker")
+    peaks = {}
+    for size in (rss_entries, rss_large):
+        peaks[size] = rss_child(size, work, args.rss_words)
+        print(
+            f"peak RSS exporting {size:,} entries of ~{args.rss_words} words (cold cache): {peaks[size][0]:.0f} MB "
+            f"in the exporting process, {peaks[size][1]:.0f} MB the largest worker (load {os.getloadavg()[0]:.2f})",
+            flush=True,
+        )
+    own_rss, worker_rss = peaks[rss_entries]
+    large_rss, large_worker = peaks[rss_large]
+    per_entry_kb = (large_rss - own_rss) * 1024 / (rss_large - rss_entries)
+    projected = large_rss + per_entry_kb * (100_000 - rss_large) / 1024
+    print(f"peak RSS grows {per_entry_kb:.2f} KB per entry: {projected:.0f} MB projected at 100,000 entries")
     print(f"load average at the end {os.getloadavg()[0]:.2f}")
     if args.keep:
         print(f"kept in {work}")
@@ -373,8 +394,12 @@ def main() -> int:
         Figure("re-export, nothing changed: files written", max(same_written), "files", 0, "<="),
         Figure("re-export after a one-entry edit", round(statistics.median(edit), 3), "s", 1.0, "<="),
         Figure("re-export after a one-entry edit: files written", max(edit_written), "files"),
-        Figure(f"peak RSS, export of {rss_entries:,} entries", round(own_rss), "MB", 150, "<=",
+        Figure(f"peak RSS, export of {rss_entries:,} entries", round(own_rss), "MB",
                peer=f"largest worker {worker_rss:.0f} MB"),
+        Figure(f"peak RSS, export of {rss_large:,} entries", round(large_rss), "MB",
+               peer=f"largest worker {large_worker:.0f} MB"),
+        Figure("peak RSS growth per entry", round(per_entry_kb, 2), "KB/entry"),
+        Figure("peak RSS projected at 100,000 entries", round(projected), "MB", 150, "<="),
     )
     return 0
 
