@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import re
 import stat
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from fieldnotes_desktop.errors import ImportFailed
 from fieldnotes_desktop.records import DRAFT, FINISHED, EntryFields
+
+if TYPE_CHECKING:
+    from types import ModuleType
 
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd", ".mkdn", ".txt")
 MEGABYTE = 1024 * 1024
@@ -25,8 +27,6 @@ MAX_MARKDOWN_BYTES = 20 * MEGABYTE
 # YAML builds any object, so neither an alias bomb nor `[[[[…` ever reaches the constructor.
 MAX_FRONT_MATTER_CHARS = 64 * 1024
 MAX_FRONT_MATTER_DEPTH = 20
-# The C loader is faster and refuses surrogate escapes itself; the pure one is the fallback.
-_YAML_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _MAGIC = {
     b"\x89PNG": "a PNG image",
     b"\xff\xd8\xff": "a JPEG image",
@@ -232,12 +232,25 @@ def split_front_matter(path: Path, text: str) -> tuple[dict[str, Any], str]:
     return {str(k).lower(): v for k, v in data.items()}, body
 
 
+@functools.cache
+def _yaml() -> tuple[ModuleType, Any]:
+    """PyYAML and its loader, imported at the first front matter read: the window's start,
+    which only prints file names through this module, does without it (~20 ms).
+
+    The C loader is faster and refuses surrogate escapes itself; the pure one is the fallback.
+    """
+    import yaml
+
+    return yaml, getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _load_front_matter(name: str, source: str, first_line: int) -> object:
     if not source.strip():
         return {}
+    yaml, loader = _yaml()
     try:
         _check_events(name, source)
-        data: object = yaml.load(source, Loader=_YAML_LOADER)
+        data: object = yaml.load(source, Loader=loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + first_line})" if mark is not None else ""
@@ -259,7 +272,8 @@ def _load_front_matter(name: str, source: str, first_line: int) -> object:
 def _check_events(name: str, source: str) -> None:
     """Refuses aliases and deep nesting from the parser's events, before any object is built."""
     depth = 0
-    for event in yaml.parse(source, Loader=_YAML_LOADER):
+    yaml, loader = _yaml()
+    for event in yaml.parse(source, Loader=loader):
         if isinstance(event, yaml.AliasEvent):
             anchor = printable(str(event.anchor))[:40]
             raise ImportFailed(
