@@ -173,3 +173,33 @@ def test_an_older_database_is_upgraded_behind_a_notice_that_goes_with_it(open_wi
     window.close()
     open_window(db)  # now current: opened without a notice
     assert seen[1] == []
+
+
+def test_words_typed_before_the_preview_starts_are_on_its_first_page(qapp, db_path, qtbot, tmp_path):
+    from PySide6.QtCore import QCoreApplication, QEvent
+    from PySide6.QtGui import QTextCursor
+
+    from fieldnotes_desktop.ui.window_prompts import QuitChoice
+
+    window = build_main_window(db_path, settings_path=tmp_path / "s.ini")
+    window.ask_unsaved_on_quit = lambda _error: QuitChoice.DISCARD  # type: ignore[method-assign]
+
+    def type_at_once() -> None:  # the window is usable; the preview starts after this returns
+        assert not window.preview.is_started
+        window.editor.moveCursor(QTextCursor.MoveOperation.End)
+        window.editor.insertPlainText(" Typed while the preview was still to come.")
+        qtbot.wait(100)  # the desk hands the edit on (after 20 ms), to a preview not yet started
+        assert not window.preview.is_started
+
+    pages: list[str] = []
+    window.started.connect(type_at_once)
+    window.preview.rendered.connect(lambda: pages.append(window.preview.property("renderedHtml")))
+    try:
+        with qtbot.waitSignal(window.started, timeout=10000):
+            window.show()
+        qtbot.waitUntil(lambda: bool(pages), timeout=15000)
+        assert "Typed while the preview was still to come." in pages[0]  # not only a later frame
+    finally:
+        window.close()
+        window.deleteLater()  # now, as the open_window fixture does: before the QtWebEngine context goes
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)

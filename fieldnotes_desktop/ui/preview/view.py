@@ -63,12 +63,11 @@ class PreviewView(QWebEngineView):
     Given the theme's parts, it starts at once. Given a way to load them (`PageParts`), it waits
     for `start()`: the window calls it once it is usable, so the theme, the renderer and the
     browser's page do not delay the first screen (~0.3 s at start-up). Until then it keeps the
-    entry and its text and shows nothing.
+    entry and shows nothing; it starts with the whole text then (from the text source, if set).
     """
 
     rendered = Signal()
     entry_link_clicked = Signal(str)
-    started = Signal()  # the page and its renderer exist; `theme_error` is known
 
     def __init__(self, tasks: Tasks, parts: PreviewPage | PageParts, page_context: PageContext,
                  images: AssetIndex, theme_error: str | None = None, parent: QWidget | None = None,
@@ -148,8 +147,8 @@ class PreviewView(QWebEngineView):
         page.load(SHELL_URL)
         waiting, self._entry = self._entry, None
         if waiting is not None:
-            self.show_entry(dataclasses.replace(waiting, body=self._body))
-        self.started.emit()
+            body = self._text_source() if self._text_source is not None else self._body
+            self.show_entry(dataclasses.replace(waiting, body=body))
 
     # -- the interface the main window uses ------------------------------------------------
 
@@ -197,9 +196,8 @@ class PreviewView(QWebEngineView):
     def apply_edits(self, edits: list[LineEdit]) -> None:
         """Shows the current entry's body changed by `edits`, line by line (see `TextMirror`)."""
         if self._worker is None:
-            if self._text_source is not None:
-                self._body = self._text_source()  # what the preview starts with
-        elif self._held:
+            return  # `start` reads the whole text
+        if self._held:
             self._edits.extend(edits)  # sent after the body they apply to
         elif edits:
             self._paced.extend(edits)
