@@ -58,8 +58,11 @@ _FENCE_LINE_RE = re.compile(r" {0,3}(`{3,}|~{3,})([^\n]*)")
 # moves no run boundary but its own paragraph's.
 PIECEWISE_FROM = 1 << 16  # characters; a shorter text is counted whole in a few milliseconds
 _RUN_END = 8
-_RUNS_KEPT = 20_000  # about 8 MB of text at most; all forgotten at once when full
+# The runs' text is what is kept: at most about 8 MB of it (six books), all forgotten at once
+# when full. Threads share it; a count of what is kept may be a little off, never a word count.
+_RUNS_CHARS = 8 << 20
 _runs: dict[str, int] = {}
+_runs_chars = 0
 
 
 def count_words(markdown: str) -> int:
@@ -72,8 +75,6 @@ def count_words(markdown: str) -> int:
     prose = _prose_lines(markdown)
     if len(prose) < PIECEWISE_FROM or _SPANNING_RE.search(prose):
         return _count_prose(prose)
-    if len(_runs) > _RUNS_KEPT:
-        _runs.clear()
     total, run = 0, []
     for paragraph in prose.split("\n\n"):
         run.append(paragraph)
@@ -84,9 +85,14 @@ def count_words(markdown: str) -> int:
 
 
 def _count_run(text: str) -> int:
+    global _runs_chars
     words = _runs.get(text)
     if words is None:
+        if _runs_chars > _RUNS_CHARS:
+            _runs.clear()
+            _runs_chars = 0
         words = _runs[text] = _count_prose(text)
+        _runs_chars += len(text)
     return words
 
 

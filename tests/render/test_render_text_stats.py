@@ -93,3 +93,14 @@ def test_a_long_entry_counted_piecewise_agrees_with_a_whole_count() -> None:
     # A comment can hold blank lines, so an entry with one is counted whole.
     commented = "<!-- draft\n\nnotes -->\n\n" + text
     assert count_words(commented) == whole
+
+
+def test_the_kept_runs_stay_within_their_bound(monkeypatch: pytest.MonkeyPatch) -> None:
+    from fieldnotes_desktop.render import text_stats
+
+    monkeypatch.setattr(text_stats, "_RUNS_CHARS", 300_000)
+    for n in range(12):  # twelve different long entries, ~150 KB each
+        text = _long_entry(2_000 + n)
+        assert count_words(text) == text_stats._count_prose(text_stats._prose_lines(text))  # noqa: SLF001
+        kept = sum(len(run) for run in text_stats._runs)  # noqa: SLF001
+        assert kept <= 300_000 + len(text)
