@@ -84,10 +84,10 @@ def _run(args: argparse.Namespace) -> int:
     from fieldnotes_desktop.config import resolve_db_path
 
     db_path = resolve_db_path(args.db)
-    if args.command == "search":
-        from fieldnotes_desktop.cli.entries import search_directly
+    if args.command in ("search", "list"):
+        from fieldnotes_desktop.cli.entries import list_directly, search_directly
 
-        answered = search_directly(db_path, args)
+        answered = (search_directly if args.command == "search" else list_directly)(db_path, args)
         if answered is not None:
             return answered
     from fieldnotes_desktop.services import open_services

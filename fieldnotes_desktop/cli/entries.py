@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -68,9 +68,20 @@ def _import(services: Services, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def list_directly(db_path: Path, args: argparse.Namespace) -> int | None:
+    """`fieldnotes list` read with sqlite3 alone (see `search_directly`); None when the store must."""
+    from fieldnotes_desktop.store.plain_read import list_file
+
+    entries = list_file(db_path, args.status)
+    return None if entries is None else _print_listing(entries, args)
+
+
 def _list(services: Services, args: argparse.Namespace) -> int:
     # Streamed: at 100,000 entries the records alone would take hundreds of megabytes.
-    entries = services.entries.stream_summaries(EntryFilter(status=args.status))
+    return _print_listing(services.entries.stream_summaries(EntryFilter(status=args.status)), args)
+
+
+def _print_listing(entries: Iterator[EntrySummary], args: argparse.Namespace) -> int:
     if args.json:
         write_array((summary_json(e) for e in entries), sys.stdout)
         return EXIT_OK

@@ -1,4 +1,4 @@
-"""`fieldnotes search` read with sqlite3 alone gives the store's answer byte for byte, and leaves any doubtful file to the store."""
+"""`fieldnotes search` and `list` read with sqlite3 alone give the store's answer byte for byte, and leaves any doubtful file to the store."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from fieldnotes_desktop.cli import main
-from fieldnotes_desktop.records import EntryFields
+from fieldnotes_desktop.records import EntryFields, EntryFilter
 from fieldnotes_desktop.services import open_services
 from fieldnotes_desktop.store import plain_read
 from fieldnotes_desktop.store.identity import APPLICATION_ID
@@ -47,7 +47,7 @@ def shelf(tmp_path: Path) -> Path:
                 body=f"moraine number {n} " + ("snow " * (n % 5)) + ("<script>alert(1)</script> " if n % 9 == 0 else "")
                 + "rock " * (n % 3) + "\n\nsecond paragraph with moraine again",
                 summary="ß" * (n % 4), tags=tuple(t for t, k in (("snow", 2), ("rock", 3), ("ice", 5)) if n % k == 0),
-                volume=n % 4 or None, elevation_m=None if n % 2 else 1200 + n, date=dt.date(2024, 1 + n % 12, 1 + n % 28),
+                status="finished" if n % 3 else "draft", volume=n % 4 or None, elevation_m=None if n % 2 else 1200 + n, date=dt.date(2024, 1 + n % 12, 1 + n % 28),
             ))  # fmt: skip
             ids.append(entry.id)
         for entry_id in ids[::10]:
@@ -86,6 +86,35 @@ def test_both_paths_print_the_same_bytes(
     assert direct[0] == 0 and direct[1]
 
 
+@pytest.mark.parametrize("status", [None, "draft", "finished"])
+def test_both_paths_list_the_same_records_across_batches(
+    shelf: Path, status: str | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(plain_read, "LIST_BATCH", 8)  # 63 entries outside the trash: 8 batches
+    services = open_services(shelf, read_only=True)
+    try:
+        expected = list(services.entries.stream_summaries(EntryFilter(status=status)))
+    finally:
+        services.close()
+    listed = plain_read.list_file(shelf, status)
+    assert listed is not None
+    assert list(listed) == expected
+    assert (len(expected) == 63) if status is None else (0 < len(expected) < 63)  # 7 of 70 in the trash
+    assert all(e.status == status for e in expected) if status else len({e.status for e in expected}) == 2
+    assert not any(e.trashed for e in expected) and any(e.tags for e in expected)
+
+
+@pytest.mark.parametrize("args", [["list"], ["list", "--json"], ["list", "--status", "draft", "--json"]])
+def test_both_paths_print_the_same_listing(
+    shelf: Path, args: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    direct = cli_output(capsys, shelf, *args)
+    monkeypatch.setattr(plain_read, "list_file", lambda *_args, **_kwargs: None)  # the store's path
+    through_the_store = cli_output(capsys, shelf, *args)
+    assert direct == through_the_store
+    assert direct[0] == 0 and direct[1]
+
+
 def test_the_trash_stays_out_and_the_page_is_full(shelf: Path) -> None:
     hits = plain_read.search_file(shelf, "moraine")
     assert hits is not None and len(hits) == 50
@@ -112,6 +141,7 @@ def set_revision(path: Path, revision: str) -> None:
 def test_another_revision_is_left_to_the_store(shelf: Path, revision: str, run: Run, db: Path) -> None:
     set_revision(shelf, revision)
     assert plain_read.search_file(shelf, "moraine") is None
+    assert plain_read.list_file(shelf) is None
     shutil.copyfile(shelf, db)
     line = one_error_line(run("search", "moraine"))
     assert ("newer version" if revision.startswith("9999") else "older version") in line
@@ -121,7 +151,9 @@ def test_another_programs_database_is_left_to_the_store(shelf: Path, run: Run, d
     with contextlib.closing(sqlite3.connect(shelf)) as conn:
         conn.execute(f"PRAGMA application_id={APPLICATION_ID + 1}")
     assert plain_read.search_file(shelf, "moraine") is None
+    assert plain_read.list_file(shelf) is None
     shutil.copyfile(shelf, db)
+    assert "another program" in one_error_line(run("list"))
     assert "another program" in one_error_line(run("search", "moraine"))
 
 
@@ -130,7 +162,9 @@ def test_a_damaged_file_is_left_to_the_store(shelf: Path, run: Run, db: Path) ->
     data[4096:] = b"\xff" * (len(data) - 4096)  # every page after the first
     db.write_bytes(bytes(data))
     assert plain_read.search_file(db, "moraine") is None
+    assert plain_read.list_file(db) is None
     assert "damaged" in one_error_line(run("search", "moraine"))
+    assert "damaged" in one_error_line(run("list", "--json"))
 
 
 @pytest.mark.parametrize("content", [None, b"", b"not a database at all, just text" * 10])
@@ -139,6 +173,7 @@ def test_no_database_is_left_to_the_store(tmp_path: Path, content: bytes | None)
     if content is not None:
         path.write_bytes(content)
     assert plain_read.search_file(path, "moraine") is None
+    assert plain_read.list_file(path) is None
 
 
 def test_a_wal_without_its_shm_is_left_to_the_store(shelf: Path, tmp_path: Path) -> None:
