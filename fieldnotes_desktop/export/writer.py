@@ -5,16 +5,20 @@ state the next export (or the next start of the app) finishes on its own:
 
 1. Every new or changed file is written into `.fieldnotes/staging/` inside the output folder
    (same filesystem, so the later renames are atomic) and made durable.
-2. A journal listing every rename and removal is written and made durable: that is the moment
-   the export counts as done. Killed before it, the staging folder is garbage; after it, the
-   journal can be replayed.
-3. The journal is applied: renames into place, removals of pages that left the site, the new
-   manifest. Every step can be repeated, so replaying a half-applied journal is safe.
-4. The staging folder, journal included, is removed.
+2. The journal, a SQLite file in the staging folder that holds the new manifest and every
+   rename and removal, filled as the files are staged, is made durable and renamed to its
+   final name: that is the moment the export counts as done. Killed before it, the staging
+   folder is garbage; after it, the journal can be replayed.
+3. The journal is applied: renames into place, removals of pages that left the site, then the
+   journal itself renamed to be the new manifest. Every step can be repeated, so replaying a
+   half-applied journal is safe.
+4. The staging folder is removed.
 
-The manifest (`.fieldnotes/site.json`) records what the export wrote (path → content hash), so
+The manifest (`.fieldnotes/manifest.db`) records what the export wrote (path → content hash), so
 a later export removes only its own files that the site no longer has, skips files whose bytes
 did not change, and never touches anything else in the folder (`.git`, `CNAME`, a README).
+Neither the last export's records nor this one's are held in memory: they are read and written
+a row at a time (export/journal.py).
 """
 
 from __future__ import annotations
@@ -23,6 +27,8 @@ import contextlib
 import hashlib
 import os
 import shutil
+import sqlite3
+import stat
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -33,21 +39,21 @@ from fieldnotes_desktop.export.disk import (
     HAS_SYNCFS,
     describe_os_error,
     folder_lock,
+    fsync_dir,
     holds,
     holds_digest,
     make_dirs,
     sync_filesystem,
-    write_json,
 )
 from fieldnotes_desktop.export.journal import (
-    FORMAT,
     JOURNAL_NAME,
-    FreshJournal,
     LOCK_NAME,
     MANIFEST_NAME,
+    SCHEMA,
     STAGING_NAME,
     STATE_DIR,
     Manifest,
+    staged_name,
     read_manifest,
     recover,
 )
@@ -93,16 +99,16 @@ class SiteWriter:
         self._state = self.root / STATE_DIR
         self._staging = self._state / STAGING_NAME
         self._lock: IO[bytes] | None = None
-        # The site path of each staged file; the file itself is `_temp_name(i)` in the staging folder.
-        self._staged: list[str] = []
-        self._files: dict[str, str] = {}  # this run's site paths → hashes, staged or unchanged
-        self._inputs: dict[str, str] = {}
-        self._excerpts: dict[str, str] = {}
+        # The journal being filled: this run's pages (staged or unchanged) and its renames. The
+        # staged file of rename `seq` is `staged_name(seq)` in the staging folder.
+        self._records: sqlite3.Connection | None = None
+        self._staged: list[str] = []  # the site paths of the renames, in order (the callers' strings)
         self._unchanged: list[str] = []
         # Where the site paths of this run that pass through a symlink really lead (site paths
-        # too). Every other path leads to itself, so `_files` already says it was claimed: a
+        # too). Every other path leads to itself, so the journal's pages say it was claimed: a
         # set of every resolved target weighed ~150 bytes a page.
         self._aliases: set[str] = set()
+        self.previous = Manifest()
         self._open = False
         with self._disk_errors(" No file was changed."):
             self._state.mkdir(exist_ok=True)
@@ -117,25 +123,41 @@ class SiteWriter:
 
     # -- paths -----------------------------------------------------------------------------
 
-    def target_for(self, relative: str) -> tuple[str, Path]:
-        """The normalised site path of `relative` and where it really leads; refuses escapes.
+    def target_for(self, relative: str) -> tuple[str, str]:
+        """The normalised site path of `relative` and the site path it really leads to; refuses escapes.
 
         Files are replaced at the target itself (a symlink there is replaced, not written
-        through); the resolved path is what escapes and double writes are judged by.
+        through); where it leads is what escapes and double writes are judged by.
         """
         parts = PurePosixPath(relative.replace("\\", "/"))
         clean = [p for p in parts.parts if p not in ("", ".")]
         if parts.is_absolute() or not clean or ".." in clean or clean[0] == STATE_DIR:
             raise UnsafePathError(f"Refused to write “{relative}”: it would leave the output folder.")
-        target = self.root.joinpath(*clean)
-        # resolve() follows symlinks already in the folder, so a link pointing elsewhere is
-        # caught too; it is the costly call here, so it runs once per file
-        resolved = target.resolve()
-        if not resolved.is_relative_to(self.root) or resolved == self.root:
-            raise UnsafePathError(f"Refused to write “{relative}”: it would leave the output folder.")
         path = "/".join(clean)
         # the caller's own string when it is already clean: one copy per page, not one each
-        return (relative if path == relative else path), resolved
+        return (relative if path == relative else path), self._leads_to(relative, clean, path)
+
+    def _leads_to(self, relative: str, clean: list[str], path: str) -> str:
+        """Where `path` leads inside the folder: itself, unless a symlink on the way sends it on.
+
+        Only the parts below the root are looked at (the root is resolved already), and only
+        until one is missing: a page of a fresh export costs one `lstat`, where resolving the
+        whole path cost one per folder from `/` down, a tenth of a warm export's time.
+        """
+        here = str(self.root)
+        for part in clean:
+            here = os.path.join(here, part)
+            try:
+                mode = os.lstat(here).st_mode
+            except OSError:
+                break  # nothing further down exists (or a file is in the way, which staging reports)
+            if stat.S_ISLNK(mode):
+                # resolve() follows the links, so one pointing out of the folder is caught too
+                resolved = self.root.joinpath(*clean).resolve()
+                if not resolved.is_relative_to(self.root) or resolved == self.root:
+                    raise UnsafePathError(f"Refused to write “{relative}”: it would leave the output folder.")
+                return resolved.relative_to(self.root).as_posix()
+        return path
 
     # -- writing ---------------------------------------------------------------------------
 
@@ -156,15 +178,13 @@ class SiteWriter:
         if holds(self.root / path, data):
             self._unchanged.append(path)  # the bytes are already there: a rewrite would only cost
             return path
-        temp = _temp_name(len(self._staged))
         with self._disk_errors(" No file was changed."):
-            self._staging.mkdir(exist_ok=True)
+            temp = self._next_staged(path)
             with open(self._staging / temp, "wb") as handle:
                 handle.write(data)
                 if self._durable and not HAS_SYNCFS:
                     handle.flush()
                     os.fsync(handle.fileno())
-        self._staged.append(path)
         return path
 
     def stage_chunks(
@@ -175,11 +195,11 @@ class SiteWriter:
         self._check_open()
         path, key = self.target_for(relative)
         self._claim(relative, path, key)
-        temp = _temp_name(len(self._staged))
+        temp = staged_name(len(self._staged))
         digest, size = hashlib.sha256(), 0
         pieces = iter(chunks)
         with self._disk_errors(" No file was changed."), _closing(pieces):
-            self._staging.mkdir(exist_ok=True)
+            self._journal()
             with open(self._staging / temp, "wb") as handle:
                 for block in _blocks(pieces):
                     digest.update(block)
@@ -191,12 +211,19 @@ class SiteWriter:
                     os.fsync(handle.fileno())
             if same:
                 os.unlink(self._staging / temp)
+            else:
+                self._next_staged(path)
         self._note(path, digest.hexdigest(), inputs, excerpt)
         if same:
             self._unchanged.append(path)
-        else:
-            self._staged.append(path)
         return path
+
+    def _next_staged(self, path: str) -> str:
+        """Records the next staged file as bound for `path`; returns its name in the staging folder."""
+        seq = len(self._staged)
+        self._journal().execute("INSERT INTO renames VALUES (?, ?)", (seq, path))
+        self._staged.append(path)
+        return staged_name(seq)
 
     def keep(self, relative: str, inputs: str) -> str | None:
         """Keeps the page the last export made from the same `inputs`, without its bytes being built.
@@ -206,11 +233,11 @@ class SiteWriter:
         when the page must be built and `stage`d.
         """
         self._check_open()
-        old = self.previous
         path, key = self.target_for(relative)
-        digest = old.files.get(path)
-        if digest is None or old.inputs.get(path) != inputs or self._claimed(key) or key.is_dir():
+        recorded = self.previous.page(path)
+        if recorded is None or recorded[1] != inputs or self._claimed(key) or self._is_folder(key):
             return None
+        digest, _inputs, excerpt = recorded
         target = self.root / path
         try:
             if target.is_symlink() or hashlib.sha256(target.read_bytes()).hexdigest() != digest:
@@ -218,36 +245,50 @@ class SiteWriter:
         except OSError:
             return None
         self._claim(relative, path, key)
-        excerpt = old.excerpts.get(path, "")
         self._note(path, digest, inputs, excerpt)
         self._unchanged.append(path)
         return excerpt
 
-    def _claimed(self, key: Path) -> bool:
-        """Whether a file of this run already leads to `key` (a resolved target inside the folder)."""
-        target = key.relative_to(self.root).as_posix()
-        return target in self._aliases or target in self._files
+    def _claimed(self, key: str) -> bool:
+        """Whether a file of this run already leads to `key` (where a site path leads, `_leads_to`)."""
+        if key in self._aliases:
+            return True
+        return self._journal().execute("SELECT 1 FROM pages WHERE path = ?", (key,)).fetchone() is not None
 
-    def _claim(self, relative: str, path: str, key: Path) -> None:
+    def _is_folder(self, key: str) -> bool:
+        return os.path.isdir(os.path.join(self.root, key))
+
+    def _claim(self, relative: str, path: str, key: str) -> None:
         if self._claimed(key):
             raise DoubleWriteError(
                 f"Two pages of this export would both be written to {relative}; "
                 "rename one of the entries' slugs and export again."
             )
-        if key.is_dir():
+        if self._is_folder(key):
             raise ExportFailed(
                 f"{self.root / path} is a folder where the export writes a file; move it away and export again."
             )
-        target = key.relative_to(self.root).as_posix()
-        if target != path:
-            self._aliases.add(target)
+        if key != path:
+            self._aliases.add(key)
 
     def _note(self, path: str, digest: str, inputs: str | None, excerpt: str) -> None:
-        self._files[path] = digest
-        if inputs is not None:
-            self._inputs[path] = inputs
-            if excerpt:
-                self._excerpts[path] = excerpt
+        row = (path, digest, inputs, excerpt if inputs is not None else "")
+        with self._disk_errors(" No file was changed."):
+            self._journal().execute("INSERT INTO pages VALUES (?, ?, ?, ?)", row)
+
+    def _journal(self) -> sqlite3.Connection:
+        """The journal being filled, in the staging folder under a name that says it is not done."""
+        if self._records is None:
+            self._staging.mkdir(exist_ok=True)
+            fresh = self._staging / (JOURNAL_NAME + ".new")
+            fresh.unlink(missing_ok=True)
+            db = sqlite3.connect(fresh, isolation_level=None)
+            # Unfinished, the file is garbage whatever happens to it: no rollback journal, no
+            # syncs until it is complete (commit() makes it durable before naming it done).
+            db.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;" + SCHEMA)
+            db.execute("BEGIN")
+            self._records = db
+        return self._records
 
     def commit(
         self,
@@ -263,44 +304,43 @@ class SiteWriter:
         write again; a partial one (`--entry`) keeps them and adds its own.
         """
         self._check_open()
-        old = self.previous
-        if whole_site:
-            removed = sorted(set(old.files) - set(self._files))
-            # the writer's own maps, not copies: it is closed once this commit is done
-            manifest = Manifest(
-                files=self._files, entries=dict(entries or {}), redirects=dict(redirects or {}),
-                inputs=self._inputs, excerpts=self._excerpts,
-            )
-        else:
-            removed = []
-            kept_redirects = {p: u for p, u in old.redirects.items() if p not in self._files}
-            manifest = Manifest(
-                files={**old.files, **self._files},
-                entries={**old.entries, **(entries or {})},
-                redirects={**kept_redirects, **(redirects or {})},
-                inputs={**{p: i for p, i in old.inputs.items() if p not in self._files}, **self._inputs},
-                excerpts={**{p: e for p, e in old.excerpts.items() if p not in self._files}, **self._excerpts},
-            )
-        if not self._staged and not removed and manifest == old:
-            # Nothing to put in place and nothing to record: no journal, no manifest, no write.
-            shutil.rmtree(self._staging, ignore_errors=True)
-            self._release()
-            return CommitResult(written=(), unchanged=tuple(self._unchanged), removed=())
-        # Made once: the manifest of a large site holds a few items per page, and a copy of it
-        # per step (the journal, its replay) weighed more than the rest of the export.
-        journal = FreshJournal(
-            format=FORMAT,
-            renames=[[_temp_name(i), target] for i, target in enumerate(self._staged)],
-            removals=removed,
-            manifest=manifest.to_json(),
-        )
         with self._disk_errors(" No file was changed."):
-            self._staging.mkdir(exist_ok=True)
+            db = self._journal()
+            db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?)", (entries or {}).items())
+            db.executemany("INSERT OR REPLACE INTO redirects VALUES (?, ?)", (redirects or {}).items())
+            old = self._attach_previous(db)
+            if old and whole_site:
+                db.execute("INSERT INTO removals SELECT path FROM old.pages EXCEPT SELECT path FROM main.pages")
+            elif old:  # a partial export keeps the rest of the last one's records, its own first
+                db.execute(
+                    "INSERT OR IGNORE INTO redirects SELECT path, uuid FROM old.redirects"
+                    " WHERE path NOT IN (SELECT path FROM main.pages)"
+                )
+                db.execute("INSERT OR IGNORE INTO pages SELECT * FROM old.pages")
+                db.execute("INSERT OR IGNORE INTO entries SELECT * FROM old.entries")
+            removed = tuple(path for (path,) in db.execute("SELECT path FROM removals ORDER BY path"))
+            if not self._staged and not removed and _same_records(db, old):
+                # Nothing to put in place and nothing to record: no journal, no manifest, no write.
+                self._release()
+                shutil.rmtree(self._staging, ignore_errors=True)
+                return CommitResult(written=(), unchanged=tuple(self._unchanged), removed=())
+            db.execute("COMMIT")
+            if old:
+                db.execute("DETACH old")
+            db.close()
+            self._records = None
+            fresh = self._staging / (JOURNAL_NAME + ".new")
             if self._durable:
-                sync_filesystem(self._staging)  # every staged file is on disk before the journal says so
-            write_json(self._staging / JOURNAL_NAME, journal, durable=self._durable)
+                # every staged file, and the journal, is on disk before the journal's name says so
+                sync_filesystem(self._staging)
+                if not HAS_SYNCFS:
+                    with open(fresh, "rb+") as handle:
+                        os.fsync(handle.fileno())
+            os.replace(fresh, self._staging / JOURNAL_NAME)
+            if self._durable:
+                fsync_dir(self._staging)
         try:
-            _apply(self.root, journal, durable=self._durable)
+            _apply(self.root, durable=self._durable)
         except OSError as exc:
             self._release()
             raise ExportFailed(
@@ -308,19 +348,22 @@ class SiteWriter:
                 + " The new site is kept aside and will be finished by the next export."
             ) from exc
         self._release()
-        return CommitResult(
-            written=tuple(self._staged),
-            unchanged=tuple(self._unchanged),
-            removed=tuple(removed),
-        )
+        return CommitResult(written=tuple(self._staged), unchanged=tuple(self._unchanged), removed=removed)
+
+    def _attach_previous(self, db: sqlite3.Connection) -> bool:
+        """Makes the last export's manifest readable as `old` inside the journal; False when there is none."""
+        manifest = self._state / MANIFEST_NAME
+        if self.previous.db is None or not manifest.is_file():
+            return False
+        db.execute("ATTACH ? AS old", (str(manifest),))
+        return True
 
     def abort(self) -> None:
         """Forgets this run: the staged files go, the folder's own files were never touched."""
         if not self._open:
             return
-        shutil.rmtree(self._staging, ignore_errors=True)
-        self._staged.clear()
         self._release()
+        shutil.rmtree(self._staging, ignore_errors=True)
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -330,6 +373,10 @@ class SiteWriter:
 
     def _release(self) -> None:
         self._open = False
+        if self._records is not None:
+            self._records.close()
+            self._records = None
+        self.previous.close()
         if self._lock is not None:
             self._lock.close()  # closing the file drops its lock
             self._lock = None
@@ -339,14 +386,35 @@ class SiteWriter:
         try:
             yield
         except OSError as exc:
-            shutil.rmtree(self._staging, ignore_errors=True)
             self._release()
+            shutil.rmtree(self._staging, ignore_errors=True)
             raise ExportFailed(describe_os_error(exc, self.root) + outcome) from exc
+        except sqlite3.OperationalError as exc:  # the journal's disk is full, or was taken away
+            self._release()
+            shutil.rmtree(self._staging, ignore_errors=True)
+            raise ExportFailed(_journal_problem(exc, self.root) + outcome) from exc
 
 
-def _temp_name(index: int) -> str:
-    """The staging folder's name for the `index`-th staged file."""
-    return f"{index:06d}"
+def _journal_problem(exc: sqlite3.OperationalError, root: Path) -> str:
+    if "full" in str(exc).lower():
+        return describe_os_error(OSError(28, "No space left on device"), root)
+    return f"The export could not keep its records in {root / STATE_DIR} ({exc})."
+
+
+def _same_records(db: sqlite3.Connection, old: bool) -> bool:
+    """Whether the journal's manifest holds exactly what the last export's does."""
+    for table in ("pages", "entries", "redirects"):
+        if not old:
+            if db.execute(f"SELECT EXISTS (SELECT 1 FROM main.{table})").fetchone()[0]:
+                return False
+            continue
+        differs = db.execute(
+            f"SELECT EXISTS (SELECT * FROM main.{table} EXCEPT SELECT * FROM old.{table})"
+            f" OR EXISTS (SELECT * FROM old.{table} EXCEPT SELECT * FROM main.{table})"
+        ).fetchone()[0]
+        if differs:
+            return False
+    return True
 
 
 def _blocks(pieces: Iterator[str], size: int = 1 << 16) -> Iterator[bytes]:

@@ -105,4 +105,4 @@ def test_bookkeeping_stays_out_of_the_site_files(samples: Services, tmp_path: Pa
     out = tmp_path / "site"
     samples.exports.export(ExportOptions(out=out))
     assert not any(name.startswith(".") for name in site_files(out))
-    assert (out / ".fieldnotes" / "site.json").is_file()
+    assert (out / ".fieldnotes" / "manifest.db").is_file()

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import errno
+import hashlib
 import json
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -131,26 +133,80 @@ def test_a_kill_half_way_through_the_renames_is_finished_by_recovery(tmp_path: P
 
 
 def test_a_journal_replayed_twice_changes_nothing_more(tmp_path: Path) -> None:
-    export(tmp_path, {"a.html": "one"})
-    writer = SiteWriter(tmp_path)
+    root = tmp_path / "site"
+    export(root, {"a.html": "one", "b.html": "gone next"})
+    writer = SiteWriter(root)
     writer.stage("a.html", "two")
-    journal_copy: dict[str, object] = {}
+    staging = root / STATE_DIR / STAGING_NAME
+    kept = tmp_path / "journal-copy.db"
     real_apply = writer_module._apply
 
-    def apply_and_keep(root: Path, journal: dict[str, object], *, durable: bool) -> None:
-        journal_copy.update(journal)
-        real_apply(root, journal, durable=durable)
+    def apply_and_keep(root: Path, *, durable: bool) -> None:
+        shutil.copyfile(staging / JOURNAL_NAME, kept)
+        real_apply(root, durable=durable)
 
     writer_module._apply = apply_and_keep  # type: ignore[assignment]
     try:
         writer.commit()
     finally:
         writer_module._apply = real_apply
+    staging.mkdir()
+    shutil.copyfile(kept, staging / JOURNAL_NAME)  # as if the kill came just before the journal became the manifest
+    assert recover(root) is True
+    assert site(root) == {"a.html": "two"}
+    assert dict(read_manifest(root).files) == {"a.html": hashlib.sha256(b"two").hexdigest()}
+
+
+def test_a_torn_journal_is_not_applied(tmp_path: Path) -> None:
+    export(tmp_path, {"a.html": "one"})
     staging = tmp_path / STATE_DIR / STAGING_NAME
     staging.mkdir()
-    (staging / JOURNAL_NAME).write_text(json.dumps(journal_copy))  # as if the kill came just before its removal
+    (staging / JOURNAL_NAME).write_bytes(b"SQLite format 3\x00" + b"\x00" * 40)  # cut short, not ours
+    recover(tmp_path)
+    assert site(tmp_path) == {"a.html": "one"}
+    assert set(read_manifest(tmp_path).files) == {"a.html"}
+    assert not staging.exists()
+
+
+def test_a_folder_exported_by_the_json_format_keeps_its_records(tmp_path: Path) -> None:
+    # What an earlier version left: site.json, and a journal.json of an export cut short.
+    (tmp_path / "a.html").write_text("one")
+    (tmp_path / "old.html").write_text("old")
+    state = tmp_path / STATE_DIR
+    (state / STAGING_NAME).mkdir(parents=True)
+    (state / STAGING_NAME / "000000").write_text("two")
+    sha = {text: hashlib.sha256(text.encode()).hexdigest() for text in ("one", "two", "old")}
+    legacy = {
+        "format": 1, "files": {"a.html": sha["one"], "old.html": sha["old"]}, "entries": {"u1": "a.html"},
+        "redirects": {}, "inputs": {"a.html": "in-1"}, "excerpts": {"a.html": "An excerpt."},
+    }
+    (state / "site.json").write_text(json.dumps(legacy))
+    journal = {
+        "format": 1, "renames": [["000000", "a.html"]], "removals": ["old.html"],
+        "manifest": {**legacy, "files": {"a.html": sha["two"]}, "inputs": {"a.html": "in-2"}},
+    }
+    (state / STAGING_NAME / "journal.json").write_text(json.dumps(journal))
     assert recover(tmp_path) is True
     assert site(tmp_path) == {"a.html": "two"}
+    assert not (state / "site.json").exists() and (state / "manifest.db").is_file()
+    manifest = read_manifest(tmp_path)
+    assert dict(manifest.files) == {"a.html": sha["two"]}
+    assert manifest.page("a.html") == (sha["two"], "in-2", "An excerpt.")
+    assert dict(manifest.entries) == {"u1": "a.html"}
+    # and a later export keeps the page by those records
+    writer = SiteWriter(tmp_path)
+    assert writer.keep("a.html", "in-2") == "An excerpt."
+    assert writer.commit().written == ()
+
+
+def test_a_manifest_is_never_read_whole(tmp_path: Path) -> None:
+    pages = {f"p{n}/index.html": f"page {n}" for n in range(300)}
+    export(tmp_path, pages)
+    manifest = read_manifest(tmp_path)
+    assert manifest.page("p7/index.html") == (hashlib.sha256(b"page 7").hexdigest(), None, "")
+    assert manifest.page("nowhere.html") is None
+    assert len(manifest.files) == 300 and "p299/index.html" in manifest.files
+    assert manifest.files.get("nowhere.html") is None and not dict(manifest.inputs)
 
 
 def test_files_the_export_did_not_write_are_left_alone(tmp_path: Path) -> None:
@@ -232,7 +288,6 @@ def test_a_full_disk_is_one_clear_sentence_and_changes_nothing(tmp_path: Path, m
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(writer_module, "sync_filesystem", full)
-    monkeypatch.setattr(writer_module, "write_json", full)
     with pytest.raises(ExportFailed) as caught:
         writer.stage("index.html", "new")
         writer.commit()
