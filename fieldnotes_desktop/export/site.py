@@ -24,6 +24,7 @@ from fieldnotes_desktop.export.context import (
     initials,
     relative_linker,
 )
+from fieldnotes_desktop.export.excerpts import Excerpts
 from fieldnotes_desktop.export.feed import NO_BASE_URL_WARNING, build_feed, feed_entries, sitemap_urls
 from fieldnotes_desktop.export.html import demote_headings, excerpt, strip_source_lines
 from fieldnotes_desktop.export.images import AssetData, FindAsset, ImageResolver, asset_path
@@ -178,6 +179,8 @@ def archive_members(entries: Sequence[EntrySummary]) -> dict[str, dict[str, list
 
 
 NOW_ID_PREFIX = "now-"
+# What an entry page's context holds of its own: everything but the site and its now text.
+_OWN_CONTEXT = tuple(name for name in EntryPageContext.__dataclass_fields__ if name not in ("site", "now_html"))
 
 
 def now_html(site: SiteProfile) -> str:
@@ -209,7 +212,7 @@ class SiteBuilder:
         # Bodies are rendered by the caller (export/bodies.py) through this resolver.
         self.images = ImageResolver(find_asset, lambda asset: ENTRY_DEPTH + asset_path(asset))
         self._now_html = now_html(snapshot.site)
-        self._summaries: dict[int, str] = {}
+        self._summaries = Excerpts()
         self._feed_ids = {e.id for e in feed_entries(snapshot.entries)}
         self._feed_bodies: dict[int, str] = {}
         self._archives = archive_members(snapshot.entries)
@@ -229,7 +232,10 @@ class SiteBuilder:
         if entry.id in self._feed_ids or may_hold_images(body):
             return None
         digest = hashlib.blake2b(self._page_base, digest_size=16)
-        digest.update(repr(self.page_context(entry)).encode("utf-8", "surrogatepass"))
+        ctx = self.page_context(entry)
+        # The site and its now text are the same on every page: they are in `_page_base` once.
+        own = tuple(getattr(ctx, name) for name in _OWN_CONTEXT)
+        digest.update(repr(own).encode("utf-8", "surrogatepass"))
         digest.update(b"\0")
         digest.update(body.encode("utf-8", "surrogatepass"))
         return digest.hexdigest()
@@ -242,9 +248,14 @@ class SiteBuilder:
     def excerpt_of(self, entry: EntrySummary) -> str:
         return self._summaries.get(entry.id, "")
 
+    def close(self) -> None:
+        """Lets go of the excerpts kept for the lists, once the export is written or given up."""
+        self._summaries.close()
+
     @cached_property
     def _page_base(self) -> bytes:
-        return f"{PAGE_VERSION}\0{__version__}\0{renderer_version()}\0{self.theme.fingerprint()}\0".encode()
+        shared = f"{PAGE_VERSION}\0{__version__}\0{renderer_version()}\0{self.theme.fingerprint()}\0"
+        return (shared + f"{self.site!r}\0{self._now_html}\0").encode("utf-8", "surrogatepass")
 
     @staticmethod
     def entry_page_path(entry: EntrySummary) -> str:

@@ -171,10 +171,12 @@ class ExportService:
             builder = SiteBuilder(
                 theme, snapshot, now=self._clock(), find_asset=self._assets.find, asset_data=self._assets.data
             )
-            if options.self_contained:
-                return self._export_single(options, builder, s, progress, started)
-            report = self._export_site(options, builder, s, progress, cancelled, started)
-        return report
+            try:
+                if options.self_contained:
+                    return self._export_single(options, builder, s, progress, started)
+                return self._export_site(options, builder, s, progress, cancelled, started)
+            finally:
+                builder.close()
 
     def _export_site(
         self,
