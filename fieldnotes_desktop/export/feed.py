@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from fieldnotes_desktop.export.context import entry_path
 from fieldnotes_desktop.export.html import rebase_urls
 from fieldnotes_desktop.export.pages import FEED, LazyRows
+from fieldnotes_desktop.export.shelf import Chained, by_slug, newest_first
 from fieldnotes_desktop.records import EntrySummary, SiteProfile
 
 FEED_ENTRIES = 20
@@ -62,7 +63,7 @@ def _published(entry: EntrySummary) -> dt.datetime:
 
 def feed_entries(entries: Sequence[EntrySummary]) -> list[EntrySummary]:
     """The newest entries, the ones a feed carries."""
-    return sorted(entries, key=lambda e: (e.date, e.id), reverse=True)[:FEED_ENTRIES]
+    return list(newest_first(entries)[:FEED_ENTRIES])
 
 
 def build_feed(
@@ -135,8 +136,5 @@ def sitemap_urls(
     base = site.base_url
     newest = max((e.updated_at for e in entries), default=None)
     rows: list[EntrySummary | SitemapUrl] = [SitemapUrl(base, newest.date().isoformat() if newest else None)]
-    by_slug: list[EntrySummary] = sorted(entries, key=lambda e: e.slug)
-    rows += by_slug
-    rows.append(SitemapUrl(base + "now/", None))
-    rows += [SitemapUrl(base + path, None) for path in sorted(archive_paths)]
-    return SitemapUrls(base, rows)
+    tail = [SitemapUrl(base + "now/", None), *(SitemapUrl(base + path, None) for path in sorted(archive_paths))]
+    return SitemapUrls(base, Chained(rows, by_slug(entries), tail))

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar, overload
 
@@ -17,6 +16,7 @@ from fieldnotes_desktop.export.context import (
     entry_path,
     volume_label,
 )
+from fieldnotes_desktop.export.shelf import Picked, newest_first
 from fieldnotes_desktop.records import DRAFT, EntrySummary
 
 SITE_CSS = "assets/site.css"
@@ -81,10 +81,6 @@ class VolumeGroup:
     entries: Sequence[ListItem]  # a `ListItems`: made as the page is written
 
 
-def newest_first(entries: Iterable[EntrySummary]) -> list[EntrySummary]:
-    return sorted(entries, key=lambda e: (e.date, e.id), reverse=True)
-
-
 class LazyRows(Sequence[_Row]):
     """A page's rows made one at a time from the entries they show, each time they are read.
 
@@ -137,7 +133,7 @@ class ListItems(LazyRows[ListItem]):
 
     def __init__(
         self,
-        entries: Iterable[EntrySummary],
+        entries: Sequence[EntrySummary],
         link: Linker,
         category_slugs: Mapping[str, str],
         summaries: Mapping[int, str],
@@ -162,7 +158,7 @@ class ListItems(LazyRows[ListItem]):
 
 
 def list_items(
-    entries: Iterable[EntrySummary],
+    entries: Sequence[EntrySummary],
     link: Linker,
     category_slugs: Mapping[str, str],
     summaries: Mapping[int, str],
@@ -171,15 +167,17 @@ def list_items(
 
 
 def volume_groups(
-    entries: Iterable[EntrySummary],
+    entries: Sequence[EntrySummary],
     link: Linker,
     category_slugs: Mapping[str, str],
     summaries: Mapping[int, str],
 ) -> tuple[VolumeGroup, ...]:
     """Entries by volume, the newest volume first; entries without a volume come last."""
-    by_volume: dict[int | None, list[EntrySummary]] = defaultdict(list)
-    for entry in entries:
-        by_volume[entry.volume].append(entry)
+    base = entries.entries if isinstance(entries, Picked) else entries
+    numbered = zip(entries.positions, entries) if isinstance(entries, Picked) else enumerate(entries)
+    by_volume: dict[int | None, Picked] = {}
+    for position, entry in numbered:
+        by_volume.setdefault(entry.volume, Picked(base)).append(position)
     order = sorted(by_volume, key=lambda v: (v is None, -(v or 0)))
     groups = []
     for volume in order:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+import itertools
+from typing import Protocol
 from urllib.parse import urljoin
 
 from fieldnotes_desktop.export.context import entry_path, relative_linker
@@ -19,19 +20,27 @@ def page_path(slug: str) -> str:
     return f"{entry_path(slug)}index.html"
 
 
-def plan_redirects(previous: Manifest, pages: Mapping[str, str], taken: Collection[str]) -> dict[str, str]:
+class Pages(Protocol):
+    """The entry pages an export writes (`site.PublishedPages`, or a dictionary's worth)."""
+
+    def get(self, uuid: str) -> str | None:
+        """The page path of the published entry `uuid`, or None."""
+
+    def __contains__(self, path: object) -> bool:
+        """Whether this export writes a file at the site path `path`."""
+
+
+def plan_redirects(previous: Manifest, pages: Pages) -> dict[str, str]:
     """Redirect page path → entry uuid, for every earlier address of an entry published now.
 
-    `pages` maps the uuids this export publishes to their page paths; `taken` holds every path
-    this export writes, so a new entry that took an old address keeps it. An address whose
-    entry left the site gets no redirect: its page is simply removed.
+    `pages` gives the page path of each uuid this export publishes, and holds every path this
+    export writes, so a new entry that took an old address keeps it. An address whose entry
+    left the site gets no redirect: its page is simply removed.
     """
-    earlier = [(path, uuid) for uuid, path in previous.entries.items()]
-    earlier += list(previous.redirects.items())
     redirects: dict[str, str] = {}
-    for path, uuid in earlier:
+    for path, uuid in itertools.chain(((p, u) for u, p in previous.entries.items()), previous.redirects.items()):
         current = pages.get(uuid)
-        if current is not None and current != path and path not in taken:
+        if current is not None and current != path and path not in pages:
             redirects[path] = uuid
     return redirects
 

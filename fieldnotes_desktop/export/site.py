@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable, Iterator, Sequence
+import itertools
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property, partial
 from typing import Any
@@ -38,6 +39,7 @@ from fieldnotes_desktop.export.pages import (
     list_items,
     volume_groups,
 )
+from fieldnotes_desktop.export.shelf import Picked, Shelf
 from fieldnotes_desktop.export.theme import Theme
 from fieldnotes_desktop.records import EntrySummary, SiteProfile
 from fieldnotes_desktop.render import RenderedDocument, pygments_css, render_inline
@@ -59,8 +61,55 @@ class SiteSnapshot:
 
     site: SiteProfile
     # The entries this export publishes, without their bodies: those are read a batch at a time.
-    entries: tuple[EntrySummary, ...]
-    finished: tuple[EntrySummary, ...]  # every finished entry: numbering and "More field notes"
+    # For a whole site, a `Shelf` of every entry outside the trash or a `Picked` of it.
+    entries: Sequence[EntrySummary]
+    finished: Sequence[EntrySummary]  # every finished entry: numbering and "More field notes"
+
+
+class PublishedPages:
+    """The entry pages an export writes: by entry uuid, and whether a site path is one of them.
+
+    Asked of the shelf (by its indexes of uuids and slugs) rather than held as a dictionary
+    of every entry's page (~200 bytes an entry).
+    """
+
+    def __init__(self, entries: Sequence[EntrySummary], other_paths: Iterable[str]) -> None:
+        self._others = set(other_paths)
+        shelf = entries.entries if isinstance(entries, Picked) else entries
+        self._shelf = shelf if isinstance(shelf, Shelf) else None
+        self._by_uuid: dict[str, EntrySummary] = {}
+        self._published: bytearray | None = None
+        if self._shelf is None:
+            self._by_uuid = {e.uuid: e for e in entries}
+            self._paths = {SiteBuilder.entry_page_path(e) for e in entries}
+        elif isinstance(entries, Picked):
+            self._published = bytearray(len(self._shelf))
+            for position in entries.positions:
+                self._published[position] = 1
+
+    def get(self, uuid: str) -> str | None:
+        """The page path of the published entry `uuid`, or None."""
+        if self._shelf is None:
+            entry = self._by_uuid.get(uuid)
+            return None if entry is None else SiteBuilder.entry_page_path(entry)
+        found = self._shelf.find_uuid(uuid)
+        if found is None or not self._is_published(found[0]):
+            return None
+        return f"{entry_path(found[1])}index.html"
+
+    def __contains__(self, path: object) -> bool:
+        if not isinstance(path, str):
+            return False
+        if path in self._others:
+            return True
+        if self._shelf is None:
+            return path in self._paths
+        slug, _sep, rest = path.partition("/")
+        position = self._shelf.position_of_slug(slug) if rest == "index.html" else None
+        return position is not None and self._is_published(position)
+
+    def _is_published(self, position: int) -> bool:
+        return self._published is None or bool(self._published[position])
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,23 +207,29 @@ def _repr_pieces(value: object) -> Iterator[str]:
 
 
 def catalog_for(site: SiteProfile, finished: Sequence[EntrySummary], listed: Sequence[EntrySummary]) -> Catalog:
-    everyone = [*finished, *listed]
-    return Catalog.of(
-        site,
-        finished,
-        category_slugs=archive_slugs(e.category for e in everyone),
-        tag_slugs=archive_slugs(t for e in everyone for t in e.tags),
-    )
+    categories: set[str] = set()
+    tags: set[str] = set()
+    # A whole site lists either the finished entries or every one: a single pass then.
+    everyone = listed if listed is finished or isinstance(listed, Shelf) else itertools.chain(finished, listed)
+    for entry in everyone:
+        categories.add(entry.category)
+        tags.update(entry.tags)
+    return Catalog.of(site, finished, category_slugs=archive_slugs(categories), tag_slugs=archive_slugs(tags))
 
 
-def archive_members(entries: Sequence[EntrySummary]) -> dict[str, dict[str, list[EntrySummary]]]:
-    """The entries of every category and tag archive, grouped in one pass over the export."""
-    groups: dict[str, dict[str, list[EntrySummary]]] = {"category": {}, "tag": {}}
-    for entry in entries:
+def archive_members(entries: Sequence[EntrySummary]) -> dict[str, dict[str, Picked]]:
+    """The entries of every category and tag archive, grouped in one pass over the export.
+
+    Each archive holds its entries' positions: on a shelf, four bytes an entry and archive.
+    """
+    base = entries.entries if isinstance(entries, Picked) else entries
+    numbered = zip(entries.positions, entries) if isinstance(entries, Picked) else enumerate(entries)
+    groups: dict[str, dict[str, Picked]] = {"category": {}, "tag": {}}
+    for position, entry in numbered:
         if entry.category:
-            groups["category"].setdefault(entry.category, []).append(entry)
+            groups["category"].setdefault(entry.category, Picked(base)).append(position)
         for tag in entry.tags:
-            groups["tag"].setdefault(tag, []).append(entry)
+            groups["tag"].setdefault(tag, Picked(base)).append(position)
     return groups
 
 
@@ -260,9 +315,6 @@ class SiteBuilder:
     @staticmethod
     def entry_page_path(entry: EntrySummary) -> str:
         return f"{entry_path(entry.slug)}index.html"
-
-    def entry_paths(self) -> list[str]:
-        return [self.entry_page_path(e) for e in self.snapshot.entries]
 
     def stylesheet_jobs(self) -> list[Job]:
         return [

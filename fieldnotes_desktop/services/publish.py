@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import collections
+import contextlib
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -26,10 +28,12 @@ from fieldnotes_desktop.export.context import (
 from fieldnotes_desktop.export.entry_page import ENTRY_TEMPLATES
 from fieldnotes_desktop.export.links import dangling_links, partial_site_warning
 from fieldnotes_desktop.export.single import single_file_page
+from fieldnotes_desktop.export.shelf import Picked, Shelf
 from fieldnotes_desktop.export.site import (
     ENTRY_DEPTH,
     SITE_TEMPLATES,
     Job,
+    PublishedPages,
     SiteBuilder,
     SiteSnapshot,
     now_html,
@@ -166,8 +170,9 @@ class ExportService:
         theme = Theme(options.theme_dir or self._default_theme_dir)
         # One snapshot for the whole export: bodies are read from it a batch at a time, so the
         # site is made of one state of the database without holding every body at once.
-        with self._store.snapshot() as s:
+        with self._store.snapshot() as s, contextlib.ExitStack() as held:
             snapshot = self._read_snapshot(s, options)
+            held.callback(_close_shelf, snapshot)
             builder = SiteBuilder(
                 theme, snapshot, now=self._clock(), find_asset=self._assets.find, asset_data=self._assets.data
             )
@@ -191,13 +196,10 @@ class ExportService:
         builder.check_templates(ENTRY_TEMPLATES + (REDIRECT_TEMPLATE,) + (() if options.slugs else SITE_TEMPLATES))
         writer = SiteWriter(options.out)  # also finishes an export of this folder that was interrupted
         later = builder.stylesheet_jobs() + ([] if options.slugs else builder.site_jobs())
-        # One string per entry page, shared by everything that names it (the writer's records too).
-        entry_paths = builder.entry_paths()
-        pages_of = {e.uuid: path for e, path in zip(snapshot.entries, entry_paths)}
-        paths = entry_paths + [j.path for j in later]
-        redirects = plan_redirects(writer.previous, pages_of, set(paths))
+        published = PublishedPages(snapshot.entries, (j.path for j in later))
+        redirects = plan_redirects(writer.previous, published)
         moved = set(redirects.values())
-        by_uuid = {e.uuid: e for e in snapshot.entries if e.uuid in moved}
+        by_uuid = {e.uuid: e for e in snapshot.entries if e.uuid in moved} if moved else {}
         later += [
             Job(path, f"redirect {path}", partial(redirect_page, theme, snapshot.site, by_uuid[uuid]))
             for path, uuid in sorted(redirects.items())
@@ -207,14 +209,17 @@ class ExportService:
         bodies = BodyRenderer(builder.images, self.section_cache, workers=self._workers)
         try:
             if pages is None:
-                done, to_build, inputs = self._keep_pages(writer, builder, session, pages_of, cancelled, progress, total)
+                done, to_build = self._keep_pages(writer, builder, session, cancelled, progress, total)
             else:  # a few chosen entries: built, so that their links can be checked against the folder
-                done, to_build, inputs = 0, list(snapshot.entries), {}
-            for entry, document in bodies.documents(to_build, partial(export_reads.bodies, session)):
+                done, to_build = 0, list(snapshot.entries)
+            recent = _RecentBodies(session)
+            for entry, document in bodies.documents(to_build, recent):
                 _check(cancelled)
-                path = pages_of[entry.uuid]
+                path = builder.entry_page_path(entry)
                 content = builder.entry_page(entry, document)
-                writer.stage(path, content, inputs=inputs.get(entry.id), excerpt=builder.excerpt_of(entry))
+                # what the next export compares to keep the page; a partial export records none
+                inputs = builder.entry_inputs(entry, recent.body(entry.id)) if pages is None else None
+                writer.stage(path, content, inputs=inputs, excerpt=builder.excerpt_of(entry))
                 if pages is not None:
                     pages[path] = content
                 done += 1
@@ -225,14 +230,17 @@ class ExportService:
             images = builder.asset_jobs()
             self._run(writer, images, done, total + len(images), progress, cancelled)
             # Read before commit() puts this run's files in place: those are in `paths` already.
-            dangling = (
-                dangling_links(writer.root, pages, {*paths, *redirects, *(j.path for j in images)}) if pages else []
-            )
+            if pages:
+                paths = [*map(builder.entry_page_path, snapshot.entries), *(j.path for j in later)]
+                dangling = dangling_links(writer.root, pages, {*paths, *redirects, *(j.path for j in images)})
+            else:
+                dangling = []
         except BaseException:
             bodies.close()
             writer.abort()
             raise
-        result = writer.commit(entries=pages_of, redirects=redirects, whole_site=not options.slugs)
+        entries = ((e.uuid, builder.entry_page_path(e)) for e in snapshot.entries)
+        result = writer.commit(entries=entries, redirects=redirects, whole_site=not options.slugs)
         warnings = builder.warnings + builder.images.warnings()
         if dangling:
             # The links stay: the page is meant for a folder that holds the site, and will work
@@ -252,32 +260,33 @@ class ExportService:
         writer: SiteWriter,
         builder: SiteBuilder,
         session: Session,
-        pages_of: Mapping[str, str],
         cancelled: Cancelled | None,
         progress: Progress | None,
         total: int,
-    ) -> tuple[int, list[EntrySummary], dict[int, str]]:
+    ) -> tuple[int, Sequence[EntrySummary]]:
         """Keeps the entry pages whose inputs are those of the last export; returns how many,
-        the entries still to build, and the inputs of those that may be kept next time."""
-        done, to_build, inputs = 0, [], {}
+        and the entries still to build (all of them for a folder never exported to)."""
+        done = 0
         entries = builder.snapshot.entries
+        if writer.previous.db is None:
+            return done, entries
+        to_build = Picked(entries.entries if isinstance(entries, Picked) else entries)
+        positions = entries.positions if isinstance(entries, Picked) else range(len(entries))
         for start in range(0, len(entries), BATCH):
             _check(cancelled)
             chunk = entries[start : start + BATCH]
             bodies = export_reads.bodies(session, [e.id for e in chunk])
-            for entry in chunk:
+            for position, entry in zip(positions[start : start + BATCH], chunk):
                 digest = builder.entry_inputs(entry, bodies.get(entry.id, ""))
-                excerpt = writer.keep(pages_of[entry.uuid], digest) if digest else None
+                excerpt = writer.keep(builder.entry_page_path(entry), digest) if digest else None
                 if excerpt is None:
-                    to_build.append(entry)
-                    if digest:
-                        inputs[entry.id] = digest
+                    to_build.append(position)
                     continue
                 builder.kept(entry, excerpt)
                 done += 1
                 if progress is not None:
                     progress(done, total, entry.slug)
-        return done, to_build, inputs
+        return done, to_build
 
     def _run(
         self,
@@ -338,20 +347,21 @@ class ExportService:
         # The site profile is one row that no entry depends on, so reading it just before the
         # entries' snapshot is as good as inside it.
         site = self._site.get()
-        everything = export_reads.summaries_outside_trash(session)
-        finished = tuple(e for e in everything if e.status == FINISHED)
+        # Every summary on a shelf on disk, oldest first; the lists hold positions in it.
+        everything = Shelf(export_reads.summaries_outside_trash(session))
+        finished = Picked(everything, (i for i, e in enumerate(everything) if e.status == FINISHED))
         if options.slugs:
-            chosen = self._chosen(session, everything, options)
+            chosen: Sequence[EntrySummary] = self._chosen(session, everything, options)
         else:
-            chosen = [e for e in everything if options.include_drafts or e.status == FINISHED]
-        return SiteSnapshot(site=site, entries=tuple(chosen), finished=finished)
+            chosen = everything if options.include_drafts else finished
+        return SiteSnapshot(site=site, entries=chosen, finished=finished)
 
     @staticmethod
-    def _chosen(session: Session, entries: Sequence[EntrySummary], options: ExportOptions) -> list[EntrySummary]:
-        by_slug = {e.slug: e for e in entries}
+    def _chosen(session: Session, entries: Shelf, options: ExportOptions) -> list[EntrySummary]:
         chosen = []
         for slug in dict.fromkeys(options.slugs):
-            entry = by_slug.get(slug)
+            position = entries.position_of_slug(slug)
+            entry = None if position is None else entries[position]
             if entry is None:
                 if repo.slug_taken(session, slug):  # by an entry in the trash, then
                     raise NotFoundError(f"The entry “{slug}” is in the trash; restore it to export it.")
@@ -379,6 +389,32 @@ class ExportService:
         except FieldnotesError as exc:
             return [f"The site was written, but the export snapshots were not recorded: {exc}"]
         return []
+
+class _RecentBodies:
+    """`export_reads.bodies` that keeps the last two batches it read: the pages being built are
+    of the batch before the one the renderer reads ahead, and their inputs digest the body."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+        self._held: collections.deque[Mapping[int, str]] = collections.deque(maxlen=2)
+
+    def __call__(self, ids: Sequence[int]) -> Mapping[int, str]:
+        found = export_reads.bodies(self._session, ids)
+        self._held.append(found)
+        return found
+
+    def body(self, entry_id: int) -> str:
+        for batch in self._held:
+            if entry_id in batch:
+                return batch[entry_id]
+        return ""
+
+
+def _close_shelf(snapshot: SiteSnapshot) -> None:
+    shelf = snapshot.finished.entries if isinstance(snapshot.finished, Picked) else snapshot.finished
+    if isinstance(shelf, Shelf):
+        shelf.close()
+
 
 def _check(cancelled: Cancelled | None) -> None:
     if cancelled is not None and cancelled():
