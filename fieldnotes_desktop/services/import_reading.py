@@ -1,11 +1,12 @@
 """Reads, parses and counts the words of files to import, in worker processes when there are many.
 
-Per long file, counting words and parsing cost about three times what storing it does, and none
-of it needs the database: workers do it for chunks of files while this process stores the
-chunks before them, in order. Files come back in the order given, and a refused file's
-sentence is raised when its turn comes, so what is stored and what is said are the same as
-reading every file here. A worker imports this module and what it reads with (no Qt, no
-database); workers are spawned bare, as for the export (render/parallel.py).
+Per long file, reading, parsing and counting words cost about half what storing it does (0.4 ms
+against 0.75), and none of it needs the database: workers do it for chunks of files while this
+process stores the chunks before them, in order, so storing is what bounds the import. Files
+come back in the order given, and a refused file's sentence is raised when its turn comes, so
+what is stored and what is said are the same as reading every file here. A worker imports this
+module and what it reads with (no Qt, no database); workers are spawned bare, as for the export
+(render/parallel.py).
 """
 
 from __future__ import annotations
@@ -35,9 +36,14 @@ MIN_FILES_FOR_WORKERS = 200
 HEAD_FILES = 100
 CHUNK_FILES = 50
 # Chunks handed out ahead of the one being stored. Workers queue only a couple each; the rest
-# are there for this process to read itself rather than wait on a worker (on a busy machine it
-# reads a third of them). Few enough that what waits in memory stays a few MB.
-AHEAD_CHUNKS = 8
+# are there for this process to read itself rather than wait on a worker. Storing a batch
+# (import_batches.BATCH_FILES) takes this process ~0.4 s for long files, in which a worker
+# reads nearly two: with 8 chunks it sat idle half of each store, and this process then read
+# a third of the files itself, on the core that bounds the import.
+AHEAD_CHUNKS = 24
+# And no more chunks than hold this much text, judged by the files read so far (24 chunks of
+# 1,500-word files are ~13 MB), so that long files do not fill memory while they wait.
+AHEAD_CHARS = 16 * 1024 * 1024
 
 Job = tuple[str, str, bool]  # a file's name, the resolved folder it may draw on, walked or named
 # A file read (its words counted), or the sentence refusing it.
@@ -88,6 +94,8 @@ class FileReader:
         self._next = len(jobs)  # the first job not yet handed to a worker
         self._stolen: set[int] = set()  # chunks handed out, then read here
         self.read_by_workers = 0  # files, for tests and benchmarks
+        self._read = 0  # files yielded, and the characters of their bodies
+        self._chars = 0
         if workers > 0 and len(jobs) >= MIN_FILES_FOR_WORKERS:
             self._next = HEAD_FILES
             self._pool = _start(workers)
@@ -112,11 +120,15 @@ class FileReader:
             for outcome in outcomes:
                 if isinstance(outcome, str):
                     raise ImportFailed(outcome)
+                body = outcome[0].fields.body
+                self._read += 1
+                self._chars += len(body) if isinstance(body, str) else 0
                 yield outcome
             start += len(outcomes)
 
     def _hand_out(self) -> None:
-        while self._pool is not None and self._next < len(self._jobs) and len(self._ahead) < AHEAD_CHUNKS:
+        limit = self._ahead_limit()
+        while self._pool is not None and self._next < len(self._jobs) and len(self._ahead) < limit:
             try:
                 future = self._pool.submit(read_chunk, self._jobs[self._next : self._next + CHUNK_FILES])
             except (OSError, RuntimeError, BrokenProcessPool):
@@ -124,6 +136,13 @@ class FileReader:
                 return
             self._ahead.append((self._next, future))
             self._next += CHUNK_FILES
+
+    def _ahead_limit(self) -> int:
+        """AHEAD_CHUNKS, or fewer should the files read so far say they would pass AHEAD_CHARS."""
+        if not self._read:  # nothing to judge the files by: a start that keeps a worker busy
+            return 2
+        chunk_chars = max(1, self._chars * CHUNK_FILES // self._read)
+        return max(2, min(AHEAD_CHUNKS, AHEAD_CHARS // chunk_chars))
 
     def _collect(self, start: int, future: Future[list[Outcome]]) -> list[Outcome]:
         if future.cancel():  # no worker has it yet: reading it here is quicker than waiting
