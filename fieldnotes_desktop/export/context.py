@@ -6,7 +6,7 @@ import bisect
 import datetime as dt
 import heapq
 from array import array
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from fieldnotes_desktop.records import DRAFT, FINISHED, EntrySummary, SiteProfile

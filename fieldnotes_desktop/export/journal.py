@@ -2,11 +2,9 @@
 
 See export/writer.py for the order in which an export stages, journals and applies its files.
 
-Both are SQLite files, read and written a row at a time: a site of 100,000 pages has a manifest
-of a few tens of megabytes, which held as dictionaries (the JSON manifest of format 1, read
-whole and written whole) weighed more than the rest of the export. The journal is the new
-manifest with two more tables, the renames and removals that put it in place; applied, it
-becomes the manifest by one rename.
+Both are SQLite files of one schema, read and written a row at a time (store/site_records.py):
+the journal is the new manifest with two more tables, the renames and removals that put it
+in place; applied, it becomes the manifest by one rename.
 """
 
 from __future__ import annotations
@@ -16,72 +14,27 @@ import json
 import os
 import shutil
 import sqlite3
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 
 from fieldnotes_desktop.export.disk import TEMP_NAME, folder_lock, fsync_dir, make_dirs, sync_filesystem
+from fieldnotes_desktop.store import site_records as records
+from fieldnotes_desktop.store.site_records import Records
 
 STATE_DIR = ".fieldnotes"
 MANIFEST_NAME = "manifest.db"
 STAGING_NAME = "staging"
 JOURNAL_NAME = "journal.db"  # in the staging folder, under this name once it is complete
 LOCK_NAME = "lock"
-FORMAT = 2  # the records' `user_version`; format 1 was `site.json` and `journal.json`
-LEGACY_MANIFEST_NAME, LEGACY_JOURNAL_NAME = "site.json", "journal.json"
+LEGACY_MANIFEST_NAME, LEGACY_JOURNAL_NAME = "site.json", "journal.json"  # format 1
 # Never descended into when looking for leftovers: other tools' folders, and our own.
 _FOREIGN_DIRS = frozenset({".git", ".hg", ".svn", STATE_DIR, "node_modules"})
-
-SCHEMA = f"""
-CREATE TABLE pages (
-    path TEXT PRIMARY KEY,  -- site path of a file the export wrote
-    sha256 TEXT NOT NULL,  -- of its bytes
-    inputs TEXT,  -- digest of everything the page was made from, when a later export may keep it
-    excerpt TEXT NOT NULL DEFAULT ''  -- the kept page's excerpt, which still feeds the lists
-) WITHOUT ROWID;
-CREATE TABLE entries (uuid TEXT PRIMARY KEY, path TEXT NOT NULL) WITHOUT ROWID;  -- entry → its page
-CREATE TABLE redirects (path TEXT PRIMARY KEY, uuid TEXT NOT NULL) WITHOUT ROWID;  -- old address → entry
--- The journal's own: staged file `seq` goes to `path`; `removals` leave the site.
-CREATE TABLE renames (seq INTEGER PRIMARY KEY, path TEXT NOT NULL);
-CREATE TABLE removals (path TEXT PRIMARY KEY) WITHOUT ROWID;
-PRAGMA user_version = {FORMAT};
-"""
-
-
-class Records(Mapping[str, str]):
-    """One column of a manifest table by its key, read from the file as it is asked for."""
-
-    def __init__(self, db: sqlite3.Connection | None, table: str, key: str, value: str) -> None:
-        self._db, self._table, self._key, self._value = db, table, key, value
-
-    def __getitem__(self, key: str) -> str:
-        row = None if self._db is None else self._db.execute(
-            f"SELECT {self._value} FROM {self._table} WHERE {self._key} = ? AND {self._value} IS NOT NULL", (key,)
-        ).fetchone()
-        if row is None or (self._value == "excerpt" and not row[0]):
-            raise KeyError(key)
-        return str(row[0])
-
-    def __iter__(self) -> Iterator[str]:
-        return (key for key, _value in self.items())
-
-    def items(self) -> Iterator[tuple[str, str]]:  # type: ignore[override]  # a stream, not a view
-        if self._db is None:
-            return iter(())
-        blank = " AND excerpt != ''" if self._value == "excerpt" else ""
-        rows = self._db.execute(
-            f"SELECT {self._key}, {self._value} FROM {self._table} WHERE {self._value} IS NOT NULL{blank} ORDER BY 1"
-        )
-        return ((str(k), str(v)) for k, v in rows)
-
-    def __len__(self) -> int:
-        return sum(1 for _ in self)
-
 
 class Manifest:
     """What the last export wrote into a folder; everything else there belongs to someone else."""
 
     def __init__(self, db: sqlite3.Connection | None = None) -> None:
-        self.db = db  # None: a folder never exported to
+        self.db = db  # None: a folder never exported to (store/site_records.py reads the others)
         self.files = Records(db, "pages", "path", "sha256")  # site path → sha256 of its bytes
         self.inputs = Records(db, "pages", "path", "inputs")
         self.excerpts = Records(db, "pages", "path", "excerpt")
@@ -90,38 +43,19 @@ class Manifest:
 
     def page(self, path: str) -> tuple[str, str | None, str] | None:
         """The sha256, inputs and excerpt recorded for `path`, or None when the export did not write it."""
-        if self.db is None:
-            return None
-        row = self.db.execute("SELECT sha256, inputs, excerpt FROM pages WHERE path = ?", (path,)).fetchone()
-        return None if row is None else (row[0], row[1], row[2])
+        return None if self.db is None else records.page(self.db, path)
 
     def close(self) -> None:
         if self.db is not None:
             self.db.close()
 
 
-def open_records(path: Path) -> sqlite3.Connection | None:
-    """A connection to a manifest or journal of this format, or None for a missing or foreign file."""
-    if not path.is_file():
-        return None
-    try:
-        db = sqlite3.connect(path, isolation_level=None)
-        if db.execute("PRAGMA user_version").fetchone() == (FORMAT,):
-            return db
-        db.close()
-    except sqlite3.Error:
-        pass  # torn or not ours: as if it were not there
-    return None
-
-
 def read_manifest(root: Path) -> Manifest:
     """What the last completed export wrote into `root` (empty for a folder never exported to)."""
     state = root / STATE_DIR
-    db = open_records(state / MANIFEST_NAME)
-    if db is None and (state / LEGACY_MANIFEST_NAME).is_file():
-        db = sqlite3.connect(":memory:", isolation_level=None)  # read once, for a folder not exported since
-        db.executescript(SCHEMA)
-        _fill_from_legacy(db, _read_json(state / LEGACY_MANIFEST_NAME))
+    db = records.open_records(state / MANIFEST_NAME)
+    if db is None and (state / LEGACY_MANIFEST_NAME).is_file():  # read once, for a folder not exported since
+        db = records.new_records(":memory:", _read_json(state / LEGACY_MANIFEST_NAME))
     return Manifest(db)
 
 
@@ -162,12 +96,12 @@ def apply_journal(root: Path, *, durable: bool) -> None:
     """Replays the staging folder's journal; every step may already have happened, so each one checks first."""
     state = root / STATE_DIR
     staging = state / STAGING_NAME
-    db = open_records(staging / JOURNAL_NAME)
+    db = records.open_records(staging / JOURNAL_NAME)
     if db is None:  # torn, or not ours: what it promised cannot be known, so nothing is done
         return
     with contextlib.closing(db):
-        renames = ((staged_name(seq), path) for seq, path in db.execute("SELECT seq, path FROM renames ORDER BY seq"))
-        touched = _rename_and_remove(root, renames, (path for (path,) in db.execute("SELECT path FROM removals")))
+        renames, removals = records.moves(db)
+        touched = _rename_and_remove(root, ((staged_name(seq), path) for seq, path in renames), removals)
     if durable and touched:
         sync_filesystem(root)  # the renames are on disk before the journal that promises them goes
     # The journal holds the new manifest: put in place, it is the manifest, and the journal is gone.
@@ -218,25 +152,6 @@ def _read_json(path: Path) -> object:
         return None  # missing, or torn by a kill before its rename: as if it were not there
 
 
-def _fill_from_legacy(db: sqlite3.Connection, data: object) -> None:
-    """A format-1 manifest's records into a database of this format's schema."""
-    if not isinstance(data, dict) or data.get("format") != 1:
-        return
-
-    def strings(name: str) -> dict[str, str]:
-        value = data.get(name)
-        return {str(k): str(v) for k, v in value.items()} if isinstance(value, dict) else {}
-
-    inputs, excerpts = strings("inputs"), strings("excerpts")
-    with db:
-        db.executemany(
-            "INSERT INTO pages VALUES (?, ?, ?, ?)",
-            ((p, sha, inputs.get(p), excerpts.get(p, "")) for p, sha in strings("files").items()),
-        )
-        db.executemany("INSERT INTO entries VALUES (?, ?)", strings("entries").items())
-        db.executemany("INSERT INTO redirects VALUES (?, ?)", strings("redirects").items())
-
-
 def _upgrade_legacy_manifest(state: Path, *, durable: bool) -> None:
     """Rewrites a format-1 `site.json` as the manifest of this format, once.
 
@@ -270,9 +185,7 @@ def _place_manifest(state: Path, legacy: object, *, durable: bool) -> None:
     """Writes the records of a format-1 manifest as the folder's manifest."""
     fresh = state / (MANIFEST_NAME + ".new")
     fresh.unlink(missing_ok=True)
-    with contextlib.closing(sqlite3.connect(fresh, isolation_level=None)) as db:
-        db.executescript(SCHEMA)
-        _fill_from_legacy(db, legacy)
+    records.new_records(fresh, legacy).close()
     if durable:
         _fsync_file(fresh)
     os.replace(fresh, state / MANIFEST_NAME)

@@ -1,104 +1,25 @@
-"""An export's entries kept on disk in (date, id) order, and picks of them by position.
+"""Picks of an export's shelf of entries by position, and the orders the lists want of them.
 
 A whole-site export reads every summary first (numbers, lists, archives, the feed and the
-sitemap need them all) and then goes through them more than once. Held as records, 100,000
+sitemap need them all) and goes through them more than once. Held as records, 100,000
 summaries weighed ~65 MB, and every list built from them (archives, volumes, what is left to
-build) held more; here they wait in a private temporary database, which SQLite deletes when
-it is closed, and the lists hold positions: four bytes an entry.
+build) held more; they wait on a `Shelf` on disk (store/scratch.py), in (date, id) order, and
+the lists hold positions: four bytes an entry.
 """
 
 from __future__ import annotations
 
-import json
-import pickle
-import sqlite3
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TypeVar, overload
 
 from fieldnotes_desktop.records import EntrySummary
+from fieldnotes_desktop.store.scratch import Shelf
+
+__all__ = ["Chained", "Picked", "Shelf", "by_slug", "newest_first"]
 
 _T = TypeVar("_T")
 _READ = 500  # records unpickled at a time when a shelf or a pick is read through
-
-
-class Shelf(Sequence[EntrySummary]):
-    """Entries in the order given, each read back from disk when it is asked for.
-
-    Used from the thread that made it, like the export.
-    """
-
-    def __init__(self, entries: Iterable[EntrySummary]) -> None:
-        self._db = sqlite3.connect("", isolation_level=None)  # "": a temporary file, gone on close
-        self._db.executescript(
-            "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;"
-            "CREATE TABLE shelf (pos INTEGER PRIMARY KEY, uuid TEXT NOT NULL, slug TEXT NOT NULL, data BLOB NOT NULL)"
-        )
-        count = 0
-        with self._db:
-            self._db.execute("BEGIN")
-            rows = []
-            for entry in entries:
-                rows.append((count, entry.uuid, entry.slug, _dumps(entry)))
-                count += 1
-                if len(rows) == _READ:
-                    self._db.executemany("INSERT INTO shelf VALUES (?, ?, ?, ?)", rows)
-                    rows.clear()
-            self._db.executemany("INSERT INTO shelf VALUES (?, ?, ?, ?)", rows)
-        self._db.executescript("CREATE INDEX shelf_uuid ON shelf (uuid); CREATE INDEX shelf_slug ON shelf (slug)")
-        self._len = count
-
-    def __len__(self) -> int:
-        return self._len
-
-    @overload
-    def __getitem__(self, index: int) -> EntrySummary: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[EntrySummary]: ...
-
-    def __getitem__(self, index: int | slice) -> EntrySummary | list[EntrySummary]:
-        if isinstance(index, slice):
-            return self.at(range(*index.indices(self._len)))
-        if index < 0:
-            index += self._len
-        if not 0 <= index < self._len:
-            raise IndexError(index)
-        (data,) = self._db.execute("SELECT data FROM shelf WHERE pos = ?", (index,)).fetchone()
-        return _loads(data)
-
-    def __iter__(self) -> Iterator[EntrySummary]:
-        for start in range(0, self._len, _READ):
-            rows = self._db.execute(
-                "SELECT data FROM shelf WHERE pos >= ? AND pos < ? ORDER BY pos", (start, start + _READ)
-            )
-            yield from (_loads(data) for (data,) in rows)
-
-    def at(self, positions: Sequence[int]) -> list[EntrySummary]:
-        """The entries at `positions`, in that order."""
-        found = {
-            pos: data
-            for pos, data in self._db.execute(
-                "SELECT pos, data FROM shelf WHERE pos IN (SELECT value FROM json_each(?))", (json.dumps(list(positions)),)
-            )
-        }
-        return [_loads(found[pos]) for pos in positions]
-
-    def find_uuid(self, uuid: str) -> tuple[int, str] | None:
-        """The position and slug of the entry `uuid`, or None."""
-        row = self._db.execute("SELECT pos, slug FROM shelf WHERE uuid = ?", (uuid,)).fetchone()
-        return None if row is None else (int(row[0]), str(row[1]))
-
-    def position_of_slug(self, slug: str) -> int | None:
-        row = self._db.execute("SELECT pos FROM shelf WHERE slug = ?", (slug,)).fetchone()
-        return None if row is None else int(row[0])
-
-    def positions_by_slug(self) -> array[int]:
-        """Every position, the entries' slugs in order (as `sorted(key=slug)` would, ties by position)."""
-        return array("I", (pos for (pos,) in self._db.execute("SELECT pos FROM shelf ORDER BY slug, pos")))
-
-    def close(self) -> None:
-        self._db.close()
 
 
 class Picked(Sequence[EntrySummary]):
@@ -190,16 +111,3 @@ class Chained(Sequence[_T]):
     def __iter__(self) -> Iterator[_T]:
         for part in self._parts:
             yield from part
-
-
-# A record goes in as the tuple of its fields: unpickling the dataclass itself went through its
-# `__setstate__` in Python, three times slower than building it from the tuple.
-_FIELDS = tuple(EntrySummary.__dataclass_fields__)
-
-
-def _dumps(entry: EntrySummary) -> bytes:
-    return pickle.dumps(tuple(getattr(entry, name) for name in _FIELDS), pickle.HIGHEST_PROTOCOL)
-
-
-def _loads(data: bytes) -> EntrySummary:
-    return EntrySummary(*pickle.loads(data))  # noqa: S301 - our own records, written moments ago

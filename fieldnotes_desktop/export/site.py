@@ -25,7 +25,7 @@ from fieldnotes_desktop.export.context import (
     initials,
     relative_linker,
 )
-from fieldnotes_desktop.export.excerpts import Excerpts
+from fieldnotes_desktop.store.scratch import Excerpts
 from fieldnotes_desktop.export.feed import NO_BASE_URL_WARNING, build_feed, feed_entries, sitemap_urls
 from fieldnotes_desktop.export.html import demote_headings, excerpt, strip_source_lines
 from fieldnotes_desktop.export.images import AssetData, FindAsset, ImageResolver, asset_path

@@ -24,6 +24,7 @@ a row at a time (export/journal.py).
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import os
 import shutil
@@ -49,7 +50,6 @@ from fieldnotes_desktop.export.journal import (
     JOURNAL_NAME,
     LOCK_NAME,
     MANIFEST_NAME,
-    SCHEMA,
     STAGING_NAME,
     STATE_DIR,
     Manifest,
@@ -58,6 +58,7 @@ from fieldnotes_desktop.export.journal import (
     recover,
 )
 from fieldnotes_desktop.export.journal import apply_journal as _apply
+from fieldnotes_desktop.store.site_records import JournalRecords
 
 __all__ = [  # the journal's names stay importable from here, where the writer's users look
     "JOURNAL_NAME", "MANIFEST_NAME", "STAGING_NAME", "STATE_DIR", "CommitResult", "DoubleWriteError",
@@ -101,7 +102,7 @@ class SiteWriter:
         self._lock: IO[bytes] | None = None
         # The journal being filled: this run's pages (staged or unchanged) and its renames. The
         # staged file of rename `seq` is `staged_name(seq)` in the staging folder.
-        self._records: sqlite3.Connection | None = None
+        self._records: JournalRecords | None = None
         self._staged: list[str] = []  # the site paths of the renames, in order (the callers' strings)
         self._unchanged: list[str] = []
         # Where the site paths of this run that pass through a symlink really lead (site paths
@@ -221,7 +222,7 @@ class SiteWriter:
     def _next_staged(self, path: str) -> str:
         """Records the next staged file as bound for `path`; returns its name in the staging folder."""
         seq = len(self._staged)
-        self._journal().execute("INSERT INTO renames VALUES (?, ?)", (seq, path))
+        self._journal().add_rename(seq, path)
         self._staged.append(path)
         return staged_name(seq)
 
@@ -256,7 +257,7 @@ class SiteWriter:
         """Whether a file of this run already leads to `key` (where a site path leads, `_leads_to`)."""
         if key in self._aliases:
             return True
-        return self._journal().execute("SELECT 1 FROM pages WHERE path = ?", (key,)).fetchone() is not None
+        return self._journal().has_page(key)
 
     def _is_folder(self, key: str) -> bool:
         return os.path.isdir(os.path.join(self.root, key))
@@ -275,22 +276,14 @@ class SiteWriter:
             self._aliases.add(key)
 
     def _note(self, path: str, digest: str, inputs: str | None, excerpt: str) -> None:
-        row = (path, digest, inputs, excerpt if inputs is not None else "")
         with self._disk_errors(" No file was changed."):
-            self._journal().execute("INSERT INTO pages VALUES (?, ?, ?, ?)", row)
+            self._journal().add_page(path, digest, inputs, excerpt if inputs is not None else "")
 
-    def _journal(self) -> sqlite3.Connection:
+    def _journal(self) -> JournalRecords:
         """The journal being filled, in the staging folder under a name that says it is not done."""
         if self._records is None:
             self._staging.mkdir(exist_ok=True)
-            fresh = self._staging / (JOURNAL_NAME + ".new")
-            fresh.unlink(missing_ok=True)
-            db = sqlite3.connect(fresh, isolation_level=None)
-            # Unfinished, the file is garbage whatever happens to it: no rollback journal, no
-            # syncs until it is complete (commit() makes it durable before naming it done).
-            db.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;" + SCHEMA)
-            db.execute("BEGIN")
-            self._records = db
+            self._records = JournalRecords(self._staging / (JOURNAL_NAME + ".new"))
         return self._records
 
     def commit(
@@ -308,30 +301,20 @@ class SiteWriter:
         """
         self._check_open()
         with self._disk_errors(" No file was changed."):
-            db = self._journal()
-            pairs = entries.items() if isinstance(entries, Mapping) else (entries or ())
-            db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?)", pairs)
-            db.executemany("INSERT OR REPLACE INTO redirects VALUES (?, ?)", (redirects or {}).items())
-            old = self._attach_previous(db)
-            if old and whole_site:
-                db.execute("INSERT INTO removals SELECT path FROM old.pages EXCEPT SELECT path FROM main.pages")
-            elif old:  # a partial export keeps the rest of the last one's records, its own first
-                db.execute(
-                    "INSERT OR IGNORE INTO redirects SELECT path, uuid FROM old.redirects"
-                    " WHERE path NOT IN (SELECT path FROM main.pages)"
-                )
-                db.execute("INSERT OR IGNORE INTO pages SELECT * FROM old.pages")
-                db.execute("INSERT OR IGNORE INTO entries SELECT * FROM old.entries")
-            removed = tuple(path for (path,) in db.execute("SELECT path FROM removals ORDER BY path"))
-            if not self._staged and not removed and _same_records(db, old):
+            journal = self._journal()
+            manifest = self._state / MANIFEST_NAME
+            removed, same = journal.finish(
+                entries.items() if isinstance(entries, Mapping) else (entries or ()),
+                (redirects or {}).items(),
+                manifest if self.previous.db is not None and manifest.is_file() else None,
+                whole_site=whole_site,
+            )
+            if not self._staged and not removed and same:
                 # Nothing to put in place and nothing to record: no journal, no manifest, no write.
                 self._release()
                 shutil.rmtree(self._staging, ignore_errors=True)
                 return CommitResult(written=(), unchanged=tuple(self._unchanged), removed=())
-            db.execute("COMMIT")
-            if old:
-                db.execute("DETACH old")
-            db.close()
+            journal.close(keep=True)
             self._records = None
             fresh = self._staging / (JOURNAL_NAME + ".new")
             if self._durable:
@@ -354,14 +337,6 @@ class SiteWriter:
         self._release()
         return CommitResult(written=tuple(self._staged), unchanged=tuple(self._unchanged), removed=removed)
 
-    def _attach_previous(self, db: sqlite3.Connection) -> bool:
-        """Makes the last export's manifest readable as `old` inside the journal; False when there is none."""
-        manifest = self._state / MANIFEST_NAME
-        if self.previous.db is None or not manifest.is_file():
-            return False
-        db.execute("ATTACH ? AS old", (str(manifest),))
-        return True
-
     def abort(self) -> None:
         """Forgets this run: the staged files go, the folder's own files were never touched."""
         if not self._open:
@@ -378,7 +353,7 @@ class SiteWriter:
     def _release(self) -> None:
         self._open = False
         if self._records is not None:
-            self._records.close()
+            self._records.close(keep=False)
             self._records = None
         self.previous.close()
         if self._lock is not None:
@@ -401,24 +376,8 @@ class SiteWriter:
 
 def _journal_problem(exc: sqlite3.OperationalError, root: Path) -> str:
     if "full" in str(exc).lower():
-        return describe_os_error(OSError(28, "No space left on device"), root)
+        return describe_os_error(OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)), root)
     return f"The export could not keep its records in {root / STATE_DIR} ({exc})."
-
-
-def _same_records(db: sqlite3.Connection, old: bool) -> bool:
-    """Whether the journal's manifest holds exactly what the last export's does."""
-    for table in ("pages", "entries", "redirects"):
-        if not old:
-            if db.execute(f"SELECT EXISTS (SELECT 1 FROM main.{table})").fetchone()[0]:
-                return False
-            continue
-        differs = db.execute(
-            f"SELECT EXISTS (SELECT * FROM main.{table} EXCEPT SELECT * FROM old.{table})"
-            f" OR EXISTS (SELECT * FROM old.{table} EXCEPT SELECT * FROM main.{table})"
-        ).fetchone()[0]
-        if differs:
-            return False
-    return True
 
 
 def _blocks(pieces: Iterator[str], size: int = 1 << 16) -> Iterator[bytes]:
@@ -445,3 +404,4 @@ def _closing(pieces: Iterator[str]) -> Iterator[None]:
         close = getattr(pieces, "close", None)
         if close is not None:
             close()
+
