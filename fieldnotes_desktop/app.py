@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import logging.handlers
 import os
@@ -21,7 +22,10 @@ if TYPE_CHECKING:
 
     from fieldnotes_desktop.export import EntryPageContext, PreviewPage
     from fieldnotes_desktop.records import Entry
+    from fieldnotes_desktop.render.section_cache import TemplateStore
     from fieldnotes_desktop.services import Services
+    from fieldnotes_desktop.services.assets import AssetService
+    from fieldnotes_desktop.ui.instance import InstanceLock
     from fieldnotes_desktop.ui.main_window import MainWindow
 
 log = logging.getLogger("fieldnotes_desktop")
@@ -77,15 +81,16 @@ def build_main_window(db_path: Path, settings_path: Path | None = None) -> MainW
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
+    from fieldnotes_desktop import services as services_package
     from fieldnotes_desktop.config import theme_override_dir
-    from fieldnotes_desktop.services import open_services
-    from fieldnotes_desktop.services.section_cache import StoredSections
+    from fieldnotes_desktop.store.plain_read import first_look
     from fieldnotes_desktop.ui.desk import Desk
     from fieldnotes_desktop.ui.desk_care import DeskCare
     from fieldnotes_desktop.ui.dialog_launcher import DialogLauncher
     from fieldnotes_desktop.ui.dispatcher import ViewRefresher
     from fieldnotes_desktop.ui.editor import MarkdownEditor
     from fieldnotes_desktop.ui.entry_list import EntryListPanel
+    from fieldnotes_desktop.ui.entry_model import PAGE_SIZE
     from fieldnotes_desktop.ui.errors import ErrorPresenter
     from fieldnotes_desktop.ui.external_changes import ExternalChanges
     from fieldnotes_desktop.ui.instance import InstanceLock
@@ -107,19 +112,18 @@ def build_main_window(db_path: Path, settings_path: Path | None = None) -> MainW
     db_path = Path(db_path)
     instance = InstanceLock(db_path)
     instance.acquire()  # before opening: a second window must not even migrate the file
-    notice = upgrade_notice(db_path)
-    try:
-        services = open_services(db_path)
-    except BaseException:
-        instance.release()
-        raise
-    finally:
-        if notice is not None:
-            notice.close()
-
     # One settings file for the window and its dialogs; one set of lanes; one error presenter.
     settings = QSettings(str(settings_path or default_settings_path()), QSettings.Format.IniFormat)
     state = WindowState(settings, db_path)
+    # A current file shows its first screen from a plain read, and the store (with SQLAlchemy,
+    # a quarter of a second to import) opens on the database lane once the window is up. Any
+    # other file is opened first, as it always was: refused, upgraded behind a notice, or given
+    # its welcome entry.
+    look = first_look(db_path, state.last_entry_id(), PAGE_SIZE)
+    if look is not None:
+        services = services_package.open_services(db_path, deferred=True)
+    else:
+        services = _open_services_now(db_path, instance)
     tasks = Tasks()
     tasks.at_shutdown(services.close)  # after every lane has stopped using it
     theme = ThemeController(app, state.theme())
@@ -128,8 +132,10 @@ def build_main_window(db_path: Path, settings_path: Path | None = None) -> MainW
     presenter = ErrorPresenter(lambda: window, str(config.log_dir() / "fieldnotes.log"))
     tasks.failed.connect(presenter.present)
 
-    images = AssetIndex(services.assets)
-    tasks.run(Op(images.reload, key="asset-index"))  # queued first: known before the first page renders
+    def assets() -> AssetService:  # on the database lane, where a deferred store opens
+        return services.assets
+
+    images = AssetIndex(assets)
     theme_dir = theme_override_dir(db_path)
     # The theme is loaded when the preview starts, once the window is usable. What exports
     # rendered is read by the preview on the database lane when it opens an entry.
@@ -141,8 +147,14 @@ def build_main_window(db_path: Path, settings_path: Path | None = None) -> MainW
     def page_context(entry: Entry) -> EntryPageContext:  # the exporter is imported on first use
         return services.exports.page_context(entry)
 
-    preview = PreviewView(tasks, load_parts, page_context, images, kept_sections=StoredSections(services.store))
-    entry_list = EntryListPanel(tasks, services.entries)
+    @functools.cache
+    def kept_sections() -> TemplateStore:  # what exports rendered, read with the page context
+        from fieldnotes_desktop.services.section_cache import StoredSections
+
+        return StoredSections(services.store)
+
+    preview = PreviewView(tasks, load_parts, page_context, images, kept_sections=kept_sections)
+    entry_list = EntryListPanel(tasks, services)
     metadata = MetadataPanel()
     editor = MarkdownEditor()
     desk = Desk(services, tasks, entry_list, metadata, editor, preview, presenter.present)
@@ -164,15 +176,40 @@ def build_main_window(db_path: Path, settings_path: Path | None = None) -> MainW
     care.exports_recovered.connect(lambda folders: window.show_care_note(
         "Finished the export that was interrupted in " + ", ".join(map(str, folders)) + "."))
     window.care = care
-    external = ExternalChanges(tasks, services.entries.data_version, window)
+    external = ExternalChanges(tasks, lambda: services.entries.data_version(), window)
     external.changed.connect(lambda: tasks.changed.emit(Changes.EVERYTHING))
     external.changed.connect(desk.check_stored_version)
     window.external = external
-    window.start(first_run_body=lambda: welcome_entry(services))
+
+    def usable() -> None:
+        # Queued once the first screen is up, so that nothing opens the store before: first
+        # the images, known before the preview (which starts after this) renders its first page.
+        tasks.run(Op(images.reload, key="asset-index"))
+        care.start()
+        external.start()
+        # Another program may have changed the open entry after the first look, before the
+        # probe's first reading (it notices only later changes): read again if it did.
+        desk.check_stored_version()
+
+    window.started.connect(usable)
+    window.start(first_run_body=lambda: welcome_entry(services), first_look=look)
     desk.collector.start()  # after everything start-up makes: it is frozen out of collections
-    care.start()
-    external.start()
     return window
+
+
+def _open_services_now(db_path: Path, instance: InstanceLock) -> Services:
+    """Opens the store before the window exists: its refusals stop the start, its upgrade shows a notice."""
+    from fieldnotes_desktop import services as services_package
+
+    notice = upgrade_notice(db_path)
+    try:
+        return services_package.open_services(db_path)
+    except BaseException:
+        instance.release()
+        raise
+    finally:
+        if notice is not None:
+            notice.close()
 
 
 def _export_folders(settings: QSettings, db_path: Path) -> list[Path]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,15 +21,46 @@ if TYPE_CHECKING:
 
 
 class Services:
-    """The services over one open store, each made (and its module imported) when first used.
+    """The services over one store, each made (and its module imported) when first used.
 
     `fieldnotes search` needs only the entries; building the export service would import the
     renderer, the theme and Jinja2, a third of a second it never uses.
+
+    The store itself may be opened on first use too (`open_services(..., deferred=True)`): the
+    window shows its first screen from a plain read and has the store opened on its database
+    lane after, which spares the first screen the quarter of a second SQLAlchemy takes to import.
     """
 
-    def __init__(self, store: Store, clock: Clock = utc_now) -> None:
-        self.store = store
+    def __init__(self, store: Store | Callable[[], Store], clock: Clock = utc_now, *,
+                 db_path: Path | None = None) -> None:
+        """Over `store`, or over the store that `store()` opens when first needed (then `db_path` names it)."""
+        if callable(store):
+            if db_path is None:
+                raise TypeError("a store opened on first use needs its db_path")
+            self._store: Store | None = None
+            self._open: Callable[[], Store] | None = store
+            self._db_path = Path(db_path)
+        else:
+            self._store, self._open, self._db_path = store, None, store.path
+        self._opening = threading.Lock()
         self._clock = clock
+
+    @property
+    def store(self) -> Store:
+        """The open store. A deferred one is opened now, on the calling thread (any other waits for
+        it); a failure to open raises here, and the next use tries again."""
+        store = self._store
+        if store is None:
+            with self._opening:
+                if self._store is None:
+                    assert self._open is not None
+                    self._store = self._open()
+                store = self._store
+        return store
+
+    @property
+    def store_is_open(self) -> bool:
+        return self._store is not None
 
     @cached_property
     def entries(self) -> EntryService:
@@ -67,16 +100,32 @@ class Services:
 
     @property
     def db_path(self) -> Path:
-        return self.store.path
+        return self._db_path
 
     def close(self) -> None:
-        self.store.close()
+        with self._opening:  # not while another thread is opening it
+            store = self._store
+        if store is not None:
+            store.close()
 
 
 def open_services(
-    db_path: Path | str, clock: Clock = utc_now, *, read_only: bool = False, create: bool = True
+    db_path: Path | str, clock: Clock = utc_now, *, read_only: bool = False, create: bool = True,
+    deferred: bool = False,
 ) -> Services:
-    """Services over the database at `db_path`; see `open_store` for `read_only` and `create`."""
-    from fieldnotes_desktop.store import open_store
+    """Services over the database at `db_path`; see `open_store` for `read_only` and `create`.
 
-    return Services(open_store(db_path, read_only=read_only, create=create), clock)
+    `deferred` opens the store when a service is first used instead of now; what opening it
+    would refuse is then raised by that use. For a file already looked at and found current
+    (the window's `first_look`), so that nothing is left to refuse or upgrade.
+    """
+    path = Path(db_path)
+
+    def opened() -> Store:
+        from fieldnotes_desktop.store import open_store
+
+        return open_store(path, read_only=read_only, create=create)
+
+    if deferred:
+        return Services(opened, clock, db_path=path)
+    return Services(opened(), clock)

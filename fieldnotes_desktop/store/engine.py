@@ -1,4 +1,9 @@
-"""Opens the database file: checks it is ours and not newer, backs it up, migrates, tunes SQLite."""
+"""Opens the database file: checks it is ours and not newer, backs it up, migrates, tunes SQLite.
+
+SQLAlchemy is imported by what makes or uses an engine, not with this module: the window asks
+`needs_upgrade` and reads its `first_look` before the store opens, and SQLAlchemy takes a
+quarter of a second to import, a third of the window's start.
+"""
 
 from __future__ import annotations
 
@@ -8,18 +13,16 @@ import sqlite3
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, cast
-
-from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session, sessionmaker
-from sqlalchemy.pool import QueuePool
+from typing import TYPE_CHECKING, Any, cast
 
 from fieldnotes_desktop.errors import DatabaseError, FieldnotesError
 from fieldnotes_desktop.store import identity, schema_revisions
 from fieldnotes_desktop.store.errors import disk_full, nearly_full, translate_os_error, translate_sqlite_error
 from fieldnotes_desktop.store.identity import APPLICATION_ID, FileState, Kind
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection, Engine
+    from sqlalchemy.orm import Session
 
 BUSY_TIMEOUT_MS = 5000
 # FULL, not DESIGN §4's NORMAL: in WAL mode NORMAL does not fsync the WAL at commit, so a
@@ -42,6 +45,8 @@ class Store:
         self.path = path
         self.engine = engine
         self.read_only = read_only
+        from sqlalchemy.orm import sessionmaker
+
         self.session_factory = sessionmaker(engine, expire_on_commit=False)
         self._pin = _Pin()
         self._pinned: list[Connection] = []  # every thread's, to close them with the store
@@ -143,6 +148,8 @@ class Store:
 
     @contextlib.contextmanager
     def errors_translated(self) -> Iterator[None]:
+        from sqlalchemy.exc import DBAPIError  # imported already: this store has an engine
+
         try:
             yield
         except FieldnotesError:
@@ -269,6 +276,9 @@ def _open_read_only(path: Path) -> Store:
         uri = identity.read_only_uri(path, header)
         return sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
 
+    from sqlalchemy import create_engine, event
+    from sqlalchemy.pool import QueuePool
+
     engine = create_engine("sqlite://", creator=connect, poolclass=QueuePool)
     event.listen(engine, "connect", _set_read_only_pragmas)
     return Store(path, engine, read_only=True)
@@ -293,6 +303,9 @@ def _open_for_writing(path: Path, state: FileState, head: str | None) -> Store:
             raise DatabaseError(
                 f"Could not back up {path} before upgrading it ({reason}); nothing was changed."
             ) from exc
+
+    from sqlalchemy import create_engine, event
+    from sqlalchemy.exc import DBAPIError
 
     engine = create_engine(f"sqlite:///{path}")
     event.listen(engine, "connect", _set_pragmas)

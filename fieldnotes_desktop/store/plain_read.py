@@ -1,5 +1,5 @@
 """Searches and lists a Field Notes database with the standard sqlite3 module alone, for
-`fieldnotes search` and `fieldnotes list`.
+`fieldnotes search` and `fieldnotes list`, and for the window's first screen.
 
 SQLAlchemy takes a quarter of a second to import, most of what a search from the command line
 costs; and its row processing took most of `list --json` at 100,000 entries (2.8 s). This path reads the file read-only (`mode=ro`), and only when it is surely ours and at
@@ -18,10 +18,10 @@ import json
 import sqlite3
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from fieldnotes_desktop.errors import FieldnotesError
-from fieldnotes_desktop.records import EntrySummary, SearchHit
+from fieldnotes_desktop.records import Entry, EntrySummary, SearchHit
 from fieldnotes_desktop.store import identity
 from fieldnotes_desktop.store import search as fts
 from fieldnotes_desktop.store.schema_revisions import revisions
@@ -78,6 +78,55 @@ def _listing(stack: contextlib.ExitStack, db: sqlite3.Connection, status: str | 
         cursor = db.execute(_LISTING.format(status=" AND status = ?" if status else ""), (status,) if status else ())
         while rows := cursor.fetchmany(LIST_BATCH):
             yield from _summaries_of(db, rows)
+
+
+class FirstLook(NamedTuple):
+    """What a window shows first, read from one snapshot before its store opens."""
+
+    page: list[EntrySummary]  # the first entries of the list, newest first, the trash left out
+    total: int  # every entry outside the trash
+    entry: Entry | None  # the one asked for, else the newest; None when all are in the trash
+
+
+# `repository.list_summaries` with no filter, in its order (the listing index's).
+_FIRST_PAGE = "SELECT id FROM entries WHERE trashed_at IS NULL ORDER BY trashed_at, date DESC, id DESC LIMIT ?"
+
+
+def first_look(path: Path, entry_id: int | None, page_size: int) -> FirstLook | None:
+    """The list's first page and the entry to open, read with the sqlite3 module alone.
+
+    Answered only when opening the file for writing can neither refuse nor upgrade it: ours, at
+    the head revision, readable at once (the checks of `_reader`), and holding an entry at
+    all. Otherwise None, and the caller opens the store first as always: it refuses the file,
+    or upgrades it, or waits out a lock, or writes a first run's welcome entry, with the
+    sentences a writer knows.
+    """
+    try:
+        with _reader(path) as db:
+            return None if db is None else _first_look(db, entry_id, page_size)
+    except (sqlite3.Error, OSError, FieldnotesError):
+        return None
+
+
+def _first_look(db: sqlite3.Connection, entry_id: int | None, page_size: int) -> FirstLook | None:
+    (total,) = db.execute("SELECT count(*) FROM entries WHERE trashed_at IS NULL").fetchone()
+    if not total and db.execute("SELECT 1 FROM entries LIMIT 1").fetchone() is None:
+        return None  # a first run: the welcome entry is written through the store
+    ids = [row[0] for row in db.execute(_FIRST_PAGE, (page_size,))]
+    summaries = _summaries_by_id(db, ids)
+    page = [summaries[i] for i in ids]
+
+    def entry(wanted: int) -> Entry | None:
+        found = db.execute("SELECT body FROM entries WHERE id = ?", (wanted,)).fetchone()
+        if found is None:
+            return None  # deleted since the window last showed it
+        summary = summaries.get(wanted) or _summaries_by_id(db, [wanted])[wanted]
+        return Entry(**{name: getattr(summary, name) for name in EntrySummary.__dataclass_fields__}, body=found[0])
+
+    opened = entry(entry_id) if entry_id is not None else None
+    if opened is None or opened.trashed:
+        opened = entry(ids[0]) if ids else None
+    return FirstLook(page, total, opened)
 
 
 @contextlib.contextmanager

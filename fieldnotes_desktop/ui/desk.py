@@ -55,7 +55,7 @@ class Desk(QObject):
         self._edits: list[LineEdit] = []  # for the preview, since its last push
         self._reread = False  # the mirror read the whole text afresh: the preview takes it whole
         preview.set_text_source(lambda: self.mirror.text)
-        self.saver = SaveController(tasks, services.entries, lambda: self.mirror.text, self)
+        self.saver = SaveController(tasks, services, lambda: self.mirror.text, self)
         self.collector = IdleCollector(self)
         self.words = WordCounter(tasks.compute, lambda: self.mirror.text, self)
         # One push per burst: 20 ms lets a burst of keystrokes (typing fast, key repeat, paste
@@ -64,7 +64,7 @@ class Desk(QObject):
 
         self.mirror.edited.connect(self._on_mirror_edited)
         self.mirror.replaced.connect(self._on_mirror_replaced)
-        self.images = ImagePaste(services.assets, tasks, editor, preview,
+        self.images = ImagePaste(services, tasks, editor, preview,
                                  lambda: self._entry.id if self._entry is not None else None, present_error, self)
         self.images.message.connect(self.message)
         metadata.field_edited.connect(self._on_metadata_field_edited)
@@ -256,9 +256,10 @@ class Desk(QObject):
         base = self.saver.base_version(entry.id) if entry is not None else None
         if entry is None or base is None:
             return
-        entries, entry_id = self._services.entries, entry.id
+        services, entry_id = self._services, entry.id
 
-        def look() -> tuple[EntryChanges, Entry | None]:
+        def look() -> tuple[EntryChanges, Entry | None]:  # on the lane, where the store opens
+            entries = services.entries
             changes = entries.changes_since({entry_id: base})
             return changes, entries.get(entry_id) if entry_id in changes.changed else None
 

@@ -5,12 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from fieldnotes_desktop.services import Services
-from fieldnotes_desktop.services.maintenance import BackupOutcome, IntegrityReport
 from fieldnotes_desktop.ui.tasks import JobControl, Tasks
+
+if TYPE_CHECKING:
+    from fieldnotes_desktop.services.maintenance import BackupOutcome, IntegrityReport
 
 log = logging.getLogger(__name__)
 
@@ -39,8 +42,9 @@ class DeskCare(QObject):
 
     def start(self) -> None:
         """The integrity check first; the day's backup only of a file that passed it."""
-        maintenance = self._services.maintenance
-        self._jobs.start("integrity", lambda _control: maintenance.quick_check(), self._on_checked, self._on_failed)
+        services = self._services  # asked on the job's thread: a store opened on first use opens there
+        self._jobs.start("integrity", lambda _control: services.maintenance.quick_check(), self._on_checked,
+                         self._on_failed)
         folders = list(self._export_folders)
         self._jobs.start("exports", lambda control: _recover(folders, control), self._on_exports_recovered,
                          self._on_failed)
@@ -51,8 +55,8 @@ class DeskCare(QObject):
     def back_up_today(self) -> None:
         if self.report is not None and not self.report.ok:
             return  # a copy of a damaged file would push a good backup out of the rotation
-        maintenance = self._services.maintenance
-        self._jobs.start("backup", lambda _control: maintenance.daily_backup(dt.date.today()),
+        services = self._services
+        self._jobs.start("backup", lambda _control: services.maintenance.daily_backup(dt.date.today()),
                          self._on_backed_up, self._on_failed)
 
     def _on_checked(self, report: IntegrityReport) -> None:

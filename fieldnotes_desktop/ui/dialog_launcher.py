@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QDialog, QWidget
 
 from fieldnotes_desktop.records import Entry, SiteProfile
 from fieldnotes_desktop.services import Services
-from fieldnotes_desktop.services.maintenance import BackupInfo
 from fieldnotes_desktop.ui.tasks import Tasks
+
+if TYPE_CHECKING:
+    from fieldnotes_desktop.services.maintenance import BackupInfo
 
 
 class DialogLauncher:

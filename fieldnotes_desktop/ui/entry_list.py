@@ -10,7 +10,7 @@ from PySide6.QtWidgets import (
 )
 
 from fieldnotes_desktop.records import DRAFT, FINISHED, EntryFilter
-from fieldnotes_desktop.services.entries import EntryService
+from fieldnotes_desktop.services import Services
 from fieldnotes_desktop.ui.entry_delegate import EntryCardDelegate
 from fieldnotes_desktop.ui.entry_model import ID_ROLE, EntryListModel, with_filter
 from fieldnotes_desktop.ui.tasks import Op, Tasks
@@ -42,14 +42,14 @@ class EntryListPanel(QWidget):
     empty_trash_requested = Signal()
     facets_loaded = Signal(list, list)  # the categories and tags in use, for completion
 
-    def __init__(self, tasks: Tasks, entries: EntryService, parent: QWidget | None = None) -> None:
+    def __init__(self, tasks: Tasks, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("entryPanel")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
         self._tasks = tasks
-        self._entries = entries
+        self._services = services
         self._current_id: int | None = None
-        self.model = EntryListModel(tasks, entries)
+        self.model = EntryListModel(tasks, services)
 
         self.search = SearchField(placeholderText="Search entries  (Ctrl+K)")
         self.search.setObjectName("entrySearch")
@@ -161,9 +161,14 @@ class EntryListPanel(QWidget):
         self.refresh_facets()
 
     def refresh_facets(self) -> None:
-        entries = self._entries
+        services = self._services
+
+        def facets() -> tuple[list[str], list[str], list[int]]:
+            entries = services.entries
+            return entries.categories(), entries.tags(), entries.volumes()
+
         self._tasks.run(
-            Op(lambda: (entries.categories(), entries.tags(), entries.volumes()), key="entry-facets"),
+            Op(facets, key="entry-facets"),
             self._on_facets_loaded,
         )
 

@@ -8,7 +8,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from fieldnotes_desktop.records import EntryFilter, EntrySummary, SearchHit
-from fieldnotes_desktop.services.entries import EntryService
+from fieldnotes_desktop.services import Services
 from fieldnotes_desktop.ui.tasks import Op, Tasks
 
 ModelIndex = QModelIndex | QPersistentModelIndex
@@ -35,10 +35,10 @@ class EntryListModel(QAbstractTableModel):
 
     reloaded = Signal()  # a fresh first page (or set of hits) is in
 
-    def __init__(self, tasks: Tasks, entries: EntryService) -> None:
+    def __init__(self, tasks: Tasks, services: Services) -> None:
         super().__init__()
         self._tasks = tasks
-        self._entries = entries
+        self._services = services  # its entries are asked for on the database lane, where the store opens
         self._rows: list[EntrySummary] = []
         self._snippets: dict[int, str] = {}
         self._total = 0
@@ -78,24 +78,31 @@ class EntryListModel(QAbstractTableModel):
         generation, entry_filter, query = self._generation, self._filter, self._query
         self._fetching = False
         if query:
-            entries = self._entries
+            services = self._services
 
             def search() -> tuple[list[SearchHit], int]:
-                hits = entries.search(query, SEARCH_LIMIT, include_trashed=entry_filter.trashed)
+                hits = services.entries.search(query, SEARCH_LIMIT, include_trashed=entry_filter.trashed)
                 return [h for h in hits if _passes(h.entry, entry_filter)], 0
 
             work: Any = search
         else:
             wanted = max(PAGE_SIZE, len(self._rows))
+            services = self._services
 
             def page() -> tuple[list[EntrySummary], int]:
                 return (
-                    self._entries.list_summaries(entry_filter, wanted, 0),
-                    self._entries.count(entry_filter),
+                    services.entries.list_summaries(entry_filter, wanted, 0),
+                    services.entries.count(entry_filter),
                 )
 
             work = page
         self._tasks.run(Op(work, key="entry-list"), lambda result: self._on_reloaded(generation, result))
+
+    def fill(self, rows: list[EntrySummary], total: int) -> None:
+        """Shows the first page of the list as read before the store opened (`app.build_main_window`)."""
+        self._generation += 1  # the answer to any question asked before
+        self._fetching = False
+        self._on_reloaded(self._generation, (rows, total))
 
     def _on_reloaded(self, generation: int, result: tuple[list[Any], int]) -> None:
         if generation != self._generation:
@@ -123,8 +130,9 @@ class EntryListModel(QAbstractTableModel):
             return
         self._fetching = True
         generation, entry_filter, offset = self._generation, self._filter, len(self._rows)
+        services = self._services
         self._tasks.run(
-            Op(lambda: self._entries.list_summaries(entry_filter, PAGE_SIZE, offset)),
+            Op(lambda: services.entries.list_summaries(entry_filter, PAGE_SIZE, offset)),
             lambda rows: self._on_fetched(generation, offset, rows),
             self._on_fetch_failed,
         )

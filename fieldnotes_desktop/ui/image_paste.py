@@ -9,7 +9,7 @@ from PySide6.QtGui import QTextCursor
 
 from fieldnotes_desktop.errors import FieldnotesError
 from fieldnotes_desktop.records import Asset
-from fieldnotes_desktop.services.assets import AssetService
+from fieldnotes_desktop.services import Services
 from fieldnotes_desktop.ui.editor import ImageSource, MarkdownEditor
 from fieldnotes_desktop.ui.preview import PreviewView
 from fieldnotes_desktop.ui.tasks import Changes, Op, Tasks
@@ -20,11 +20,11 @@ class ImagePaste(QObject):
 
     message = Signal(str)  # a passing note for the status bar
 
-    def __init__(self, assets: AssetService, tasks: Tasks, editor: MarkdownEditor, preview: PreviewView,
+    def __init__(self, services: Services, tasks: Tasks, editor: MarkdownEditor, preview: PreviewView,
                  current_entry: Callable[[], int | None], present_error: Callable[[BaseException], None],
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._assets = assets
+        self._services = services
         self._tasks = tasks
         self._editor = editor
         self._preview = preview
@@ -36,9 +36,10 @@ class ImagePaste(QObject):
         entry_id = self._current_entry()
         if entry_id is None or self._editor.isReadOnly():
             return
-        assets = self._assets
+        services = self._services
 
         def store() -> list[Asset]:
+            assets = services.assets
             return [assets.add(image.name, image.read(), image.mime) for image in images]
 
         def insert(stored: list[Asset]) -> None:

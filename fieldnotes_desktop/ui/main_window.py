@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QKeySequence, QPaintEvent, QShortcut
 from PySide6.QtWidgets import (QFileDialog, QLabel, QMainWindow, QMessageBox, QSplitter, QStackedWidget, QVBoxLayout,
                                QWidget)
 
 from fieldnotes_desktop.errors import FieldnotesError
-from fieldnotes_desktop.records import Entry, ImportReport
+from fieldnotes_desktop.records import Entry, EntrySummary, ImportReport
 from fieldnotes_desktop.services import Services
-from fieldnotes_desktop.services.maintenance import BackupInfo, IntegrityReport
 from fieldnotes_desktop.ui.actions import Actions, build_menus, create_actions
 from fieldnotes_desktop.ui.conflict_bar import ConflictBar
 from fieldnotes_desktop.ui.desk import Desk
@@ -33,7 +33,16 @@ from fieldnotes_desktop.ui.theme import Colors, ThemeController, ThemeMode
 from fieldnotes_desktop.ui.window_prompts import QuitChoice, ask_unsaved_on_quit, damage_notice
 from fieldnotes_desktop.ui.window_state import WindowState
 
+if TYPE_CHECKING:
+    from fieldnotes_desktop.services.maintenance import BackupInfo, IntegrityReport
+
+# The list's first page, how many entries it has in all, and the entry to open, read from the
+# file before the store opened (the composition root's `first_look`).
+FirstLook = tuple[list[EntrySummary], int, Entry | None]
+
 QUIT_WAIT_S = 5.0
+# A window shown but never painted (never exposed by the desktop) is taken as usable after this.
+FIRST_PAINT_WAIT_MS = 1000
 HISTORY_WAIT_S = 2.0  # the writer waits this long for the text to be saved before History
 
 
@@ -43,7 +52,7 @@ class MainWindow(QMainWindow):
     Every collaborator comes from the composition root (`app.build_main_window`).
     """
 
-    started = Signal()  # the first entry is open (or there is none): the window is usable
+    started = Signal()  # the first entry is open (or there is none) and on screen: the window is usable
 
     def __init__(self, *, services: Services, tasks: Tasks, desk: Desk, entry_list: EntryListPanel,
                  metadata: MetadataPanel, editor: MarkdownEditor, preview: PreviewView,
@@ -64,6 +73,8 @@ class MainWindow(QMainWindow):
         self.presenter = presenter
         self._instance = instance
         self._closed = False
+        self._painted = False
+        self._start_pending = False  # the first entry is open; `started` waits for the first paint
         self.dialogs: DialogLauncher | None = None  # set by the composition root, which parents it here
         self.care: DeskCare | None = None
         self.external: ExternalChanges | None = None  # other writers' changes, noticed once a second
@@ -176,10 +187,22 @@ class MainWindow(QMainWindow):
 
     # -- start and stop ----------------------------------------------------------------------
 
-    def start(self, first_run_body: Callable[[], Entry | None] | None = None) -> None:
-        """Fills the list and opens the last entry (or the welcome entry on a first run)."""
+    def start(self, first_run_body: Callable[[], Entry | None] | None = None,
+              first_look: FirstLook | None = None) -> None:
+        """Fills the list and opens the last entry (or the welcome entry on a first run).
+
+        Given `first_look`, the list and the entry come from it, without asking the database:
+        the window is usable once it has painted them, before the store has opened.
+        """
         self.state.restore(self, self.splitter, self.metadata.details_toggle)
-        self.entry_list.model.reload()  # the filters' values come after the first entry, below
+        if first_look is not None:
+            page, total, shown = first_look
+            self.entry_list.model.fill(page, total)
+            if shown is not None:
+                self.desk.show_entry(shown)
+            QTimer.singleShot(0, self._started)  # once shown, like an answer from the lane
+            return
+        self.entry_list.model.reload()  # the filters' values come once the window is usable
         last = self.state.last_entry_id()
         entries = self.services.entries
 
@@ -210,12 +233,33 @@ class MainWindow(QMainWindow):
             self._started()  # usable all the same: the writer can still reach Restore from Backup
 
         self.tasks.run(Op(first_entry), opened, failed)
-        # Queued after the first entry: at 100k entries the categories and volumes take tens of
-        # milliseconds the writer should not wait for before the window is usable.
-        self.entry_list.refresh_facets()
 
     def _started(self) -> None:
+        """The first entry is open: the window is usable once that is on screen."""
+        self._start_pending = True
+        if self._painted or not self.isVisible():
+            self._announce_started()  # painted already, or not shown: nothing to wait for
+        else:
+            QTimer.singleShot(FIRST_PAINT_WAIT_MS, self._announce_started)  # unless painted before
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt override)
+        super().paintEvent(event)
+        if not self._painted:
+            self._painted = True
+            if self._start_pending:
+                # The list and the editor are painted in this same frame, after the window.
+                QTimer.singleShot(0, self._announce_started)
+
+    def _announce_started(self) -> None:
+        if not self._start_pending:
+            return
+        self._start_pending = False
         self.started.emit()
+        if self._closed:
+            return
+        # At 100k entries the categories and volumes take tens of milliseconds the writer should
+        # not wait for before the window is usable.
+        self.entry_list.refresh_facets()
         # After the first screen is painted (a timer fires after the paint events queued now):
         # the preview's theme, renderer and page take ~0.3 s the writer need not wait for.
         QTimer.singleShot(0, self._start_preview)

@@ -15,7 +15,7 @@ from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, QTimer, Signal
 
 from fieldnotes_desktop.errors import EntryConflict, FieldnotesError, NotFoundError, ValidationError
 from fieldnotes_desktop.records import Entry, EntryFields
-from fieldnotes_desktop.services.entries import EntryService
+from fieldnotes_desktop.services import Services
 from fieldnotes_desktop.ui.tasks import Changes, Op, Tasks
 
 IDLE_MS = 600
@@ -39,11 +39,11 @@ class SaveController(QObject):
     save_rejected = Signal(int, object)  # entry id, ValidationError/NotFoundError: not retried
     conflicted = Signal(object)  # EntryConflict: someone else saved first; the text stays pending
 
-    def __init__(self, tasks: Tasks, entries: EntryService,
+    def __init__(self, tasks: Tasks, services: Services,
                  body_source: Callable[[], str], parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._tasks = tasks
-        self._entries = entries
+        self._services = services  # its entries are asked for on the database lane, where the store opens
         self._body_source = body_source
         self.pending: dict[int, dict[str, Any]] = {}
         self._snapshots: dict[int, str] = {}
@@ -172,7 +172,7 @@ class SaveController(QObject):
             self.pending.pop(entry_id, None)
             return
         fields = EntryFields(**sent)
-        entries = self._entries
+        services = self._services
         if self._state is not SaveState.FAILED:
             self._set_state(SaveState.SAVING)
         # The saved summary is shown in place; only a new category, tag or volume needs the filters asked again.
@@ -180,10 +180,10 @@ class SaveController(QObject):
         base = self._versions.get(entry_id)
         if entry_id in self._forced:
             def write() -> Entry:
-                return entries.force_update(entry_id, fields, snapshot=snapshot)
+                return services.entries.force_update(entry_id, fields, snapshot=snapshot)
         else:
             def write() -> Entry:
-                return entries.update(entry_id, fields, snapshot=snapshot, base_version=base)
+                return services.entries.update(entry_id, fields, snapshot=snapshot, base_version=base)
         self._tasks.run(
             Op(write, changes, key=f"save:{entry_id}"),  # a newer write of the same entry replaces a queued one
             lambda entry: self._on_saved(entry_id, sent, snapshot, entry),

@@ -5,11 +5,13 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from fieldnotes_desktop.services.maintenance import IntegrityReport
+if TYPE_CHECKING:
+    from fieldnotes_desktop.services.maintenance import IntegrityReport
 
 
 class QuitChoice(enum.Enum):

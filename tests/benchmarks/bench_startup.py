@@ -138,11 +138,13 @@ def main() -> int:
             values = [r[key] for r in runs if key in r]
             if values:
                 print(f"{key:>10}: median {statistics.median(values) * 1000:7.0f} ms   "
-                      f"max {max(values) * 1000:7.0f} ms")
+                      f"max {max(values) * 1000:7.0f} ms   runs "
+                      + " ".join(f"{v * 1000:.0f}" for v in values))
         last = runs[-1]
         print(f"rows in the first page: {last['rows_loaded']}, first entry: {last['editor_chars']} chars")
         print(f"peak RSS (app process): {max(r['peak_rss_mb'] for r in runs):.0f} MB; "
-              f"QtWebEngine helpers: {max(r['webengine_helpers_rss_mb'] for r in runs):.0f} MB")
+              f"QtWebEngine helpers: {max(r['webengine_helpers_rss_mb'] for r in runs):.0f} MB; "
+              f"load after the runs {os.getloadavg()[0]:.2f}")
     previews = [r["preview_s"] for r in runs if "preview_s" in r]
     report(
         Figure(f"start-up, {args.entries // 1000}k entries: window usable (median)",

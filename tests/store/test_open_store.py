@@ -6,6 +6,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+import sqlalchemy
 from sqlalchemy import event, text
 
 import fieldnotes_desktop.store.engine as engine_module
@@ -230,7 +231,7 @@ def test_an_existing_file_is_backed_up_before_a_migration_runs(db_path: Path) ->
 def test_a_failed_migration_leaves_no_half_built_schema(
     db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real_create_engine = engine_module.create_engine
+    real_create_engine = sqlalchemy.create_engine  # the store imports it where it makes an engine
 
     def engine_failing_at_fts(*args, **kwargs):  # type: ignore[no-untyped-def]
         engine = real_create_engine(*args, **kwargs)
@@ -242,7 +243,7 @@ def test_a_failed_migration_leaves_no_half_built_schema(
 
         return engine
 
-    monkeypatch.setattr(engine_module, "create_engine", engine_failing_at_fts)
+    monkeypatch.setattr(sqlalchemy, "create_engine", engine_failing_at_fts)
     with pytest.raises(DatabaseError):
         open_store(db_path)
     monkeypatch.undo()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from pathlib import PurePosixPath
 from typing import Protocol
 
@@ -22,15 +23,17 @@ class AssetIndex:
 
     `reload()` and `load()` read the database and run on the database lane; `url_for()` only
     reads the index and runs on the compute lane. The index is swapped whole under a lock.
+    Given a way to reach the images (`Callable`), it asks for them there, at each read: the
+    window's store opens on that lane after its first screen.
     """
 
-    def __init__(self, assets: AssetSource) -> None:
-        self._assets = assets
+    def __init__(self, assets: AssetSource | Callable[[], AssetSource]) -> None:
+        self._assets: Callable[[], AssetSource] = assets if callable(assets) else lambda: assets
         self._lock = threading.Lock()
         self._by_name: dict[str, Asset] = {}
 
     def reload(self) -> int:
-        records = self._assets.list()
+        records = self._assets().list()
         by_name = {asset.filename: asset for asset in records}
         with self._lock:
             self._by_name = by_name
@@ -63,4 +66,4 @@ class AssetIndex:
         asset = self.find(name)
         if asset is None or asset.filename != name:
             return None
-        return asset.mime.encode("ascii", "replace"), self._assets.data(asset.sha256)
+        return asset.mime.encode("ascii", "replace"), self._assets().data(asset.sha256)

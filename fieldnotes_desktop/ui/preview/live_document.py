@@ -21,11 +21,11 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from fieldnotes_desktop.render.section_cache import TemplateStore, keys_for, load_templates
 from fieldnotes_desktop.render.sections import SourceScan, normalize_newlines, scan_source
 from fieldnotes_desktop.render.template import SectionTemplate
 
 if TYPE_CHECKING:
+    from fieldnotes_desktop.render.section_cache import TemplateStore
     from fieldnotes_desktop.render.section_renderer import SectionRenderer
 
 CLOSE = "</section>\n"
@@ -308,6 +308,10 @@ def _same(old: LiveSection, new: LiveSection, shift: int) -> bool:
 
 def kept_templates(store: TemplateStore, text: str) -> dict[str, list[SectionTemplate]]:
     """The templates `store` keeps for the sections of `text` (read on the database lane)."""
+    # Here, not with the module: the editor's line edits come from this module, and the cache's
+    # keys bring importlib.metadata (~25 ms) the window's first screen does without.
+    from fieldnotes_desktop.render.section_cache import keys_for, load_templates
+
     keys = keys_for(scan_source(normalize_newlines(text)))
     found = {}
     for key, payload in store.get_many(keys).items():

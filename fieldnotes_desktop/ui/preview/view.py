@@ -64,6 +64,8 @@ class PreviewView(QWebEngineView):
     for `start()`: the window calls it once it is usable, so the theme, the renderer and the
     browser's page do not delay the first screen (~0.3 s at start-up). Until then it keeps the
     entry and shows nothing; it starts with the whole text then (from the text source, if set).
+    The sections kept by exports (`kept_sections`) may be given as a way to reach them, asked for
+    on the database lane when an entry opens.
     """
 
     rendered = Signal()
@@ -71,7 +73,7 @@ class PreviewView(QWebEngineView):
 
     def __init__(self, tasks: Tasks, parts: PreviewPage | PageParts, page_context: PageContext,
                  images: AssetIndex, theme_error: str | None = None, parent: QWidget | None = None,
-                 kept_sections: TemplateStore | None = None) -> None:
+                 kept_sections: TemplateStore | Callable[[], TemplateStore] | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("preview")
         self.setAccessibleName("Preview")
@@ -104,7 +106,8 @@ class PreviewView(QWebEngineView):
         self._page_unknown = True  # the next render must send the whole body
         self._closed = False
         self._header = self._footer = ""
-        self._kept_sections = kept_sections
+        self._kept_sections: Callable[[], TemplateStore] | None = (
+            kept_sections if kept_sections is None or callable(kept_sections) else lambda: kept_sections)
         self._worker: RenderWorker | None = None
         self._page: GuardedPage | None = None
         if self._parts is not None:
@@ -180,7 +183,7 @@ class PreviewView(QWebEngineView):
 
         def read() -> tuple[EntryPageContext, Known]:
             # With the context, the sections an export kept for this text: a book opens from them.
-            return page_context(entry), kept_templates(kept, entry.body) if kept is not None else {}
+            return page_context(entry), kept_templates(kept(), entry.body) if kept is not None else {}
 
         self._tasks.run(Op(read, key="preview-context"),
                         lambda found: self._on_context_read(asked, entry, *found),
