@@ -9,8 +9,8 @@ lists, one feed, a sitemap, which is what our export writes). In one run, altern
 database) and warm (the cache filled by an earlier export, every page built again into an
 empty folder); the median of the runs counts. The floor renders the posts with cmarkgfm (C,
 no highlighting), fills a plain Jinja2 template and writes the files (`pip install .[bench]`).
-Then: re-exports with nothing changed and after one edit, and the peak memory of an export in
-a process of its own at two sizes (`--rss-entries`, 10,000, and `--rss-large`, 30,000; 2,000 and
+Then: re-exports with nothing changed and after one edit, and the peak memory of an export (and
+of a re-export into its folder, nothing changed) in a process of its own at two sizes (`--rss-entries`, 10,000, and `--rss-large`, 30,000; 2,000 and
 6,000 with --quick): one size alone hides what grows with the site, so the slope between the two
 is printed too, and the target (150 MB) is set on the peak it projects at 100,000 entries. Those
 posts are short (`--rss-words`, 150): bodies are read a batch at a time, so what grows with the
@@ -215,8 +215,10 @@ def median_line(label: str, walls: list[float], cpus: list[float], entries: int)
     return wall
 
 
-def rss_child(entries: int, work: Path, words: int = 1500) -> tuple[float, float]:
-    """Peak RSS (MB) of an export of `entries` posts of ~`words` in a fresh process, and of its largest worker.
+def rss_child(entries: int, work: Path, words: int = 1500) -> tuple[float, float, float]:
+    """Peak RSS (MB) of an export of `entries` posts of ~`words` in a fresh process, of its largest
+    worker, and of a re-export into the same folder with nothing changed (which reads the last
+    export's manifest and keeps every page), in a fresh process too.
 
     Measured as each process's own high-water mark (`VmHWM`), not `ru_maxrss`: Linux carries
     `ru_maxrss` across exec, so a child started by a big process (this one, holding the posts
@@ -236,14 +238,14 @@ def rss_child(entries: int, work: Path, words: int = 1500) -> tuple[float, float
     )
     script = work / "rss_child.py"
     script.write_text(measure)
-    done = subprocess.run(
-        [sys.executable, str(script), str(Path(here).parents[1]), here, str(db), str(work / f"rss-site-{entries}")],
-        check=True, capture_output=True, text=True,
-    )
+    command = [sys.executable, str(script), str(Path(here).parents[1]), here, str(db), str(work / f"rss-site-{entries}")]
+    done = subprocess.run(command, check=True, capture_output=True, text=True)
     own, worker = (int(v) / 1024 for v in done.stdout.split()[-2:])
+    again = subprocess.run(command, check=True, capture_output=True, text=True)
+    re_export = int(again.stdout.split()[-2]) / 1024
     shutil.rmtree(work / f"rss-site-{entries}", ignore_errors=True)  # a large site is a few hundred MB
     db.unlink()
-    return own, worker
+    return own, worker, re_export
 
 
 def high_water_kb(pid: str | int) -> int:
@@ -367,14 +369,18 @@ def main() -> int:
         peaks[size] = rss_child(size, work, args.rss_words)
         print(
             f"peak RSS exporting {size:,} entries of ~{args.rss_words} words (cold cache): {peaks[size][0]:.0f} MB "
-            f"in the exporting process, {peaks[size][1]:.0f} MB the largest worker (load {os.getloadavg()[0]:.2f})",
+            f"in the exporting process, {peaks[size][1]:.0f} MB the largest worker; re-export with nothing "
+            f"changed {peaks[size][2]:.0f} MB (load {os.getloadavg()[0]:.2f})",
             flush=True,
         )
-    own_rss, worker_rss = peaks[rss_entries]
-    large_rss, large_worker = peaks[rss_large]
+    own_rss, worker_rss, again_rss = peaks[rss_entries]
+    large_rss, large_worker, large_again = peaks[rss_large]
     per_entry_kb = (large_rss - own_rss) * 1024 / (rss_large - rss_entries)
+    again_per_entry_kb = (large_again - again_rss) * 1024 / (rss_large - rss_entries)
     projected = large_rss + per_entry_kb * (100_000 - rss_large) / 1024
+    again_projected = large_again + again_per_entry_kb * (100_000 - rss_large) / 1024
     print(f"peak RSS grows {per_entry_kb:.2f} KB per entry: {projected:.0f} MB projected at 100,000 entries")
+    print(f"re-export peak RSS grows {again_per_entry_kb:.2f} KB per entry: {again_projected:.0f} MB projected at 100,000")
     print(f"load average at the end {os.getloadavg()[0]:.2f}")
     if args.keep:
         print(f"kept in {work}")
@@ -400,6 +406,8 @@ def main() -> int:
                peer=f"largest worker {large_worker:.0f} MB"),
         Figure("peak RSS growth per entry", round(per_entry_kb, 2), "KB/entry"),
         Figure("peak RSS projected at 100,000 entries", round(projected), "MB", 150, "<="),
+        Figure(f"peak RSS, re-export of {rss_large:,} entries, nothing changed", round(large_again), "MB"),
+        Figure("re-export peak RSS projected at 100,000 entries", round(again_projected), "MB", 150, "<="),
     )
     return 0
 
