@@ -113,14 +113,14 @@ def _first_look(db: sqlite3.Connection, entry_id: int | None, page_size: int) ->
     if not total and db.execute("SELECT 1 FROM entries LIMIT 1").fetchone() is None:
         return None  # a first run: the welcome entry is written through the store
     ids = [row[0] for row in db.execute(_FIRST_PAGE, (page_size,))]
-    summaries = _summaries_by_id(db, ids)
+    summaries = summaries_by_id(db, ids)
     page = [summaries[i] for i in ids]
 
     def entry(wanted: int) -> Entry | None:
         found = db.execute("SELECT body FROM entries WHERE id = ?", (wanted,)).fetchone()
         if found is None:
             return None  # deleted since the window last showed it
-        summary = summaries.get(wanted) or _summaries_by_id(db, [wanted])[wanted]
+        summary = summaries.get(wanted) or summaries_by_id(db, [wanted])[wanted]
         return Entry(**{name: getattr(summary, name) for name in EntrySummary.__dataclass_fields__}, body=found[0])
 
     opened = entry(entry_id) if entry_id is not None else None
@@ -171,7 +171,7 @@ def _current(db: sqlite3.Connection) -> bool:
 
 def _hits(db: sqlite3.Connection, match: str, limit: int) -> list[SearchHit]:
     found = fts.run_on(db, match, limit, include_trashed=False)
-    summaries = _summaries_by_id(db, [m.entry_id for m in found])
+    summaries = summaries_by_id(db, [m.entry_id for m in found])
     return [
         SearchHit(entry=summaries[m.entry_id], snippet=fts.snippet_html(m.snippet), rank=m.rank)
         for m in found
@@ -179,7 +179,8 @@ def _hits(db: sqlite3.Connection, match: str, limit: int) -> list[SearchHit]:
     ]
 
 
-def _summaries_by_id(db: sqlite3.Connection, ids: Sequence[int]) -> dict[int, EntrySummary]:
+def summaries_by_id(db: sqlite3.Connection, ids: Sequence[int]) -> dict[int, EntrySummary]:
+    """The summaries of these entries that still exist, by id (`repository.summaries_by_id`'s, read plainly)."""
     wanted = json.dumps(list(ids))
     return {s.id: s for s in _summaries_of(db, db.execute(_SUMMARY, (wanted,)).fetchall())}
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from sys import intern
 from typing import Any, Literal, TypedDict, TypeVar, cast, overload
@@ -12,6 +13,7 @@ from sqlalchemy.orm import Session, defer
 
 from fieldnotes_desktop.errors import NotFoundError
 from fieldnotes_desktop.records import Entry, EntryFilter, EntrySummary, Revision, SearchHit
+from fieldnotes_desktop.store import plain_read
 from fieldnotes_desktop.store import search as fts
 from fieldnotes_desktop.store.models import EntryRow, RevisionRow, TagRow, entry_tags
 
@@ -263,10 +265,12 @@ def search_rows(
 def _run_search(
     session: Session, match: str, limit: int, include_trashed: bool
 ) -> list[SearchHit]:
-    # A savepoint, so that a syntax error in the writer's query leaves the session usable.
-    with session.begin_nested():
-        found = fts.run(session, match, limit, include_trashed)
-    summaries = summaries_by_id(session, [m.entry_id for m in found])
+    # On the session's own sqlite3 connection, inside its transaction, with the command line's
+    # reads: SQLAlchemy's savepoint and rows cost a third of a search at 100,000 entries. A
+    # syntax error in the writer's query fails only that SELECT; the transaction goes on.
+    db = cast(sqlite3.Connection, session.connection().connection.driver_connection)
+    found = fts.run_on(db, match, limit, include_trashed)
+    summaries = plain_read.summaries_by_id(db, [m.entry_id for m in found])
     return [
         SearchHit(entry=summaries[m.entry_id], snippet=fts.snippet_html(m.snippet), rank=m.rank)
         for m in found

@@ -19,10 +19,7 @@ import re
 import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, TypeVar, cast
-
-if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
+from typing import TypeVar
 
 _T = TypeVar("_T")
 _TOKEN = re.compile(r"\w+", re.UNICODE)
@@ -113,13 +110,6 @@ def snippet_html(raw: str | None) -> str:
     """The snippet as safe HTML: the entry's own text escaped, only the match marks left as tags."""
     # Escaped first: a body's own "<script>" must not reach a view as markup.
     return html.escape(raw or "", quote=False).replace(OPEN, "<mark>").replace(CLOSE, "</mark>")
-
-
-def run(session: Session, match: str, limit: int, include_trashed: bool) -> list[Match]:
-    """`run_on` the session's own sqlite3 connection (so inside its transaction): the first pass
-    returns up to 2,001 ids, which as SQLAlchemy rows cost more than the query itself."""
-    db = cast(sqlite3.Connection, session.connection().connection.driver_connection)
-    return run_on(db, match, limit, include_trashed)
 
 
 def run_on(db: sqlite3.Connection, match: str, limit: int, include_trashed: bool) -> list[Match]:
