@@ -17,6 +17,7 @@ posts are short (`--rss-words`, 150): bodies are read a batch at a time, so what
 site is what is kept per entry, which a long body does not change; long ones would only make the
 large export take minutes.
 Rates count wall time on this machine, whose two cores other work may share: the load is printed.
+Every timed step starts after an untimed `sync`, so that none pays for writing back another's files.
 """
 
 from __future__ import annotations
@@ -334,6 +335,10 @@ def main() -> int:
             "floor": lambda: floor(all_posts, work / "floor-site"),
         }
         for name, step in steps.items():
+            # Each step starts with nothing of the others' left to write back: our export makes
+            # its files durable with one syncfs(), which would otherwise also flush what Hugo or
+            # the floor wrote (they never sync), and writes slow down while the disk catches up.
+            os.sync()
             wall, cpu, _ = timed(step)
             walls[name].append(wall)
             cpus[name].append(cpu)
@@ -351,6 +356,7 @@ def main() -> int:
     try:
         ids = [s.id for s in services.entries.list_summaries()]
         for n in range(runs):
+            os.sync()
             wall, _, result = timed(lambda: services.exports.export(ExportOptions(out=site)))
             same.append(wall)
             same_written.append(result.changed)  # type: ignore[attr-defined]
