@@ -277,17 +277,18 @@ class SiteBuilder:
 
     # -- pages a later export may keep --------------------------------------------------------
 
-    def entry_inputs(self, entry: EntrySummary, body: str) -> str | None:
+    def entry_inputs(self, entry: EntrySummary, body: str, ctx: EntryPageContext | None = None) -> str | None:
         """A digest of everything the page of `entry` is made from, or None when it must be built.
 
         The page is the theme applied to its context and its body, nothing else: the same digest
         means the same bytes. Pages in the feed are always built (the feed wants their body),
         and so are pages with images, whose addresses depend on the images in the database.
+        `ctx`: the page's context, when the caller has made it already.
         """
         if entry.id in self._feed_ids or may_hold_images(body):
             return None
         digest = hashlib.blake2b(self._page_base, digest_size=16)
-        ctx = self.page_context(entry)
+        ctx = ctx or self.page_context(entry)
         # The site and its now text are the same on every page: they are in `_page_base` once.
         own = tuple(getattr(ctx, name) for name in _OWN_CONTEXT)
         digest.update(repr(own).encode("utf-8", "surrogatepass"))
@@ -370,7 +371,7 @@ class SiteBuilder:
         around = self.catalog.surroundings(entry)
         return build_page_context(entry, self.catalog, around, self._now_html, link or relative_linker(ENTRY_DEPTH))
 
-    def entry_page(self, entry: EntrySummary, document: RenderedDocument) -> str:
+    def entry_page(self, entry: EntrySummary, document: RenderedDocument, ctx: EntryPageContext | None = None) -> str:
         """The page of `entry`, its body rendered already (with this builder's `images`)."""
         body = parts.body_html(document)
         if not entry.summary.strip():
@@ -378,7 +379,7 @@ class SiteBuilder:
         if entry.id in self._feed_ids:
             # feed readers get the body without the preview's section wrappers and line marks
             self._feed_bodies[entry.id] = strip_source_lines(demote_headings(document.inner_html))
-        ctx = self.page_context(entry)
+        ctx = ctx or self.page_context(entry)
         return parts.entry_document(
             self.theme,
             site=self.site,

@@ -216,9 +216,10 @@ class ExportService:
             for entry, document in bodies.documents(to_build, recent):
                 _check(cancelled)
                 path = builder.entry_page_path(entry)
-                content = builder.entry_page(entry, document)
+                ctx = builder.page_context(entry)  # one for the page and its inputs
+                content = builder.entry_page(entry, document, ctx)
                 # what the next export compares to keep the page; a partial export records none
-                inputs = builder.entry_inputs(entry, recent.body(entry.id)) if pages is None else None
+                inputs = builder.entry_inputs(entry, recent.body(entry.id), ctx) if pages is None else None
                 writer.stage(path, content, inputs=inputs, excerpt=builder.excerpt_of(entry))
                 if pages is not None:
                     pages[path] = content
