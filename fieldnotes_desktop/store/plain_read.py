@@ -18,6 +18,7 @@ import json
 import sqlite3
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from sys import intern
 from typing import Any, NamedTuple
 
 from fieldnotes_desktop.errors import FieldnotesError
@@ -71,6 +72,19 @@ def list_file(path: Path, status: str | None = None) -> Iterator[EntrySummary] |
         stack.close()
         return None
     return _listing(stack, db, status)
+
+
+def summaries_by_date(db: sqlite3.Connection) -> Iterator[EntrySummary]:
+    """Every entry outside the trash, oldest first by (date, id), a batch at a time (the export's read)."""
+    cursor = db.execute(_COLUMNS + "WHERE trashed_at IS NULL ORDER BY date, id")
+    while rows := cursor.fetchmany(LIST_BATCH):
+        yield from _summaries_of(db, rows)
+
+
+def bodies_by_id(db: sqlite3.Connection, ids: Sequence[int]) -> dict[int, str]:
+    """The bodies of the entries `ids` that still exist."""
+    rows = db.execute("SELECT id, body FROM entries WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(list(ids)),))
+    return dict(rows.fetchall())
 
 
 def _listing(stack: contextlib.ExitStack, db: sqlite3.Connection, status: str | None) -> Iterator[EntrySummary]:
@@ -191,11 +205,12 @@ def _summaries_of(db: sqlite3.Connection, rows: Sequence[Sequence[Any]]) -> list
     for entry_id, name in db.execute(_TAGS, (json.dumps([r[0] for r in rows]),)):
         tags.setdefault(entry_id, []).append(name)
     none: tuple[str, ...] = ()
+    # Names that repeat from entry to entry are kept once (an export holds every summary).
     return [
         EntrySummary(
-            id=r[0], uuid=r[1], title=r[2], slug=r[3], status=r[4], category=r[5],
+            id=r[0], uuid=r[1], title=r[2], slug=r[3], status=intern(r[4]), category=intern(r[5]),
             date=dt.date.fromisoformat(r[6]), volume=r[7], elevation_m=r[8],
-            tags=tuple(sorted(tags[r[0]])) if r[0] in tags else none, summary=r[9], words=r[10],
+            tags=tuple(sorted(map(intern, tags[r[0]]))) if r[0] in tags else none, summary=r[9], words=r[10],
             reading_minutes=r[11], created_at=_utc(r[12]), updated_at=_utc(r[13]), version=r[14],
             trashed_at=None if r[15] is None else _utc(r[15]),
         )  # fmt: skip

@@ -84,7 +84,7 @@ def _summary_fields(row: EntryRow) -> _SummaryFields:
 # The summary's columns in EntrySummary's order (its tags come after elevation_m), read as plain
 # rows: building ORM objects (and their tag collections) cost more than the query for a page of
 # search hits, and a whole listing's worth cannot be held.
-SUMMARY_COLUMNS = (
+_SUMMARY_COLUMNS = (
     EntryRow.id, EntryRow.uuid, EntryRow.title, EntryRow.slug, EntryRow.status, EntryRow.category,
     EntryRow.date, EntryRow.volume, EntryRow.elevation_m, EntryRow.summary, EntryRow.words,
     EntryRow.reading_minutes, EntryRow.created_at, EntryRow.updated_at, EntryRow.version,
@@ -105,8 +105,8 @@ def _tags_of(session: Session, ids: Sequence[int]) -> dict[int, list[str]]:
     return tags
 
 
-def summaries_of(session: Session, rows: Sequence[Sequence[Any]]) -> list[EntrySummary]:
-    """Records of rows of `SUMMARY_COLUMNS`, their tags read in one query per CHUNK."""
+def _summaries_of(session: Session, rows: Sequence[Sequence[Any]]) -> list[EntrySummary]:
+    """Records of rows of `_SUMMARY_COLUMNS`, their tags read in one query per CHUNK."""
     tags = _tags_of(session, [row[0] for row in rows])
     none: tuple[str, ...] = ()
     # Positional and without `aware()` for the NOT NULL times: `list --json` makes 100,000 of these.
@@ -127,8 +127,8 @@ def summaries_by_id(session: Session, ids: Sequence[int]) -> dict[int, EntrySumm
     """The summaries of these entries that still exist, by id."""
     rows: list[Sequence[Any]] = []
     for start in range(0, len(ids), CHUNK):
-        rows += session.execute(select(*SUMMARY_COLUMNS).where(EntryRow.id.in_(ids[start : start + CHUNK])))
-    return {summary.id: summary for summary in summaries_of(session, rows)}
+        rows += session.execute(select(*_SUMMARY_COLUMNS).where(EntryRow.id.in_(ids[start : start + CHUNK])))
+    return {summary.id: summary for summary in _summaries_of(session, rows)}
 
 
 def to_summary(row: EntryRow) -> EntrySummary:
@@ -221,11 +221,11 @@ def list_summaries(
 def iter_summaries(session: Session, entry_filter: EntryFilter, batch: int = CHUNK) -> Iterator[EntrySummary]:
     """Every summary `list_summaries` gives, in its order, read `batch` rows at a time: a listing
     of 100,000 entries never holds more than one batch of them."""
-    columns = cast("Select[Any]", select(*SUMMARY_COLUMNS))  # _filtered keeps the row type
+    columns = cast("Select[Any]", select(*_SUMMARY_COLUMNS))  # _filtered keeps the row type
     query = _filtered(columns, entry_filter)
     query = query.order_by(EntryRow.trashed_at, EntryRow.date.desc(), EntryRow.id.desc())
     for rows in session.execute(query.execution_options(yield_per=batch)).partitions():
-        yield from summaries_of(session, rows)
+        yield from _summaries_of(session, rows)
 
 
 def count_rows(session: Session, entry_filter: EntryFilter) -> int:
