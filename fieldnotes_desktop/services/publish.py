@@ -28,12 +28,12 @@ from fieldnotes_desktop.export.context import (
 from fieldnotes_desktop.export.entry_page import ENTRY_TEMPLATES
 from fieldnotes_desktop.export.links import dangling_links, partial_site_warning
 from fieldnotes_desktop.export.single import single_file_page
+from fieldnotes_desktop.export.published import PublishedPages
 from fieldnotes_desktop.export.shelf import Picked, Shelf
 from fieldnotes_desktop.export.site import (
     ENTRY_DEPTH,
     SITE_TEMPLATES,
     Job,
-    PublishedPages,
     SiteBuilder,
     SiteSnapshot,
     now_html,
