@@ -15,6 +15,8 @@ from fieldnotes_desktop.app import build_main_window
 from fieldnotes_desktop.errors import DatabaseError
 from fieldnotes_desktop.ui.instance import AlreadyOpenError
 
+from start_window import START_WINDOW
+
 
 def test_first_run_opens_on_the_welcome_entry(open_window, db_path, qtbot):
     window = open_window(db_path)
@@ -94,18 +96,7 @@ def test_the_app_starts_renders_and_quits_cleanly(tmp_path):
         assert "Traceback" not in result.stderr, result.stderr
 
 
-USABLE_BEFORE_THE_PREVIEW = """
-import json, sys
-from pathlib import Path
-from fieldnotes_desktop.ui.preview import prepare_webengine
-prepare_webengine()
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
-app = QApplication(sys.argv[:1])
-from fieldnotes_desktop.app import build_main_window
-db = Path(sys.argv[1])
-window = build_main_window(db, settings_path=db.with_suffix(".ini"))
-seen = {}
+USABLE_BEFORE_THE_PREVIEW = START_WINDOW + """
 
 def usable():
     seen["loaded"] = sorted(m for m in ("markdown_it", "pygments", "jinja2", "nh3",

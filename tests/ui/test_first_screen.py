@@ -15,18 +15,9 @@ from fieldnotes_desktop.records import EntryFilter
 from fieldnotes_desktop.services import open_services
 from fieldnotes_desktop.ui.entry_model import PAGE_SIZE
 
-USABLE_WITHOUT_THE_STORE = """
-import json, sys
-from pathlib import Path
-from fieldnotes_desktop.ui.preview import prepare_webengine
-prepare_webengine()
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
-app = QApplication(sys.argv[:1])
-from fieldnotes_desktop.app import build_main_window
-db = Path(sys.argv[1])
-window = build_main_window(db, settings_path=db.with_suffix(".ini"))
-seen = {}
+from start_window import START_WINDOW
+
+USABLE_WITHOUT_THE_STORE = START_WINDOW + """
 
 def usable():
     seen["sqlalchemy"] = "sqlalchemy" in sys.modules
