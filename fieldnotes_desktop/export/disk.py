@@ -91,12 +91,6 @@ def make_dirs(folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
 
 
-def str_map(value: object) -> dict[str, str]:
-    if not isinstance(value, dict):
-        return {}
-    return {str(k): str(v) for k, v in value.items()}
-
-
 def read_json(path: Path) -> object:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
@@ -104,16 +98,9 @@ def read_json(path: Path) -> object:
         return None  # missing, or torn by a kill before its rename: as if it were not there
 
 
-def write_json(path: Path, data: object, *, durable: bool) -> None:
-    temp = path.with_name(path.name + ".new")
-    with open(temp, "w", encoding="utf-8") as handle:
-        json.dump(data, handle, ensure_ascii=False, indent=1)
-        if durable:
-            handle.flush()
-            os.fsync(handle.fileno())
-    os.replace(temp, path)
-    if durable:
-        fsync_dir(path.parent)
+def fsync_file(path: Path) -> None:
+    with open(path, "rb") as handle:
+        os.fsync(handle.fileno())
 
 
 def fsync_dir(folder: Path) -> None:

@@ -10,14 +10,21 @@ in place; applied, it becomes the manifest by one rename.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import shutil
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 
-from fieldnotes_desktop.export.disk import TEMP_NAME, folder_lock, fsync_dir, make_dirs, sync_filesystem
+from fieldnotes_desktop.export.disk import (
+    TEMP_NAME,
+    folder_lock,
+    fsync_dir,
+    fsync_file,
+    make_dirs,
+    read_json,
+    sync_filesystem,
+)
 from fieldnotes_desktop.store import site_records as records
 from fieldnotes_desktop.store.site_records import Records
 
@@ -55,7 +62,7 @@ def read_manifest(root: Path) -> Manifest:
     state = root / STATE_DIR
     db = records.open_records(state / MANIFEST_NAME)
     if db is None and (state / LEGACY_MANIFEST_NAME).is_file():  # read once, for a folder not exported since
-        db = records.new_records(":memory:", _read_json(state / LEGACY_MANIFEST_NAME))
+        db = records.new_records(":memory:", read_json(state / LEGACY_MANIFEST_NAME))
     return Manifest(db)
 
 
@@ -145,13 +152,6 @@ def staged_name(index: int) -> str:
 # -- format 1 ----------------------------------------------------------------------------------
 
 
-def _read_json(path: Path) -> object:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None  # missing, or torn by a kill before its rename: as if it were not there
-
-
 def _upgrade_legacy_manifest(state: Path, *, durable: bool) -> None:
     """Rewrites a format-1 `site.json` as the manifest of this format, once.
 
@@ -162,14 +162,14 @@ def _upgrade_legacy_manifest(state: Path, *, durable: bool) -> None:
     if not legacy.is_file():
         return
     if not current.is_file() or legacy.stat().st_mtime_ns > current.stat().st_mtime_ns:
-        _place_manifest(state, _read_json(legacy), durable=durable)
+        _place_manifest(state, read_json(legacy), durable=durable)
     legacy.unlink()
 
 
 def _apply_legacy_journal(root: Path, *, durable: bool) -> bool:
     """Replays a format-1 journal left by an export of an earlier version cut short."""
     state = root / STATE_DIR
-    journal = _read_json(state / STAGING_NAME / LEGACY_JOURNAL_NAME)
+    journal = read_json(state / STAGING_NAME / LEGACY_JOURNAL_NAME)
     if not isinstance(journal, dict) or journal.get("format") != 1:
         return False
     renames = ((str(temp), str(target)) for temp, target in journal.get("renames", []))
@@ -187,18 +187,10 @@ def _place_manifest(state: Path, legacy: object, *, durable: bool) -> None:
     fresh.unlink(missing_ok=True)
     records.new_records(fresh, legacy).close()
     if durable:
-        _fsync_file(fresh)
+        fsync_file(fresh)
     os.replace(fresh, state / MANIFEST_NAME)
     if durable:
         fsync_dir(state)
-
-
-def _fsync_file(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 # -- paths -------------------------------------------------------------------------------------

@@ -343,12 +343,6 @@ class SiteBuilder:
             footer=parts.footer_html(self.theme, ctx),
         )
 
-    def index_page(self) -> str:
-        return self.theme.render("index.html", **self._index_values())
-
-    def archive_page(self, kind: str, name: str) -> str:
-        return self.theme.render("archive.html", **self._archive_values(kind, name))
-
     def _index_values(self) -> dict[str, object]:
         link = relative_linker("")
         return {

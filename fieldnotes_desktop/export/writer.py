@@ -41,6 +41,7 @@ from fieldnotes_desktop.export.disk import (
     describe_os_error,
     folder_lock,
     fsync_dir,
+    fsync_file,
     holds,
     holds_digest,
     make_dirs,
@@ -321,8 +322,7 @@ class SiteWriter:
                 # every staged file, and the journal, is on disk before the journal's name says so
                 sync_filesystem(self._staging)
                 if not HAS_SYNCFS:
-                    with open(fresh, "rb+") as handle:
-                        os.fsync(handle.fileno())
+                    fsync_file(fresh)
             os.replace(fresh, self._staging / JOURNAL_NAME)
             if self._durable:
                 fsync_dir(self._staging)
