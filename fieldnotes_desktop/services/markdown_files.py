@@ -24,8 +24,7 @@ MEGABYTE = 1024 * 1024
 # keeps in one entry while bounding what one import holds in memory.
 MAX_MARKDOWN_BYTES = 20 * MEGABYTE
 # Front matter is a few short fields. These bounds are checked on the parser's events, before
-# YAML builds any object, so neither an alias bomb nor `[[[[…` ever reaches the constructor
-# (front matter too plain to hold either is not parsed twice: see `_may_refuse`).
+# YAML builds any object, so neither an alias bomb nor `[[[[…` ever reaches the constructor.
 MAX_FRONT_MATTER_CHARS = 64 * 1024
 MAX_FRONT_MATTER_DEPTH = 20
 _MAGIC = {
@@ -250,8 +249,7 @@ def _load_front_matter(name: str, source: str, first_line: int) -> object:
         return {}
     yaml, loader = _yaml()
     try:
-        if _may_refuse(source):
-            _check_events(name, source)
+        _check_events(name, source)
         data: object = yaml.load(source, Loader=loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
@@ -269,24 +267,6 @@ def _load_front_matter(name: str, source: str, first_line: int) -> object:
         ) from exc
     _check_text(name, data)
     return data
-
-
-# Each event that opens a list or mapping comes from one of these characters in the source: `[`,
-# `{`, a `-` entry, a `?` key or the `:` after a key.
-_COLLECTION_INDICATORS = "[{-?:"
-
-
-def _may_refuse(source: str) -> bool:
-    """False when reading `source` as events can neither refuse it nor fail otherwise than loading it.
-
-    Without `*` there is no alias; with no more indicators than MAX_FRONT_MATTER_DEPTH, nothing
-    nests deeper. Without `&` (a repeated anchor) and `---` (a second document), loading meets
-    no error the events would not meet first, at the same place. Most front matter is a few
-    `key: value` lines, so the second parse (a fifth of the front matter's cost) is skipped.
-    """
-    if "*" in source or "&" in source or "---" in source:
-        return True
-    return sum(source.count(ch) for ch in _COLLECTION_INDICATORS) > MAX_FRONT_MATTER_DEPTH
 
 
 def _check_events(name: str, source: str) -> None:
