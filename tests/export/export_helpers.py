@@ -1,4 +1,4 @@
-"""Helpers for export tests: the sample database with a frozen clock, and page parsing."""
+"""Helpers for export tests: the sample database with a frozen clock, page parsing, generated sites."""
 
 from __future__ import annotations
 
@@ -7,12 +7,15 @@ import html.parser
 import itertools
 import uuid
 from pathlib import Path
+from unittest import mock
 
 import pytest
 
 import fieldnotes_desktop
+from fieldnotes_desktop.records import EntryFields
 from fieldnotes_desktop.services import Services, open_services
 from fieldnotes_desktop.services.clock import frozen
+from fieldnotes_desktop.services.publish import ExportService
 
 SAMPLES = Path(fieldnotes_desktop.__file__).parent / "data" / "samples"
 MOMENT = dt.datetime(2025, 3, 20, 9, 30, tzinfo=dt.timezone.utc)
@@ -69,3 +72,50 @@ def site_files(root: Path) -> dict[str, bytes]:
         for p in sorted(root.rglob("*"))
         if p.is_file() and p.relative_to(root).parts[0] != ".fieldnotes"
     }
+
+
+# -- generated sites, for the incremental and parallel exports ------------------------------
+
+
+def body(i: int, generation: int = 0) -> str:
+    words = " ".join(("ridge", "cairn", "scree", "col", "tarn")[(i + n) % 5] for n in range(80))
+    return (
+        f"Day {i} began early.\n\n## Morning {i}\n\n{words}.\n\n"
+        f"```python\nfor step in range({i % 7 + 2}):\n    climb(step)\n```\n\n"
+        f"## Evening\n\nRevision {generation}.\n"
+    )
+
+
+def generated_services(db: Path, entries: int, **export_args: object) -> Services:
+    """`entries` generated entries with fixed uuids, so two databases export the same bytes."""
+    services = open_services(db, clock=frozen(MOMENT))
+    counter = itertools.count(1)
+    with mock.patch.object(uuid, "uuid4", lambda: uuid.UUID(int=next(counter))), services.store.transaction() as session:
+        for i in range(entries):
+            services.entries.create_in(
+                session,
+                EntryFields(
+                    title=f"Field day {i}", body=body(i), status="finished", summary="" if i % 2 else f"Day {i}.",
+                    category=("Alps", "Andes")[i % 2], tags=(f"t{i % 3}",), volume=1 + i % 2,
+                    date=dt.date(2025, 1, 1) + dt.timedelta(days=i),
+                ),
+            )
+    services.site.update(title="Field Notes", author="A. Writer", base_url="https://notes.example.org/")
+    if export_args:
+        exports = ExportService(
+            services.store, services.entries, services.site, services.assets, frozen(MOMENT), **export_args  # type: ignore[arg-type]
+        )
+        object.__setattr__(services, "exports", exports)
+    return services
+
+
+def count_calls(monkeypatch: pytest.MonkeyPatch, owner: type, name: str) -> list[object]:
+    calls: list[object] = []
+    real = getattr(owner, name)
+
+    def counted(self: object, *args: object, **kwargs: object) -> object:
+        calls.append(args[0] if args else None)
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(owner, name, counted)
+    return calls

@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import itertools
 import multiprocessing
 import os
 import subprocess
 import sys
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from unittest import mock
 
 import pytest
-from export_helpers import MOMENT, site_files
+from export_helpers import MOMENT, body, count_calls, generated_services, site_files
 
 from fieldnotes_desktop.errors import ExportCancelled
 from fieldnotes_desktop.export import bodies as bodies_module
@@ -24,43 +20,10 @@ from fieldnotes_desktop.render import section_cache
 from fieldnotes_desktop.render.section_renderer import SectionRenderer
 from fieldnotes_desktop.services import Services, open_services
 from fieldnotes_desktop.services import publish as publish_module
-from fieldnotes_desktop.services.clock import frozen
 from fieldnotes_desktop.services.publish import ExportOptions, ExportService
 from fieldnotes_desktop.store import export_reads, render_cache
 
 ENTRIES = 30  # more than the feed's 20, so some pages can be kept without being built
-
-
-def body(i: int, generation: int = 0) -> str:
-    words = " ".join(("ridge", "cairn", "scree", "col", "tarn")[(i + n) % 5] for n in range(80))
-    return (
-        f"Day {i} began early.\n\n## Morning {i}\n\n{words}.\n\n"
-        f"```python\nfor step in range({i % 7 + 2}):\n    climb(step)\n```\n\n"
-        f"## Evening\n\nRevision {generation}.\n"
-    )
-
-
-def generated_services(db: Path, entries: int, **export_args: object) -> Services:
-    """`entries` generated entries with fixed uuids, so two databases export the same bytes."""
-    services = open_services(db, clock=frozen(MOMENT))
-    counter = itertools.count(1)
-    with mock.patch.object(uuid, "uuid4", lambda: uuid.UUID(int=next(counter))), services.store.transaction() as session:
-        for i in range(entries):
-            services.entries.create_in(
-                session,
-                EntryFields(
-                    title=f"Field day {i}", body=body(i), status="finished", summary="" if i % 2 else f"Day {i}.",
-                    category=("Alps", "Andes")[i % 2], tags=(f"t{i % 3}",), volume=1 + i % 2,
-                    date=dt.date(2025, 1, 1) + dt.timedelta(days=i),
-                ),
-            )
-    services.site.update(title="Field Notes", author="A. Writer", base_url="https://notes.example.org/")
-    if export_args:
-        exports = ExportService(
-            services.store, services.entries, services.site, services.assets, frozen(MOMENT), **export_args  # type: ignore[arg-type]
-        )
-        object.__setattr__(services, "exports", exports)
-    return services
 
 
 @pytest.fixture
@@ -77,18 +40,6 @@ def stats(root: Path) -> dict[str, tuple[int, int]]:
         for p in sorted(root.rglob("*"))
         if p.is_file()
     }
-
-
-def count_calls(monkeypatch: pytest.MonkeyPatch, owner: type, name: str) -> list[object]:
-    calls: list[object] = []
-    real = getattr(owner, name)
-
-    def counted(self: object, *args: object, **kwargs: object) -> object:
-        calls.append(args[0] if args else None)
-        return real(self, *args, **kwargs)
-
-    monkeypatch.setattr(owner, name, counted)
-    return calls
 
 
 @pytest.mark.parametrize("fixture", ["samples", "generated"])
