@@ -13,6 +13,7 @@ import contextlib
 import os
 import shutil
 import sqlite3
+import stat
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 
@@ -122,19 +123,27 @@ def apply_journal(root: Path, *, durable: bool) -> None:
 def _rename_and_remove(root: Path, renames: Iterator[tuple[str, str]], removals: Iterator[str]) -> bool:
     staging = root / STATE_DIR / STAGING_NAME
     touched = False
+    folders: set[str] = set()  # folders on the way found real (no symlink) during this replay
     for temp, target in renames:
-        source = staging / temp
-        destination = _inside(root, str(target))
-        if destination is None or not source.exists():
-            continue  # moved by an earlier replay (or a journal we did not write: ignored)
-        make_dirs(destination.parent)
-        if destination.is_dir() and not destination.is_symlink():
+        destination = _inside(root, str(target), folders)
+        if destination is None:
+            continue  # a journal we did not write: ignored
+        source = os.path.join(staging, temp)
+        try:
+            _replace(source, destination)
+        except FileNotFoundError:
+            if not os.path.lexists(source):
+                continue  # moved by an earlier replay
+            make_dirs(destination.parent)  # a new page's folder: made only once the rename needs it
+            try:
+                _replace(source, destination)
+            except IsADirectoryError:
+                continue
+        except IsADirectoryError:
             continue  # a folder appeared there since staging: it is someone's, so it stays
-        os.replace(source, destination)
-        os.chmod(destination, 0o644)
         touched = True
     for path in removals:
-        victim = _inside(root, str(path))
+        victim = _inside(root, str(path), folders)
         if victim is None:
             continue
         if victim.is_file() or victim.is_symlink():
@@ -196,12 +205,35 @@ def _place_manifest(state: Path, legacy: object, *, durable: bool) -> None:
 # -- paths -------------------------------------------------------------------------------------
 
 
-def _inside(root: Path, relative: str) -> Path | None:
+def _replace(source: str, destination: Path) -> None:
+    os.replace(source, destination)
+    os.chmod(destination, 0o644)
+
+
+def _inside(root: Path, relative: str, folders: set[str]) -> Path | None:
+    """Where `relative` is in the site, or None when it would lead out of it (`..`, a symlink).
+
+    Only the folders below the root are looked at, and only until one is missing (the replay
+    makes it, a real folder): a fresh export's page costs one `lstat`, where resolving its
+    folder cost one per level from `/` down. `folders` remembers those found real already.
+    """
     parts = [p for p in PurePosixPath(relative).parts if p not in ("", ".")]
     if not parts or ".." in parts or parts[0] == STATE_DIR or PurePosixPath(relative).is_absolute():
         return None
     path = root.joinpath(*parts)
-    return path if path.parent.resolve().is_relative_to(root) else None
+    here = str(root)
+    for part in parts[:-1]:
+        here = os.path.join(here, part)
+        if here in folders:
+            continue
+        try:
+            mode = os.lstat(here).st_mode
+        except FileNotFoundError:
+            break
+        if stat.S_ISLNK(mode):
+            return path if path.parent.resolve().is_relative_to(root) else None
+        folders.add(here)
+    return path
 
 
 def _remove_empty_folders(folder: Path, root: Path) -> None:
