@@ -1,60 +1,77 @@
-"""Renders the bodies of one export batch by batch: kept sections first, the rest in worker processes or here.
+"""Builds the entry pages of one export batch by batch: in worker processes, or here.
 
-For each batch the kept sections are asked of the store in one call; bodies with sections
-still missing go to worker processes when there are enough of them to be worth the workers'
-start (and hold no image, whose address only this process can resolve), or are rendered
-here. While the caller builds the pages of one batch, the workers already render the next.
+For each batch the kept sections are asked of the store in one call. Pages whose bodies hold
+no image (an image's address is resolved against the database, which only this process
+reads) go to worker processes, with the sections kept for them, once the export is large
+enough to be worth the workers' start; the workers render what is missing, apply the theme
+and write the finished pages into the writer's staging folder. The rest are built here, and
+so is the first batch while the workers start, unless it has much to render. While the
+caller stages the pages of one batch, the workers already build the next: on a site whose
+sections are all kept, this process is left with reading, staging and the site's list pages.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+import secrets
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from typing import Protocol
 
+from fieldnotes_desktop.export.context import EntryPageContext
+from fieldnotes_desktop.export.disk import StagingFolder
+from fieldnotes_desktop.export.entry_page import BuiltPage
 from fieldnotes_desktop.export.images import ImageResolver
+from fieldnotes_desktop.export.page_workers import PageJob, PageKit, ThemeChanged, build_pages, warm_up
 from fieldnotes_desktop.records import EntrySummary
-from fieldnotes_desktop.render import RenderedDocument, RenderStats, SectionRenderer
-from fieldnotes_desktop.render.parallel import render_missing, start_pool, worker_count
-from fieldnotes_desktop.render.section_cache import TemplateStore, keys_for, load_templates, may_hold_images
+from fieldnotes_desktop.render import RenderedDocument
+from fieldnotes_desktop.render.parallel import start_pool, worker_count
+from fieldnotes_desktop.render.section_cache import Gathered, TemplateStore, keys_for, load_many, may_hold_images
+from fieldnotes_desktop.render.section_renderer import SectionRenderer
 from fieldnotes_desktop.render.sections import SourceScan, scan_source
-from fieldnotes_desktop.render.template import SectionTemplate
 
 BATCH = 100  # entries whose bodies are held at once (two batches, with the one being prepared)
-# Below this many bodies to render in a batch, starting worker processes (a fresh interpreter
-# each, about half a second of imports) costs more than it saves.
-MIN_FOR_WORKERS = 50
+# Workers are spawned, a fresh interpreter each (a few tenths of a second of imports): worth it
+# for this many bodies to render, or this many pages to build from kept sections.
+MIN_TO_RENDER = 50
+MIN_TO_BUILD = 400
+# This process builds a share of each batch's pages too, while the workers build the rest: more
+# when it had to wait for them last time, less when their pages were ready before it was.
+SHARE_STEP, MAX_SHARE = 0.1, 0.5
 
 Bodies = Callable[[Sequence[int]], Mapping[int, str]]  # entry ids → their bodies
 StartPool = Callable[[int], ProcessPoolExecutor]
 
 
-class _Collected:
-    """A `TemplateStore` that holds nothing and gathers what is put, to store it once per batch."""
+class PageSite(Protocol):
+    """The site the pages are for (`export.site.SiteBuilder`)."""
 
-    def __init__(self) -> None:
-        self.payloads: dict[str, str] = {}
+    @property
+    def page_kit(self) -> PageKit: ...
 
-    def get_many(self, keys: Sequence[str]) -> dict[str, str]:
-        return {}
+    def page_context(self, entry: EntrySummary) -> EntryPageContext: ...
 
-    def put_many(self, payloads: Mapping[str, str]) -> None:
-        self.payloads.update(payloads)
+    def in_feed(self, entry: EntrySummary) -> bool: ...
+
+    def entry_page(self, entry: EntrySummary, document: RenderedDocument, ctx: EntryPageContext) -> BuiltPage: ...
+
+    def record(self, entry: EntrySummary, page: BuiltPage) -> None: ...
 
 
 @dataclass
 class _Batch:
     entries: Sequence[EntrySummary]
-    bodies: Mapping[int, str]
     scans: list[SourceScan]
-    held: dict[str, list[SectionTemplate]]
-    futures: list[tuple[list[int], Future[list[dict[str, str]]]]] = field(default_factory=list)
+    keys: list[list[str]]  # each body's section keys (`keys_for`)
+    kept: dict[str, str]  # payloads of the batch's sections the store holds, by key
+    contexts: list[EntryPageContext | None]
+    futures: list[tuple[list[int], Future[list[tuple[BuiltPage, dict[str, str]]]]]] = field(default_factory=list)
 
 
 class BodyRenderer:
-    """The bodies of one export; `close()` when done (it stops the workers, if any started)."""
+    """The entry pages of one export; `close()` when done (it stops the workers, if any started)."""
 
     def __init__(
         self,
@@ -63,34 +80,39 @@ class BodyRenderer:
         *,
         workers: int | None = None,
         start: StartPool | None = None,
+        staging: StagingFolder | None = None,
     ) -> None:
+        """`staging`: where workers write the pages they build (None: they send them back)."""
         self._images = images
         self._shared = shared
-        self._collected = _Collected()
-        self._renderer = SectionRenderer(image_url=images, cache_size=0, shared=self._collected)
+        self._gathered = Gathered()
+        self._renderer = SectionRenderer(image_url=images, cache_size=0, shared=self._gathered)
         self._workers = worker_count() if workers is None else workers
         self._start = start if start is not None else start_pool
         self._pool: ProcessPoolExecutor | None = None
-        self.rendered_in_workers = 0
+        self._staging = staging
+        self._named = 0  # pages named for the staging folder so far
+        # in names of their own: a worker of an export killed a moment ago may still be writing
+        self._token = secrets.token_hex(4)
+        self._share = 0.0  # of the pages workers could build, those this process builds instead
+        self.built_in_workers = 0
 
-    @property
-    def stats(self) -> RenderStats:
-        """What this process rendered and reused (the workers' renders are not in it)."""
-        return self._renderer.stats
+    def pages(
+        self, entries: Sequence[EntrySummary], bodies: Bodies, site: PageSite
+    ) -> Iterator[tuple[EntrySummary, BuiltPage, EntryPageContext]]:
+        """Each entry with its page and the page's context, in the order given, `BATCH` bodies read at a time.
 
-    def documents(
-        self, entries: Sequence[EntrySummary], bodies: Bodies
-    ) -> Iterator[tuple[EntrySummary, RenderedDocument]]:
-        """Each entry with its rendered body, in the order given, `BATCH` bodies read at a time."""
+        A page a worker wrote to the staging folder comes with its file (`BuiltPage.written`), not its text.
+        """
         pending: _Batch | None = None
         for start in range(0, len(entries), BATCH):
             chunk = entries[start : start + BATCH]
-            prepared = self._prepare(chunk, bodies([e.id for e in chunk]))
+            prepared = self._prepare(chunk, bodies([e.id for e in chunk]), site, len(entries))
             if pending is not None:
-                yield from self._finish(pending)
+                yield from self._finish(pending, site)
             pending = prepared
         if pending is not None:
-            yield from self._finish(pending)
+            yield from self._finish(pending, site)
 
     def close(self) -> None:
         if self._pool is not None:
@@ -99,69 +121,99 @@ class BodyRenderer:
 
     # -- one batch -------------------------------------------------------------------------
 
-    def _prepare(self, entries: Sequence[EntrySummary], bodies: Mapping[int, str]) -> _Batch:
-        scans = [scan_source(bodies.get(e.id, "")) for e in entries]
+    def _prepare(self, entries: Sequence[EntrySummary], bodies: Mapping[int, str], site: PageSite, total: int) -> _Batch:
+        texts = [bodies.get(e.id, "") for e in entries]
+        scans = [scan_source(text) for text in texts]
         keys = [keys_for(scan) for scan in scans]
-        held = self._ask(k for some in keys for k in some)
-        batch = _Batch(entries, bodies, scans, held)
-        to_workers = [
-            i for i, (entry, some) in enumerate(zip(entries, keys))
-            if any(k not in held for k in some) and not may_hold_images(bodies.get(entry.id, ""))
-        ]
-        pool = self._pool_for(len(to_workers))
-        if pool is not None and to_workers:
-            size = math.ceil(len(to_workers) / (2 * self._workers))  # small pieces keep every worker busy
-            for at in range(0, len(to_workers), size):
-                part = to_workers[at : at + size]
-                jobs = [(bodies.get(entries[i].id, ""), frozenset(held.keys() & set(keys[i]))) for i in part]
-                try:
-                    batch.futures.append((part, pool.submit(render_missing, jobs)))
-                except (BrokenProcessPool, RuntimeError):  # broken, or shut down meanwhile
-                    self._give_up_workers()
-                    break
+        wanted = list(dict.fromkeys(k for some in keys for k in some))
+        kept = self._shared.get_many(wanted) if self._shared is not None and wanted else {}
+        batch = _Batch(entries, scans, keys, kept, [None] * len(entries))
+        portable = [i for i, text in enumerate(texts) if not may_hold_images(text)]
+        to_render = sum(1 for i in portable if any(k not in kept for k in keys[i]))
+        kit = site.page_kit
+        starting = self._pool is None
+        pool = self._pool_for(to_render, total, kit)
+        if pool is None or not portable or (starting and to_render < MIN_TO_RENDER):
+            return batch  # built here (while the workers start, when they just did)
+        sent = portable[: len(portable) - int(len(portable) * self._share)]
+        if not sent:
+            return batch
+        size = math.ceil(len(sent) / (2 * self._workers))  # small pieces keep every worker busy
+        for at in range(0, len(sent), size):
+            part = sent[at : at + size]
+            jobs = []
+            for i in part:
+                ctx = batch.contexts[i] = site.page_context(entries[i])
+                held = {k: kept[k] for k in keys[i] if k in kept}
+                jobs.append(PageJob(ctx, texts[i], held, site.in_feed(entries[i]), self._next_name()))
+            try:
+                batch.futures.append((part, pool.submit(build_pages, kit, jobs, self._staging)))
+            except (BrokenProcessPool, RuntimeError):  # broken, or shut down meanwhile
+                self._give_up_workers()
+                break
         return batch
 
-    def _finish(self, batch: _Batch) -> Iterator[tuple[EntrySummary, RenderedDocument]]:
+    def _finish(self, batch: _Batch, site: PageSite) -> Iterator[tuple[EntrySummary, BuiltPage, EntryPageContext]]:
+        built: dict[int, BuiltPage] = {}
+        if batch.futures:  # this process builds its share while the workers build theirs
+            sent = {i for part, _ in batch.futures for i in part}
+            built = {i: self._build_here(batch, i, site, batch.kept) for i in range(len(batch.entries)) if i not in sent}
         fresh: dict[str, str] = {}
-        for _part, future in batch.futures:
+        from_workers: set[int] = set()
+        waited = broken = False
+        for part, future in batch.futures:
+            waited = waited or not future.done()
             try:
                 results = future.result()
-            except (BrokenProcessPool, OSError):
-                # Workers that could not start or died: this process renders what they left.
+            except (BrokenProcessPool, OSError, ThemeChanged, CancelledError):
+                # Workers that could not start, died, or found another theme (the pages of
+                # theirs not yet begun are cancelled then): this process builds what they left.
                 self._give_up_workers()
+                broken = True
                 continue
-            for payloads in results:
-                fresh.update(payloads)
-                self.rendered_in_workers += 1
-        for key, payload in fresh.items():
-            loaded = load_templates(payload)
-            if loaded is not None:
-                batch.held[key] = loaded
-        for entry, scan in zip(batch.entries, batch.scans):
-            self._images.page = entry.slug
-            yield entry, self._renderer.render_scan(scan, batch.held)
-        fresh.update(self._collected.payloads)
-        self._collected.payloads.clear()
+            for i, (made, rendered) in zip(part, results):
+                built[i] = made
+                fresh.update(rendered)
+                from_workers.add(i)
+        self.built_in_workers += len(from_workers)
+        if batch.futures and not broken:
+            step = SHARE_STEP if waited else -SHARE_STEP
+            self._share = min(MAX_SHARE, max(0.0, self._share + step))
+        held = {**batch.kept, **fresh}
+        for i, entry in enumerate(batch.entries):
+            page = built.get(i)
+            if page is None:
+                page = self._build_here(batch, i, site, held)
+            elif i in from_workers:
+                site.record(entry, page)  # the site learns here what a worker's page holds
+            yield entry, page, batch.contexts[i] or site.page_context(entry)
+        fresh.update(self._gathered.take())
         if fresh and self._shared is not None:
             self._shared.put_many(fresh)
 
-    def _ask(self, keys: Iterable[str]) -> dict[str, list[SectionTemplate]]:
-        if self._shared is None:
-            return {}
-        found = {}
-        for key, payload in self._shared.get_many(list(dict.fromkeys(keys))).items():
-            loaded = load_templates(payload)
-            if loaded is not None:
-                found[key] = loaded
-        return found
+    def _build_here(self, batch: _Batch, i: int, site: PageSite, held: Mapping[str, str]) -> BuiltPage:
+        entry = batch.entries[i]
+        ctx = batch.contexts[i] = batch.contexts[i] or site.page_context(entry)
+        known = load_many({k: held[k] for k in batch.keys[i] if k in held})
+        self._images.page = entry.slug
+        return site.entry_page(entry, self._renderer.render_scan(batch.scans[i], known), ctx)
 
-    def _pool_for(self, bodies: int) -> ProcessPoolExecutor | None:
-        if self._pool is None and self._workers > 1 and bodies >= MIN_FOR_WORKERS:
+    def _pool_for(self, to_render: int, total: int, kit: PageKit) -> ProcessPoolExecutor | None:
+        worth_it = to_render >= MIN_TO_RENDER or total >= MIN_TO_BUILD
+        if self._pool is None and self._workers > 1 and worth_it:
             try:
                 self._pool = self._start(self._workers)
-            except OSError:  # no processes to be had (a sandbox, a limit): one core it is
-                self._workers = 1
+                for _ in range(self._workers):  # each starts, loads the theme, and waits for pages
+                    self._pool.submit(warm_up, kit)
+            except (OSError, BrokenProcessPool):  # no processes to be had (a sandbox, a limit): one core it is
+                self._give_up_workers()
         return self._pool
+
+    def _next_name(self) -> str | None:
+        if self._staging is None:
+            return None
+        self._named += 1
+        return f"page-{self._token}-{self._named}"
 
     def _give_up_workers(self) -> None:
         if self._pool is not None:

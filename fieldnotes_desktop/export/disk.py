@@ -11,6 +11,7 @@ import os
 import re
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
@@ -159,3 +160,29 @@ def folder_lock(path: Path, root: Path) -> IO[bytes]:
             ) from exc
         raise
     return handle
+
+
+@dataclass(frozen=True, slots=True)
+class StagingFolder:
+    """A writer's staging folder, for files written by other processes (an export's workers)."""
+
+    path: Path
+    fsync_each: bool  # no syncfs() here: each file is made durable on its own
+
+    def write(self, name: str, data: bytes) -> WrittenFile:
+        """Writes `data` as `name` (a name no staged file has: not all digits)."""
+        if name.isdigit():
+            raise ValueError(f"{name!r} could be a staged file's name")
+        with open(self.path / name, "wb") as handle:
+            handle.write(data)
+            if self.fsync_each:
+                handle.flush()
+                os.fsync(handle.fileno())
+        return WrittenFile(name, len(data), hashlib.sha256(data).hexdigest())
+
+
+@dataclass(frozen=True, slots=True)
+class WrittenFile:
+    name: str  # in the staging folder
+    size: int
+    sha256: str

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from fieldnotes_desktop.export.context import EntryPageContext
-from fieldnotes_desktop.export.html import demote_headings
-from fieldnotes_desktop.export.pages import PageChrome
+from fieldnotes_desktop.export.context import EntryPageContext, relative_linker
+from fieldnotes_desktop.export.disk import WrittenFile
+from fieldnotes_desktop.export.html import demote_headings, excerpt, strip_source_lines
+from fieldnotes_desktop.export.pages import PageChrome, linked_chrome
 from fieldnotes_desktop.export.theme import Theme
 from fieldnotes_desktop.records import SiteProfile
 from fieldnotes_desktop.render import RenderedDocument
@@ -17,6 +20,54 @@ ENTRY_TEMPLATE = "entry.html"
 HEADER_TEMPLATE = "_entry_header.html"
 FOOTER_TEMPLATE = "_entry_footer.html"
 ENTRY_TEMPLATES = (ENTRY_TEMPLATE, HEADER_TEMPLATE, FOOTER_TEMPLATE, "_author_card.html")
+ENTRY_DEPTH = "../"  # from an entry's page (`slug/index.html`) to the site's root
+
+
+@dataclass(frozen=True, slots=True)
+class BuiltPage:
+    """An exported entry page, and what the site's other pages take from its body."""
+
+    html: str  # empty when a worker wrote it to the staging folder already (`written`)
+    excerpt: str | None  # the body's opening, for an entry without a summary of its own
+    feed_body: str | None  # the body as feed readers get it, for an entry in the feed
+    written: WrittenFile | None = None
+    inputs: str | None = None  # with `written`: what the next export compares to keep it (`page_inputs`)
+
+
+# What an entry page's context holds of its own: everything but the site and its now text,
+# which are the same on every page and in the inputs' base once (`SiteBuilder._page_base`).
+_OWN_CONTEXT = tuple(name for name in EntryPageContext.__dataclass_fields__ if name not in ("site", "now_html"))
+
+
+def page_inputs(base: bytes, ctx: EntryPageContext, body: str) -> str:
+    """A digest of what an entry page is made from, past what every page shares (`base`)."""
+    digest = hashlib.blake2b(base, digest_size=16)
+    own = tuple(getattr(ctx, name) for name in _OWN_CONTEXT)
+    digest.update(repr(own).encode("utf-8", "surrogatepass"))
+    digest.update(b"\0")
+    digest.update(body.encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
+
+
+def build_entry_page(theme: Theme, ctx: EntryPageContext, document: RenderedDocument, *, in_feed: bool) -> BuiltPage:
+    """The exported page of `ctx.entry`; the same in this process and in an export's workers."""
+    entry, site = ctx.entry, ctx.site
+    body = body_html(document)
+    summary = entry.summary.strip()
+    opening = None if summary else excerpt(body)
+    # feed readers get the body without the preview's section wrappers and line marks
+    feed_body = strip_source_lines(demote_headings(document.inner_html)) if in_feed else None
+    html = entry_document(
+        theme,
+        site=site,
+        chrome=linked_chrome(relative_linker(ENTRY_DEPTH)),
+        page_title=f"{ctx.title} — {site.title}",
+        description=summary or opening or "",
+        header=header_html(theme, ctx),
+        body=body,
+        footer=footer_html(theme, ctx),
+    )
+    return BuiltPage(html, opening, feed_body)
 
 
 def header_html(theme: Theme, ctx: EntryPageContext) -> str:

@@ -9,7 +9,7 @@ from pathlib import Path
 from fieldnotes_desktop.export import entry_page as parts
 from fieldnotes_desktop.export.context import EntryPageContext, relative_linker
 from fieldnotes_desktop.export.pages import inline_chrome
-from fieldnotes_desktop.export.site import ENTRY_DEPTH
+from fieldnotes_desktop.export.entry_page import ENTRY_DEPTH
 from fieldnotes_desktop.export.theme import Theme
 from fieldnotes_desktop.records import SiteProfile
 from fieldnotes_desktop.render import pygments_css

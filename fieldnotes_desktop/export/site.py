@@ -13,6 +13,7 @@ from typing import Any
 from fieldnotes_desktop import __version__
 
 from fieldnotes_desktop.export import entry_page as parts
+from fieldnotes_desktop.export.entry_page import ENTRY_DEPTH
 from fieldnotes_desktop.export.archives import archive_slugs
 from fieldnotes_desktop.export.context import (
     Catalog,
@@ -26,7 +27,7 @@ from fieldnotes_desktop.export.context import (
 )
 from fieldnotes_desktop.store.scratch import Excerpts
 from fieldnotes_desktop.export.feed import NO_BASE_URL_WARNING, build_feed, feed_entries, sitemap_urls
-from fieldnotes_desktop.export.html import demote_headings, excerpt, strip_source_lines
+from fieldnotes_desktop.export.html import demote_headings
 from fieldnotes_desktop.export.images import AssetData, FindAsset, ImageResolver, asset_path
 from fieldnotes_desktop.export.pages import (
     FEED,
@@ -38,6 +39,7 @@ from fieldnotes_desktop.export.pages import (
     list_items,
     volume_groups,
 )
+from fieldnotes_desktop.export.page_workers import PageKit
 from fieldnotes_desktop.export.published import entry_page_path
 from fieldnotes_desktop.export.shelf import Picked, Shelf
 from fieldnotes_desktop.export.theme import Theme
@@ -52,7 +54,7 @@ PAGE_VERSION = 1
 SITE_TEMPLATES = ("index.html", "archive.html", "now.html", "feed.xml", "sitemap.xml")
 # Assets a browser would open as a document that runs script, on the site's own origin.
 ACTIVE_ASSET_SUFFIXES = (".svg", ".svgz", ".xml", ".xhtml", ".xht", ".html", ".htm")
-ENTRY_DEPTH, ARCHIVE_DEPTH = "../", "../../"
+ARCHIVE_DEPTH = "../../"
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,8 +190,6 @@ def archive_members(entries: Sequence[EntrySummary]) -> dict[str, dict[str, Pick
 
 
 NOW_ID_PREFIX = "now-"
-# What an entry page's context holds of its own: everything but the site and its now text.
-_OWN_CONTEXT = tuple(name for name in EntryPageContext.__dataclass_fields__ if name not in ("site", "now_html"))
 
 
 def now_html(site: SiteProfile) -> str:
@@ -241,14 +241,7 @@ class SiteBuilder:
         """
         if entry.id in self._feed_ids or may_hold_images(body):
             return None
-        digest = hashlib.blake2b(self._page_base, digest_size=16)
-        ctx = ctx or self.page_context(entry)
-        # The site and its now text are the same on every page: they are in `_page_base` once.
-        own = tuple(getattr(ctx, name) for name in _OWN_CONTEXT)
-        digest.update(repr(own).encode("utf-8", "surrogatepass"))
-        digest.update(b"\0")
-        digest.update(body.encode("utf-8", "surrogatepass"))
-        return digest.hexdigest()
+        return parts.page_inputs(self._page_base, ctx or self.page_context(entry), body)
 
     def kept(self, entry: EntrySummary, excerpt: str) -> None:
         """The page of `entry` was kept as the last export made it; its excerpt still feeds the lists."""
@@ -264,8 +257,17 @@ class SiteBuilder:
 
     @cached_property
     def _page_base(self) -> bytes:
-        shared = f"{PAGE_VERSION}\0{__version__}\0{renderer_version()}\0{self.theme.fingerprint()}\0"
+        shared = f"{PAGE_VERSION}\0{__version__}\0{renderer_version()}\0{self._theme_fingerprint}\0"
         return (shared + f"{self.site!r}\0{self._now_html}\0").encode("utf-8", "surrogatepass")
+
+    @cached_property
+    def page_kit(self) -> PageKit:
+        """What the export's workers need to build entry pages with this builder's theme."""
+        return PageKit(self.theme.override_dir, self.theme.seconds, self._theme_fingerprint, self._page_base)
+
+    @cached_property
+    def _theme_fingerprint(self) -> str:
+        return self.theme.fingerprint()
 
     entry_page_path = staticmethod(entry_page_path)
 
@@ -323,25 +325,25 @@ class SiteBuilder:
         around = self.catalog.surroundings(entry)
         return build_page_context(entry, self.catalog, around, self._now_html, link or relative_linker(ENTRY_DEPTH))
 
-    def entry_page(self, entry: EntrySummary, document: RenderedDocument, ctx: EntryPageContext | None = None) -> str:
+    def entry_page(
+        self, entry: EntrySummary, document: RenderedDocument, ctx: EntryPageContext | None = None
+    ) -> parts.BuiltPage:
         """The page of `entry`, its body rendered already (with this builder's `images`)."""
-        body = parts.body_html(document)
-        if not entry.summary.strip():
-            self._summaries[entry.id] = excerpt(body)
-        if entry.id in self._feed_ids:
-            # feed readers get the body without the preview's section wrappers and line marks
-            self._feed_bodies[entry.id] = strip_source_lines(demote_headings(document.inner_html))
-        ctx = ctx or self.page_context(entry)
-        return parts.entry_document(
-            self.theme,
-            site=self.site,
-            chrome=linked_chrome(relative_linker(ENTRY_DEPTH)),
-            page_title=f"{ctx.title} — {self.site.title}",
-            description=entry.summary.strip() or self._summaries.get(entry.id, ""),
-            header=parts.header_html(self.theme, ctx),
-            body=body,
-            footer=parts.footer_html(self.theme, ctx),
+        page = parts.build_entry_page(
+            self.theme, ctx or self.page_context(entry), document, in_feed=self.in_feed(entry)
         )
+        self.record(entry, page)
+        return page
+
+    def in_feed(self, entry: EntrySummary) -> bool:
+        return entry.id in self._feed_ids
+
+    def record(self, entry: EntrySummary, page: parts.BuiltPage) -> None:
+        """Keeps what the lists and the feed take from the page of `entry`, wherever it was built."""
+        if page.excerpt is not None:
+            self._summaries[entry.id] = page.excerpt
+        if page.feed_body is not None:
+            self._feed_bodies[entry.id] = page.feed_body
 
     def _index_values(self) -> dict[str, object]:
         link = relative_linker("")

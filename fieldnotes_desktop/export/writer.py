@@ -38,6 +38,8 @@ from typing import IO
 from fieldnotes_desktop.errors import ExportFailed
 from fieldnotes_desktop.export.disk import (
     HAS_SYNCFS,
+    StagingFolder,
+    WrittenFile,
     describe_os_error,
     folder_lock,
     fsync_dir,
@@ -218,6 +220,29 @@ class SiteWriter:
         self._note(path, digest.hexdigest(), inputs, excerpt)
         if same:
             self._unchanged.append(path)
+        return path
+
+    def staging_folder(self) -> StagingFolder:
+        """Where other processes may write files for `stage_written`, and how durably."""
+        self._check_open()
+        with self._disk_errors(" No file was changed."):
+            self._journal()  # the staging folder exists from here
+        return StagingFolder(self._staging, fsync_each=self._durable and not HAS_SYNCFS)
+
+    def stage_written(
+        self, relative: str, written: WrittenFile, *, inputs: str | None = None, excerpt: str = ""
+    ) -> str:
+        """`stage` for a file another process wrote into the `staging_folder` already."""
+        self._check_open()
+        path, key = self.target_for(relative)
+        self._claim(relative, path, key)
+        self._note(path, written.sha256, inputs, excerpt)
+        with self._disk_errors(" No file was changed."):
+            if holds_digest(self.root / path, written.size, written.sha256):
+                os.unlink(self._staging / written.name)
+                self._unchanged.append(path)
+            else:
+                os.replace(self._staging / written.name, self._staging / self._next_staged(path))
         return path
 
     def _next_staged(self, path: str) -> str:

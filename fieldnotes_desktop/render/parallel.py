@@ -1,9 +1,8 @@
-"""Renders entry bodies in worker processes, for exports too large to render on one core.
+"""Worker processes for work too large for one core (an export's pages: export/page_workers.py).
 
 The workers are started with "spawn", never "fork": the app's process has Qt loaded and
-threads running, which a forked child would inherit half-copied. A worker imports this
-module and the renderer below it, nothing else (no Qt, no database), and renders with no
-image mapping, so it is only given bodies that hold no image (`section_cache.may_hold_images`).
+threads running, which a forked child would inherit half-copied. A worker imports only the
+module of the function it is given and what that needs (no Qt, no database).
 """
 
 from __future__ import annotations
@@ -11,38 +10,12 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from multiprocessing import spawn
 from typing import Any, TypeVar
 
-from fieldnotes_desktop.render.section_cache import dump_templates, keys_for, may_hold_images
-from fieldnotes_desktop.render.section_renderer import SectionRenderer
-from fieldnotes_desktop.render.sections import scan_source
-
 _T = TypeVar("_T")
-Job = tuple[str, frozenset[str]]  # a body, and the keys of its sections already rendered
-
-
-def render_missing(jobs: Sequence[Job]) -> list[dict[str, str]]:
-    """For each body, the payloads (by key) of its sections not among the keys it came with.
-
-    Runs in a worker; what it returns is pickled back, so it is plain strings.
-    """
-    renderer = SectionRenderer(cache_size=0)
-    out = []
-    for body, held in jobs:
-        scan = scan_source(body)
-        keys = keys_for(scan)
-        if scan.has_cross_references:
-            out.append({} if keys[0] in held else {keys[0]: dump_templates(renderer.whole_templates(scan))})
-            continue
-        payloads = {}
-        for section, key in zip(scan.sections, keys):
-            if key not in held and key not in payloads:
-                payloads[key] = dump_templates([renderer.section_template(section)])
-        out.append(payloads)
-    return out
 
 
 def worker_count() -> int:

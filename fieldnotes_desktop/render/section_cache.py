@@ -90,6 +90,16 @@ def load_templates(payload: str) -> list[SectionTemplate] | None:
         return None
 
 
+def load_many(payloads: Mapping[str, str]) -> dict[str, list[SectionTemplate]]:
+    """The templates of each payload this code can read, by key; the others are left out."""
+    found = {}
+    for key, payload in payloads.items():
+        templates = load_templates(payload)
+        if templates is not None:
+            found[key] = templates
+    return found
+
+
 def keepable(templates: Sequence[SectionTemplate]) -> bool:
     """Whether rendered templates may be kept for any caller.
 
@@ -102,6 +112,24 @@ def keepable(templates: Sequence[SectionTemplate]) -> bool:
 def may_hold_images(body: str) -> bool:
     """False only when `body` cannot render an image: then its sections are the same for any caller."""
     return _IMAGE.search(body) is not None
+
+
+class Gathered:
+    """A `TemplateStore` that holds nothing and gathers what is put, for the caller to store later."""
+
+    def __init__(self) -> None:
+        self.payloads: dict[str, str] = {}
+
+    def get_many(self, keys: Sequence[str]) -> dict[str, str]:
+        return {}
+
+    def put_many(self, payloads: Mapping[str, str]) -> None:
+        self.payloads.update(payloads)
+
+    def take(self) -> dict[str, str]:
+        """What was put since the last call."""
+        payloads, self.payloads = self.payloads, {}
+        return payloads
 
 
 class ReadOnlyTemplates:

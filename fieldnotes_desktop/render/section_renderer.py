@@ -17,7 +17,7 @@ from fieldnotes_desktop.render.section_cache import (
     dump_templates,
     keepable,
     keys_for,
-    load_templates,
+    load_many,
 )
 from fieldnotes_desktop.render.sections import SourceScan, SourceSection, scan_source
 from fieldnotes_desktop.render.template import SectionTemplate, make_template
@@ -160,12 +160,8 @@ class SectionRenderer:
     def _ask_shared(self, keys: Sequence[str]) -> dict[str, list[SectionTemplate]]:
         if self._shared is None or not keys:
             return {}
-        found = {}
-        for key, payload in self._shared.get_many(keys).items():
-            loaded = load_templates(payload)
-            if loaded is not None:
-                found[key] = loaded
-                self.stats.shared_hits += len(loaded)
+        found = load_many(self._shared.get_many(keys))
+        self.stats.shared_hits += sum(map(len, found.values()))
         return found
 
     def _remember(self, section: SourceSection, template: SectionTemplate) -> None:

@@ -25,13 +25,12 @@ from fieldnotes_desktop.export.context import (
     more_field_notes,
     relative_linker,
 )
-from fieldnotes_desktop.export.entry_page import ENTRY_TEMPLATES
+from fieldnotes_desktop.export.entry_page import ENTRY_DEPTH, ENTRY_TEMPLATES
 from fieldnotes_desktop.export.links import dangling_links, partial_site_warning
 from fieldnotes_desktop.export.single import single_file_page
 from fieldnotes_desktop.export.published import PublishedPages
 from fieldnotes_desktop.export.shelf import Picked, Shelf
 from fieldnotes_desktop.export.site import (
-    ENTRY_DEPTH,
     SITE_TEMPLATES,
     Job,
     SiteBuilder,
@@ -206,23 +205,29 @@ class ExportService:
         ]
         total = len(snapshot.entries) + len(later)
         pages: dict[str, str] | None = {} if options.slugs else None  # a whole site is not held in memory
-        bodies = BodyRenderer(builder.images, self.section_cache, workers=self._workers)
+        bodies: BodyRenderer | None = None
         try:
+            # The workers write a whole site's pages into the staging folder themselves; the
+            # pages of a few chosen entries come back here, to have their links checked.
+            staging = writer.staging_folder() if pages is None else None
+            bodies = BodyRenderer(builder.images, self.section_cache, workers=self._workers, staging=staging)
             if pages is None:
                 done, to_build = self._keep_pages(writer, builder, session, cancelled, progress, total)
             else:  # a few chosen entries: built, so that their links can be checked against the folder
                 done, to_build = 0, list(snapshot.entries)
             recent = _RecentBodies(session)
-            for entry, document in bodies.documents(to_build, recent):
+            for entry, page, ctx in bodies.pages(to_build, recent, builder):
                 _check(cancelled)
                 path = builder.entry_page_path(entry)
-                ctx = builder.page_context(entry)  # one for the page and its inputs
-                content = builder.entry_page(entry, document, ctx)
-                # what the next export compares to keep the page; a partial export records none
-                inputs = builder.entry_inputs(entry, recent.body(entry.id), ctx) if pages is None else None
-                writer.stage(path, content, inputs=inputs, excerpt=builder.excerpt_of(entry))
+                excerpt = builder.excerpt_of(entry)
+                if page.written is not None:  # by a worker, which digested its inputs too
+                    writer.stage_written(path, page.written, inputs=page.inputs, excerpt=excerpt)
+                else:
+                    # what the next export compares to keep the page; a partial export records none
+                    inputs = builder.entry_inputs(entry, recent.body(entry.id), ctx) if pages is None else None
+                    writer.stage(path, page.html, inputs=inputs, excerpt=excerpt)
                 if pages is not None:
-                    pages[path] = content
+                    pages[path] = page.html
                 done += 1
                 if progress is not None:
                     progress(done, total, entry.slug)
@@ -237,7 +242,8 @@ class ExportService:
             else:
                 dangling = []
         except BaseException:
-            bodies.close()
+            if bodies is not None:
+                bodies.close()
             writer.abort()
             raise
         entries = ((e.uuid, builder.entry_page_path(e)) for e in snapshot.entries)

@@ -8,7 +8,6 @@ import pytest
 
 from fieldnotes_desktop.render import SectionRenderer
 from fieldnotes_desktop.render import section_cache
-from fieldnotes_desktop.render.parallel import render_missing
 from fieldnotes_desktop.render.section_cache import keys_for, load_templates, may_hold_images
 from fieldnotes_desktop.render.sections import scan_source
 
@@ -96,24 +95,6 @@ def test_an_unreadable_payload_is_rendered_again() -> None:
     renderer = SectionRenderer(shared=store)
     assert renderer.render(POST) == SectionRenderer(cache_size=0).render(POST)
     assert renderer.stats.sections_rendered == len(scan_source(POST).sections)
-
-
-def test_worker_payloads_render_like_this_process() -> None:
-    for source in (POST, FOOTNOTES):
-        (payloads,) = render_missing([(source, frozenset())])
-        known = {k: t for k, p in payloads.items() if (t := load_templates(p)) is not None}
-        scan = scan_source(source)
-        assert set(known) == set(keys_for(scan))
-        renderer = SectionRenderer(cache_size=0)
-        assert renderer.render_scan(scan, known) == SectionRenderer(cache_size=0).render(source)
-        assert renderer.stats.sections_rendered == 0
-
-
-def test_a_worker_skips_the_sections_it_is_told_are_held() -> None:
-    scan = scan_source(POST)
-    held = frozenset(keys_for(scan)[:2])
-    (payloads,) = render_missing([(POST, held)])
-    assert set(payloads) == set(keys_for(scan)) - held
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,94 @@
+"""Builds whole entry pages in an export's worker processes: the body rendered, the theme applied.
+
+A worker is given, for each entry, its page context, its body and the rendered sections the
+database already holds for it; it writes the finished page into the export's staging folder
+(when it is given one, or else sends the page back) and returns what the site's other pages
+take from it, with the sections it had to render, for this process to keep. Only bodies without images go to workers (an image's
+address is resolved against the database, which only the exporting process reads).
+
+A worker loads the theme from the folder the export names and checks that it is the theme
+the export fingerprinted: a page built from other templates would be kept by the next export
+as if it were current. A theme that changed meanwhile sends the pages back to be built here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from fieldnotes_desktop.export.context import EntryPageContext
+from fieldnotes_desktop.export.disk import StagingFolder
+from fieldnotes_desktop.export.entry_page import ENTRY_TEMPLATES, BuiltPage, build_entry_page, page_inputs
+from fieldnotes_desktop.export.theme import Theme
+from fieldnotes_desktop.render.section_cache import Gathered, load_many
+from fieldnotes_desktop.render.section_renderer import SectionRenderer
+from fieldnotes_desktop.render.sections import scan_source
+
+
+@dataclass(frozen=True, slots=True)
+class PageKit:
+    """What a worker needs to build the export's pages: its theme (folder, time limit, fingerprint), and more."""
+
+    theme_dir: Path | None
+    seconds: float
+    fingerprint: str
+    page_base: bytes  # what every page's inputs share (`entry_page.page_inputs`)
+
+
+@dataclass(frozen=True, slots=True)
+class PageJob:
+    ctx: EntryPageContext
+    body: str
+    held: Mapping[str, str]  # payloads (by key) of the body's sections the database holds
+    in_feed: bool
+    staged_as: str | None = None  # the page's file name in the staging folder
+
+
+class ThemeChanged(Exception):
+    """The theme's files are not those the export started with."""
+
+
+_themes: dict[PageKit, Theme] = {}  # one per worker process and theme
+
+
+def theme_for(kit: PageKit) -> Theme:
+    theme = _themes.get(kit)
+    if theme is None:
+        theme = Theme(kit.theme_dir, kit.seconds)
+        if theme.fingerprint() != kit.fingerprint:
+            raise ThemeChanged(f"the theme in {kit.theme_dir or 'the package'} changed during the export")
+        _themes.clear()  # an app's workers live for one export: the last theme is the one used
+        _themes[kit] = theme
+    return theme
+
+
+def warm_up(kit: PageKit) -> None:
+    """Loads the theme and compiles the entry templates before the first pages come."""
+    theme_for(kit).check(ENTRY_TEMPLATES)
+
+
+def build_pages(
+    kit: PageKit, jobs: Sequence[PageJob], staging: StagingFolder | None = None
+) -> list[tuple[BuiltPage, dict[str, str]]]:
+    """Each job's page, and the payloads of the sections rendered for it (none held before).
+
+    Runs in a worker; what it returns is pickled back. A page with a `staged_as` name is
+    written into `staging` and comes back without its text. A theme that fails raises its
+    one `ExportFailed` sentence, which reaches the writer as if the page had been built here.
+    """
+    theme = theme_for(kit)
+    gathered = Gathered()
+    renderer = SectionRenderer(cache_size=0, shared=gathered)
+    out = []
+    for job in jobs:
+        document = renderer.render_scan(scan_source(job.body), load_many(job.held))
+        page = build_entry_page(theme, job.ctx, document, in_feed=job.in_feed)
+        if staging is not None and job.staged_as is not None:
+            # a page in the feed is always built (the feed wants its body): it is kept by no inputs
+            inputs = None if job.in_feed else page_inputs(kit.page_base, job.ctx, job.body)
+            written = staging.write(job.staged_as, page.html.encode("utf-8"))
+            page = BuiltPage("", page.excerpt, page.feed_body, written, inputs)
+        out.append((page, gathered.take()))
+    return out
+
