@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import math
 import secrets
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Protocol
 
 from fieldnotes_desktop.export.context import EntryPageContext
@@ -63,9 +64,12 @@ class PageSite(Protocol):
 @dataclass
 class _Batch:
     entries: Sequence[EntrySummary]
-    scans: list[SourceScan]
-    keys: list[list[str]]  # each body's section keys (`keys_for`)
-    kept: dict[str, str]  # payloads of the batch's sections the store holds, by key
+    texts: list[str]
+    # Each body's scan and section keys (`keys_for`); None for a page sent to a worker that
+    # reads its kept sections itself, until this process has to build it after all.
+    scans: list[SourceScan | None]
+    keys: list[list[str] | None]
+    kept: dict[str, str]  # payloads the store holds for the scanned bodies' sections, by key
     contexts: list[EntryPageContext | None]
     futures: list[tuple[list[int], Future[list[tuple[BuiltPage, dict[str, str]]]]]] = field(default_factory=list)
 
@@ -81,8 +85,10 @@ class BodyRenderer:
         workers: int | None = None,
         start: StartPool | None = None,
         staging: StagingFolder | None = None,
+        sections: Path | None = None,
     ) -> None:
-        """`staging`: where workers write the pages they build (None: they send them back)."""
+        """`staging`: where workers write the pages they build (None: they send them back).
+        `sections`: the database file workers read kept sections from (None: they are sent)."""
         self._images = images
         self._shared = shared
         self._gathered = Gathered()
@@ -91,6 +97,8 @@ class BodyRenderer:
         self._start = start if start is not None else start_pool
         self._pool: ProcessPoolExecutor | None = None
         self._staging = staging
+        self._sections = sections
+        self._kit: PageKit | None = None
         self._named = 0  # pages named for the staging folder so far
         # in names of their own: a worker of an export killed a moment ago may still be writing
         self._token = secrets.token_hex(4)
@@ -123,28 +131,29 @@ class BodyRenderer:
 
     def _prepare(self, entries: Sequence[EntrySummary], bodies: Mapping[int, str], site: PageSite, total: int) -> _Batch:
         texts = [bodies.get(e.id, "") for e in entries]
-        scans = [scan_source(text) for text in texts]
-        keys = [keys_for(scan) for scan in scans]
-        wanted = list(dict.fromkeys(k for some in keys for k in some))
-        kept = self._shared.get_many(wanted) if self._shared is not None and wanted else {}
-        batch = _Batch(entries, scans, keys, kept, [None] * len(entries))
+        batch = _Batch(entries, texts, [None] * len(texts), [None] * len(texts), {}, [None] * len(texts))
         portable = [i for i, text in enumerate(texts) if not may_hold_images(text)]
-        to_render = sum(1 for i in portable if any(k not in kept for k in keys[i]))
-        kit = site.page_kit
-        starting = self._pool is None
-        pool = self._pool_for(to_render, total, kit)
-        if pool is None or not portable or (starting and to_render < MIN_TO_RENDER):
-            return batch  # built here (while the workers start, when they just did)
+        kit = self._kit_for(site)
+        if self._pool is None:
+            self._scan(batch, range(len(texts)))
+            to_render = sum(1 for i in portable if any(k not in batch.kept for k in batch.keys[i] or ()))
+            pool = self._pool_for(to_render, total, kit)
+            if pool is None or to_render < MIN_TO_RENDER:
+                return batch  # built here (while the workers start, when they just did)
+        else:
+            pool = self._pool
         sent = portable[: len(portable) - int(len(portable) * self._share)]
-        if not sent:
-            return batch
-        size = math.ceil(len(sent) / (2 * self._workers))  # small pieces keep every worker busy
+        # What workers reading the database themselves are sent is not scanned here.
+        unscanned = set(sent) if kit.sections is not None else set()
+        self._scan(batch, [i for i in range(len(texts)) if i not in unscanned and batch.scans[i] is None])
+        size = math.ceil(len(sent) / (2 * self._workers)) if sent else 1  # small pieces keep every worker busy
         for at in range(0, len(sent), size):
             part = sent[at : at + size]
             jobs = []
             for i in part:
                 ctx = batch.contexts[i] = site.page_context(entries[i])
-                held = {k: kept[k] for k in keys[i] if k in kept}
+                keys = batch.keys[i]
+                held = None if keys is None else {k: batch.kept[k] for k in keys if k in batch.kept}
                 jobs.append(PageJob(ctx, texts[i], held, site.in_feed(entries[i]), self._next_name()))
             try:
                 batch.futures.append((part, pool.submit(build_pages, kit, jobs, self._staging)))
@@ -153,11 +162,26 @@ class BodyRenderer:
                 break
         return batch
 
+    def _scan(self, batch: _Batch, indices: Iterable[int]) -> None:
+        """Scans the bodies at `indices` and asks the store, in one call, for their kept sections."""
+        wanted: dict[str, None] = {}
+        for i in indices:
+            scan = batch.scans[i] = scan_source(batch.texts[i])
+            keys = batch.keys[i] = keys_for(scan)
+            wanted.update(dict.fromkeys(k for k in keys if k not in batch.kept))
+        if wanted and self._shared is not None:
+            batch.kept.update(self._shared.get_many(list(wanted)))
+
+    def _kit_for(self, site: PageSite) -> PageKit:
+        if self._kit is None:
+            self._kit = replace(site.page_kit, sections=self._sections)
+        return self._kit
+
     def _finish(self, batch: _Batch, site: PageSite) -> Iterator[tuple[EntrySummary, BuiltPage, EntryPageContext]]:
         built: dict[int, BuiltPage] = {}
         if batch.futures:  # this process builds its share while the workers build theirs
             sent = {i for part, _ in batch.futures for i in part}
-            built = {i: self._build_here(batch, i, site, batch.kept) for i in range(len(batch.entries)) if i not in sent}
+            built = {i: self._build_here(batch, i, site) for i in range(len(batch.entries)) if i not in sent}
         fresh: dict[str, str] = {}
         from_workers: set[int] = set()
         waited = broken = False
@@ -179,11 +203,11 @@ class BodyRenderer:
         if batch.futures and not broken:
             step = SHARE_STEP if waited else -SHARE_STEP
             self._share = min(MAX_SHARE, max(0.0, self._share + step))
-        held = {**batch.kept, **fresh}
+        batch.kept.update(fresh)
         for i, entry in enumerate(batch.entries):
             page = built.get(i)
             if page is None:
-                page = self._build_here(batch, i, site, held)
+                page = self._build_here(batch, i, site)
             elif i in from_workers:
                 site.record(entry, page)  # the site learns here what a worker's page holds
             yield entry, page, batch.contexts[i] or site.page_context(entry)
@@ -191,12 +215,20 @@ class BodyRenderer:
         if fresh and self._shared is not None:
             self._shared.put_many(fresh)
 
-    def _build_here(self, batch: _Batch, i: int, site: PageSite, held: Mapping[str, str]) -> BuiltPage:
+    def _build_here(self, batch: _Batch, i: int, site: PageSite) -> BuiltPage:
         entry = batch.entries[i]
+        scan, keys = self._scanned(batch, i)
         ctx = batch.contexts[i] = batch.contexts[i] or site.page_context(entry)
-        known = load_many({k: held[k] for k in batch.keys[i] if k in held})
+        known = load_many({k: batch.kept[k] for k in keys if k in batch.kept})
         self._images.page = entry.slug
-        return site.entry_page(entry, self._renderer.render_scan(batch.scans[i], known), ctx)
+        return site.entry_page(entry, self._renderer.render_scan(scan, known), ctx)
+
+    def _scanned(self, batch: _Batch, i: int) -> tuple[SourceScan, list[str]]:
+        scan, keys = batch.scans[i], batch.keys[i]
+        if scan is None or keys is None:  # sent to a worker that failed: scanned only now
+            self._scan(batch, [i])
+            return self._scanned(batch, i)
+        return scan, keys
 
     def _pool_for(self, to_render: int, total: int, kit: PageKit) -> ProcessPoolExecutor | None:
         worth_it = to_render >= MIN_TO_RENDER or total >= MIN_TO_BUILD

@@ -1,7 +1,7 @@
 """Builds whole entry pages in an export's worker processes: the body rendered, the theme applied.
 
 A worker is given, for each entry, its page context, its body and the rendered sections the
-database already holds for it; it writes the finished page into the export's staging folder
+database already holds for it (or it reads them from the database file itself); it writes the finished page into the export's staging folder
 (when it is given one, or else sends the page back) and returns what the site's other pages
 take from it, with the sections it had to render, for this process to keep. Only bodies without images go to workers (an image's
 address is resolved against the database, which only the exporting process reads).
@@ -21,9 +21,10 @@ from fieldnotes_desktop.export.context import EntryPageContext
 from fieldnotes_desktop.export.disk import StagingFolder
 from fieldnotes_desktop.export.entry_page import ENTRY_TEMPLATES, BuiltPage, build_entry_page, page_inputs
 from fieldnotes_desktop.export.theme import Theme
-from fieldnotes_desktop.render.section_cache import Gathered, load_many
+from fieldnotes_desktop.render.section_cache import Gathered, keys_for, load_many
 from fieldnotes_desktop.render.section_renderer import SectionRenderer
 from fieldnotes_desktop.render.sections import scan_source
+from fieldnotes_desktop.store.section_file import SectionFile
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,13 +35,15 @@ class PageKit:
     seconds: float
     fingerprint: str
     page_base: bytes  # what every page's inputs share (`entry_page.page_inputs`)
+    sections: Path | None = None  # the database file whose kept sections a job without `held` reads
 
 
 @dataclass(frozen=True, slots=True)
 class PageJob:
     ctx: EntryPageContext
     body: str
-    held: Mapping[str, str]  # payloads (by key) of the body's sections the database holds
+    # payloads (by key) of the body's sections the database holds; None: read them from `sections`
+    held: Mapping[str, str] | None
     in_feed: bool
     staged_as: str | None = None  # the page's file name in the staging folder
 
@@ -50,6 +53,17 @@ class ThemeChanged(Exception):
 
 
 _themes: dict[PageKit, Theme] = {}  # one per worker process and theme
+_files: dict[Path, SectionFile] = {}  # and one connection per database
+
+
+def _section_file(path: Path) -> SectionFile:
+    found = _files.get(path)
+    if found is None:
+        for other in _files.values():
+            other.close()
+        _files.clear()
+        found = _files[path] = SectionFile(path)
+    return found
 
 
 def theme_for(kit: PageKit) -> Theme:
@@ -80,9 +94,14 @@ def build_pages(
     theme = theme_for(kit)
     gathered = Gathered()
     renderer = SectionRenderer(cache_size=0, shared=gathered)
+    scans = [scan_source(job.body) for job in jobs]
+    keys = [keys_for(scan) for scan in scans]
+    unheld = [k for job, some in zip(jobs, keys) if job.held is None for k in some]
+    read = _section_file(kit.sections).get_many(list(dict.fromkeys(unheld))) if unheld and kit.sections else {}
     out = []
-    for job in jobs:
-        document = renderer.render_scan(scan_source(job.body), load_many(job.held))
+    for job, scan, some in zip(jobs, scans, keys):
+        held = job.held if job.held is not None else {k: read[k] for k in some if k in read}
+        document = renderer.render_scan(scan, load_many(held))
         page = build_entry_page(theme, job.ctx, document, in_feed=job.in_feed)
         if staging is not None and job.staged_as is not None:
             # a page in the feed is always built (the feed wants its body): it is kept by no inputs

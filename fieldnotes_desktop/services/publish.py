@@ -210,7 +210,9 @@ class ExportService:
             # The workers write a whole site's pages into the staging folder themselves; the
             # pages of a few chosen entries come back here, to have their links checked.
             staging = writer.staging_folder() if pages is None else None
-            bodies = BodyRenderer(builder.images, self.section_cache, workers=self._workers, staging=staging)
+            bodies = BodyRenderer(
+                builder.images, self.section_cache, workers=self._workers, staging=staging, sections=self._store.path
+            )
             if pages is None:
                 done, to_build = self._keep_pages(writer, builder, session, cancelled, progress, total)
             else:  # a few chosen entries: built, so that their links can be checked against the folder

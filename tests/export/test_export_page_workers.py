@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -61,6 +62,11 @@ def test_a_page_built_by_a_worker_is_the_page_built_here(tmp_path: Path) -> None
         assert again == here
         assert set(fresh) == set(keys) - {keys[0]}
         assert fresh[keys[1]] == rendered[keys[1]]
+        # none sent: the worker reads what the database keeps, and renders nothing
+        services.exports.section_cache.put_many(rendered)
+        kit = replace(builder.page_kit, sections=tmp_path / "a.db")
+        ((read, nothing),) = build_pages(kit, [PageJob(ctx, entry.body, None, True)])
+        assert read == here and nothing == {}
     finally:
         services.close()
 
