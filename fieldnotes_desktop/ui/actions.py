@@ -42,7 +42,7 @@ class Actions:
 def _action(parent: QWidget, text: str, *shortcuts: QKeySequence | Key | str,
             tip: str = "", checkable: bool = False) -> QAction:
     action = QAction(text, parent)
-    keys = [s if isinstance(s, QKeySequence) else QKeySequence(s) for s in shortcuts]
+    keys = _unique_keys(shortcuts)
     if keys:
         action.setShortcuts(keys)
     if tip:
@@ -50,6 +50,23 @@ def _action(parent: QWidget, text: str, *shortcuts: QKeySequence | Key | str,
     action.setCheckable(checkable)
     parent.addAction(action)  # shortcuts keep working while the menu bar is hidden (focus mode)
     return action
+
+
+def _unique_keys(shortcuts: tuple[QKeySequence | Key | str, ...]) -> list[QKeySequence]:
+    """Every binding of `shortcuts` on this platform, each once.
+
+    A standard key is whatever the platform binds it to (nothing offscreen, Ctrl+Q for Quit on
+    X11), and a fallback is for the platforms that bind it to nothing: given both, X11 saw
+    Ctrl+Q twice on one action, an ambiguous shortcut that Qt then refused to run.
+    """
+    keys: list[QKeySequence] = []
+    for shortcut in shortcuts:
+        if isinstance(shortcut, Key):
+            found = QKeySequence.keyBindings(shortcut)
+        else:
+            found = [shortcut if isinstance(shortcut, QKeySequence) else QKeySequence(shortcut)]
+        keys += [key for key in found if not key.isEmpty() and key not in keys]
+    return keys
 
 
 def create_actions(window: QWidget) -> Actions:
