@@ -16,9 +16,11 @@ KEY = "word-count"
 
 
 def describe(words: int, override: int | None) -> str:
-    """`629 words · 3 min read`."""
-    minutes = reading_minutes(words, override)
-    return f"{words:,} {'word' if words == 1 else 'words'} · {minutes} min read"
+    """`629 words · 3 min read`; an empty entry is `0 words`, with no time to read it."""
+    counted = f"{words:,} {'word' if words == 1 else 'words'}"
+    if words == 0 and override is None:
+        return counted
+    return f"{counted} · {reading_minutes(words, override)} min read"
 
 
 class WordCounter(QObject):

@@ -189,9 +189,9 @@ class ExportDialog(QDialog):
         self.status.setText(f"Exported to {report.out}")
         warned = len(report.warnings)
         self.summary.setText(
-            f"<b>{report.pages:,}</b> pages, including <b>{report.entries:,}</b> entries · "
-            f"<b>{report.assets:,}</b> assets · {_changes(report)} · <b>{report.seconds:.2f}</b> s · "
-            + (f"<b>{warned}</b> warning{'s' if warned != 1 else ''}:" if warned else "no warnings")
+            f"{_bold(report.pages, 'page')}, including {_bold(report.entries, 'entry', 'entries')} · "
+            f"{_bold(report.assets, 'asset')} · {_changes(report)} · <b>{report.seconds:.2f}</b> s · "
+            + (f"{_bold(warned, 'warning')}:" if warned else "no warnings")
         )
         self.summary.show()
         self.warnings.setPlainText("\n".join(f"• {w}" for w in report.warnings))
@@ -264,9 +264,14 @@ def _changes(report: ExportReport) -> str:
     """What this export did to the folder: a re-export with nothing new says so."""
     if not report.changed and not report.removed:
         return "nothing changed"
-    parts = [f"<b>{report.changed:,}</b> file{'s' if report.changed != 1 else ''} changed"]
+    parts = [f"{_bold(report.changed, 'file')} changed"]
     if report.removed:
         parts.append(f"<b>{report.removed:,}</b> removed")
     if report.redirected:
-        parts.append(f"<b>{report.redirected:,}</b> redirect{'s' if report.redirected != 1 else ''}")
+        parts.append(_bold(report.redirected, "redirect"))
     return ", ".join(parts)
+
+
+def _bold(n: int, one: str, many: str | None = None) -> str:
+    """`<b>1</b> entry`, `<b>1,204</b> entries`: the count in bold, the noun agreeing with it."""
+    return f"<b>{n:,}</b> {one if n == 1 else (many or one + 's')}"
