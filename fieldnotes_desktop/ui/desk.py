@@ -352,6 +352,26 @@ class Desk(QObject):
         else:
             self.close_entry()
 
+    def leave_trash(self) -> None:
+        """The trash view is closing: a trashed entry open there gives way to the list's first
+        entry once it is shown, not left open, read-only, with keystrokes going nowhere."""
+        if self._entry is None or not self._entry.trashed:
+            return
+        model = self._list.model
+
+        def open_first() -> None:
+            model.reloaded.disconnect(open_first)
+            if self._entry is not None and not self._entry.trashed:
+                return  # the writer opened one meanwhile
+            first = model.summary_at(0)
+            if first is None:
+                self.close_entry()
+            else:
+                self._entry = None
+                self.open_entry(first.id)
+
+        model.reloaded.connect(open_first)
+
     def _on_trash_emptied(self, count: int) -> None:
         self.message.emit(f"{count} {'entry' if count == 1 else 'entries'} deleted for good.")
 

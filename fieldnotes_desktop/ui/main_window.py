@@ -169,6 +169,7 @@ class MainWindow(QMainWindow):
         self.entry_list.restore_requested.connect(desk.restore_entry)
         self.entry_list.empty_trash_requested.connect(self._on_empty_trash_triggered)
         self.entry_list.facets_loaded.connect(self.metadata.set_completions)
+        self.metadata.title.textEdited.connect(self._show_title)  # as it is typed, not once saved
         desk.word_count_changed.connect(self.word_count_label.setText)
         desk.message.connect(lambda text: self.statusBar().showMessage(text, 4000))
         desk.entry_opened.connect(self._on_desk_entry_opened)
@@ -354,7 +355,10 @@ class MainWindow(QMainWindow):
             action.setEnabled(not entry.trashed)
         self.commands.trash.setEnabled(not entry.trashed)
         self.commands.restore.setEnabled(entry.trashed)
-        self.setWindowTitle(f"{entry.title or 'Untitled'} — Field Notes")
+        self._show_title(entry.title)
+
+    def _show_title(self, title: str) -> None:
+        self.setWindowTitle(f"{title.strip() or 'Untitled'} — Field Notes")
 
     def _on_desk_entry_closed(self) -> None:
         for action in (self.commands.duplicate, self.commands.history, self.commands.snapshot,
@@ -363,6 +367,8 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("Field Notes")
 
     def _on_show_trash_toggled(self, shown: bool) -> None:
+        if not shown:
+            self.desk.leave_trash()
         self.entry_list.show_trash(shown)
         self.commands.empty_trash.setEnabled(shown)
 

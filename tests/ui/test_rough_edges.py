@@ -35,3 +35,34 @@ def test_the_export_result_counts_one_entry_as_one_entry(open_window, seeded_db,
     assert ", including 1 entry · " in summary
     assert "entries" not in summary and "1 assets" not in summary
     dialog.reject()
+
+
+def test_the_window_title_follows_the_title_as_it_is_typed(open_window, seeded_db, qtbot):
+    window = open_window(seeded_db)
+    window.commands.new.trigger()
+    qtbot.waitUntil(lambda: window.desk.entry is not None and window.desk.entry.title == "", timeout=5000)
+    assert window.windowTitle() == "Untitled — Field Notes"
+    qtbot.keyClicks(window.metadata.title, "Ridge walk")
+    assert window.windowTitle() == "Ridge walk — Field Notes"  # at once, not after the save
+
+
+def test_leaving_the_trash_view_opens_an_entry_that_can_be_written_in(open_window, seeded_db, qtbot):
+    services = open_services(seeded_db)
+    try:
+        sourdough = next(s for s in services.entries.list_summaries() if s.title == "Sourdough notes")
+        services.entries.trash(sourdough.id)
+    finally:
+        services.close()
+    window = open_window(seeded_db)
+    window.commands.show_trash.setChecked(True)
+    qtbot.waitUntil(lambda: window.entry_list.model.rowCount() == 1, timeout=5000)
+    window.entry_list.view.setCurrentIndex(window.entry_list.model.index(0, 0))
+    qtbot.waitUntil(lambda: window.desk.entry is not None and window.desk.entry.trashed, timeout=5000)
+    assert window.editor.isReadOnly()
+    window.commands.show_trash.setChecked(False)
+    qtbot.waitUntil(lambda: window.desk.entry is not None and not window.desk.entry.trashed, timeout=5000)
+    assert window.desk.entry.title == "Crossing the glacier"  # the list's first
+    assert not window.editor.isReadOnly()
+    window.editor.setFocus()
+    qtbot.keyClicks(window.editor, " More.")
+    assert " More." in window.editor.toPlainText()  # typing reaches the entry
