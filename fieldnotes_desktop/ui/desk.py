@@ -323,6 +323,7 @@ class Desk(QObject):
         if self._entry is not None and entry.id == self._entry.id:
             self.saver.forget(entry.id)
             self._entry = None
+        self._preview.start_afresh()  # from its top, not half-way down the text it replaced
         self.show_entry(entry)
         self._list.model.update_summary(entry.summary_record())
 

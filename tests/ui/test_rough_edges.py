@@ -66,3 +66,14 @@ def test_leaving_the_trash_view_opens_an_entry_that_can_be_written_in(open_windo
     window.editor.setFocus()
     qtbot.keyClicks(window.editor, " More.")
     assert " More." in window.editor.toPlainText()  # typing reaches the entry
+
+
+def test_a_restored_revision_is_shown_from_its_top(open_window, seeded_db, qtbot, monkeypatch):
+    window = open_window(seeded_db)
+    entry = window.desk.entry
+    asked: list[bool] = []
+    real = window.preview.start_afresh
+    monkeypatch.setattr(window.preview, "start_afresh", lambda: (asked.append(True), real())[1])
+    window.desk.apply_restored(entry)  # as the history dialog does (tests/ui_preview/test_preview_place.py shows the page)
+    assert asked == [True]
+    qtbot.waitUntil(lambda: window.desk.entry is not None and window.desk.entry.id == entry.id, timeout=5000)

@@ -189,6 +189,11 @@ class PreviewView(QWebEngineView):
                         lambda found: self._on_context_read(asked, entry, *found),
                         lambda error: self._on_context_failed(asked, entry, error))
 
+    def start_afresh(self) -> None:
+        """The next `show_entry` shows its entry from the top, as a switch to it would, even when
+        it is the entry shown now: a revision put back is another text, not an edit of this one."""
+        self._entry = None
+
     def set_body(self, body: str) -> None:
         """Shows a new body for the current entry; a burst of calls renders only the last."""
         self._body = body
