@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from urllib.parse import quote
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QTextCursor
@@ -44,11 +46,17 @@ class ImagePaste(QObject):
 
         def insert(stored: list[Asset]) -> None:
             self._preview.images.add(stored)  # known to the renderer before its Markdown arrives
-            markdown = "\n".join(f"![{_alt(a.filename)}](assets/{a.filename})" for a in stored)
-            if self._current_entry() == entry_id:
-                self._editor.insert_at(cursor, markdown)
-            else:
+            markdown = "\n".join(image_markdown(a.filename) for a in stored)
+            if self._current_entry() != entry_id:
                 self.message.emit("The image was stored; insert it with " + markdown)
+                return
+            start = cursor.position()
+            self._editor.insert_at(cursor, markdown)
+            if len(stored) == 1:  # its words are a guess: selected, for the writer to type over
+                alt = alt_text(stored[0].filename)
+                cursor.setPosition(start + 2)
+                cursor.setPosition(start + 2 + len(alt), QTextCursor.MoveMode.KeepAnchor)
+                self._editor.setTextCursor(cursor)
 
         self._tasks.run(Op(store, Changes.ASSETS), insert, self._on_image_failed)
 
@@ -58,6 +66,29 @@ class ImagePaste(QObject):
         self._present_error(error)
 
 
-def _alt(filename: str) -> str:
+def image_markdown(filename: str) -> str:
+    """`![summit view](<assets/summit view.jpg>)`: an image that parses whatever its file is called.
+
+    A destination with a space or a bracket in it ends the link early (the image is never
+    published) unless it is written between `<` and `>`; a name with `<`, `>` or a line break
+    in it cannot be, and is percent-encoded instead. The renderer decodes both to the name.
+    """
+    path = f"assets/{filename}"
+    if _PLAIN.fullmatch(filename):
+        destination = path
+    elif any(c in filename for c in "<>\n\r"):
+        destination = quote(path, safe="/")
+    else:
+        destination = f"<{path}>"
+    return f"![{alt_text(filename)}]({destination})"
+
+
+def alt_text(filename: str) -> str:
+    """The file's name in words (`summit-view_2.jpg` → `summit view 2`), without what Markdown reads."""
     stem = filename.rsplit(".", 1)[0]
-    return stem.replace("-", " ").replace("_", " ").strip() or "image"
+    words = _NOT_WORDS.sub(" ", stem.replace("-", " ").replace("_", " "))
+    return " ".join(words.split()) or "image"
+
+
+_PLAIN = re.compile(r"[\w.\-]+")  # letters, digits, _ . - : a destination as it is
+_NOT_WORDS = re.compile(r"[\[\]\\*`<>!]")

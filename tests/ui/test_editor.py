@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
 from PySide6.QtGui import QColor, QFontMetricsF, QImage, QTextCursor
 from PySide6.QtWidgets import QPlainTextEdit
 
+from fieldnotes_desktop.records import EntryFields
 from fieldnotes_desktop.services import open_services
+from fieldnotes_desktop.services.publish import ExportOptions
 from fieldnotes_desktop.ui.editor import MarkdownEditor
 from fieldnotes_desktop.ui.theme import ThemeMode
 
@@ -106,8 +110,23 @@ def test_dropping_an_image_file_reads_it_off_thread(open_window, seeded_db, qtbo
     assert window.editor.canInsertFromMimeData(mime)
     window.editor.moveCursor(QTextCursor.MoveOperation.End)
     window.editor.insertFromMimeData(mime)
-    qtbot.waitUntil(lambda: "![summit view](assets/summit view.png)" in window.editor.toPlainText(),
+    # A space ends a plain destination: between < and > the image parses, and is published.
+    qtbot.waitUntil(lambda: "![summit view](<assets/summit view.png>)" in window.editor.toPlainText(),
                     timeout=5000)
+    assert window.editor.textCursor().selectedText() == "summit view"  # to type the real alt text over
+    qtbot.keyClicks(window.editor, "The summit at noon")
+    assert "![The summit at noon](<assets/summit view.png>)" in window.editor.toPlainText()
+    qtbot.waitUntil(lambda: not window.desk.saver.has_unsaved(), timeout=5000)
+    services = open_services(seeded_db)
+    try:
+        entry = services.entries.get(window.desk.entry.id)
+        services.entries.update(entry.id, EntryFields(status="finished"))
+        services.exports.export(ExportOptions(out=tmp_path / "site"))
+    finally:
+        services.close()
+    page = (tmp_path / "site" / entry.slug / "index.html").read_text()
+    assert re.search(r'<img[^>]+alt="The summit at noon"', page)
+    assert len(list((tmp_path / "site" / "assets").glob("*.png"))) == 1
 
 
 def test_focus_mode_hides_everything_but_the_text(open_window, seeded_db, qtbot):
@@ -236,3 +255,15 @@ def test_the_delete_key_deletes_a_character_in_the_text_not_the_entry(open_windo
     qtbot.wait(300)
     assert window.desk.entry is not None and window.desk.entry.id == entry.id
     assert not window.services.entries.get(entry.id).trashed
+
+
+@pytest.mark.parametrize("filename", ["summit view.jpg", "photo (1).jpg", "sn[o]w.png", "a<b>.png", "été.png", "IMG_0042.JPG"])
+def test_an_image_of_any_name_is_markdown_that_finds_it(filename):
+    from fieldnotes_desktop.render import SectionRenderer
+    from fieldnotes_desktop.ui.image_paste import image_markdown
+
+    asked: list[str] = []
+    renderer = SectionRenderer(image_url=lambda ref: asked.append(ref) or "found.png", cache_size=0)
+    html = "".join(section.html for section in renderer.render(image_markdown(filename)).sections)
+    assert asked == [f"assets/{filename}"]  # the renderer hands the resolver the file's own name
+    assert 'src="found.png"' in html
