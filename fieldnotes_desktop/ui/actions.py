@@ -23,6 +23,14 @@ class Actions:
     save: QAction
     undo: QAction
     redo: QAction
+    cut: QAction
+    copy: QAction
+    paste: QAction
+    select_all: QAction
+    bold: QAction
+    italic: QAction
+    link: QAction
+    code: QAction
     find: QAction
     replace: QAction
     find_entry: QAction
@@ -89,9 +97,17 @@ def create_actions(window: QWidget) -> Actions:
         save=_action(window, "&Save now", Key.Save, tip="Saving is automatic; this also keeps a snapshot"),
         undo=_action(window, "&Undo", Key.Undo),
         redo=_action(window, "&Redo", Key.Redo),
+        cut=_action(window, "Cu&t", Key.Cut),
+        copy=_action(window, "&Copy", Key.Copy),
+        paste=_action(window, "&Paste", Key.Paste),
+        select_all=_action(window, "Select &all", Key.SelectAll),
+        bold=_action(window, "&Bold", Key.Bold, "Ctrl+B", tip="**Strong** words, or the selection made so"),
+        italic=_action(window, "&Italic", Key.Italic, "Ctrl+I", tip="*Emphasis* around the selection"),
+        link=_action(window, "&Link…", "Ctrl+K", tip="A [link](https://) around the selection"),
+        code=_action(window, "&Code", "Ctrl+Shift+C", tip="`Code` in a line, or a fenced block of lines"),
         find=_action(window, "&Find…", Key.Find),
         replace=_action(window, "Find and &replace…", "Ctrl+H", Key.Replace),
-        find_entry=_action(window, "Search &entries", "Ctrl+K", "Ctrl+L"),
+        find_entry=_action(window, "Search &entries", "Ctrl+L"),
         focus_mode=_action(window, "&Focus mode", "F11", "Ctrl+Shift+F", checkable=True),
         theme_system=themes[0],
         theme_light=themes[1],
@@ -112,8 +128,12 @@ def build_menus(menubar: QMenuBar, a: Actions) -> None:
                  a.restore_backup, None, a.trash, None, a.quit):
         file.addSeparator() if item is None else file.addAction(item)
     edit = menubar.addMenu("&Edit")
-    for item in (a.undo, a.redo, None, a.find, a.replace, None, a.find_entry, a.save):
+    for item in (a.undo, a.redo, None, a.cut, a.copy, a.paste, a.select_all, None, a.find, a.replace,
+                 None, a.find_entry, a.save):
         edit.addSeparator() if item is None else edit.addAction(item)
+    format_menu = menubar.addMenu("F&ormat")
+    for item in (a.bold, a.italic, a.code, None, a.link):
+        format_menu.addSeparator() if item is None else format_menu.addAction(item)
     view = menubar.addMenu("&View")
     view.addAction(a.focus_mode)
     theme = view.addMenu("&Theme")

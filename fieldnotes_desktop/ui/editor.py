@@ -12,6 +12,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QFrame, QPlainTextEdit, QWidget
 
+from fieldnotes_desktop.ui import markdown_editing as editing
 from fieldnotes_desktop.ui.highlighter import MarkdownHighlighter
 from fieldnotes_desktop.ui.line_spacing import SpacedLineLayout, snapped_to_line
 from fieldnotes_desktop.ui.theme import Colors
@@ -129,13 +130,43 @@ class MarkdownEditor(QPlainTextEdit):
         self.scrolled_to_line.emit(self.firstVisibleBlock().blockNumber())
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt override)
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+        key, modifiers = event.key(), event.modifiers()
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and modifiers & Qt.KeyboardModifier.ShiftModifier:
             # Qt makes Shift+Enter a line separator (U+2028) inside the paragraph; in Markdown a
             # line is a line, and the saved text would have a newline there anyway.
             self.textCursor().insertText("\n")
             self.ensureCursorVisible()
             return
+        if not self.isReadOnly() and self._markdown_key(event):
+            self.ensureCursorVisible()
+            return
         super().keyPressEvent(event)
+
+    def _markdown_key(self, event: QKeyEvent) -> bool:
+        """Enter continues a list or a quote; Tab and Shift+Tab nest list items."""
+        key, modifiers = event.key(), event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        cursor = self.textCursor()
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and modifiers == Qt.KeyboardModifier.NoModifier:
+            done = editing.continue_block(cursor)
+        elif key == Qt.Key.Key_Tab and modifiers == Qt.KeyboardModifier.NoModifier:
+            done = editing.indent_items(cursor)
+        elif key == Qt.Key.Key_Backtab:
+            done = editing.indent_items(cursor, outdent=True)
+        else:
+            return False
+        if done:
+            self.setTextCursor(cursor)
+        return done
+
+    def format_selection(self, kind: str) -> None:
+        """Bold, italic, link or code around the selection (Edit ▸ Format): one undo step."""
+        if self.isReadOnly():
+            return
+        cursor = self.textCursor()
+        {"bold": lambda: editing.toggle_around(cursor, "**"), "italic": lambda: editing.toggle_around(cursor, "*"),
+         "link": lambda: editing.link_around(cursor), "code": lambda: editing.code_around(cursor)}[kind]()
+        self.setTextCursor(cursor)
+        self.setFocus()
 
     # -- the mouse: a click between two lines goes to the nearest one --------------------------
 

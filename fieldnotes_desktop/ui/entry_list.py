@@ -51,7 +51,7 @@ class EntryListPanel(QWidget):
         self._current_id: int | None = None
         self.model = EntryListModel(tasks, services)
 
-        self.search = SearchField(placeholderText="Search entries  (Ctrl+K)")
+        self.search = SearchField(placeholderText="Search entries  (Ctrl+L)")
         self.search.setObjectName("entrySearch")
         self.search.setAccessibleName("Search entries")
         self.search.setClearButtonEnabled(True)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QPaintEvent, QShortcut
-from PySide6.QtWidgets import (QFileDialog, QLabel, QMainWindow, QMessageBox, QSplitter, QStackedWidget, QVBoxLayout,
+from PySide6.QtWidgets import (QApplication, QFileDialog, QLabel, QMainWindow, QMessageBox, QSplitter, QStackedWidget, QVBoxLayout,
                                QWidget)
 
 from fieldnotes_desktop.errors import FieldnotesError
@@ -148,6 +148,10 @@ class MainWindow(QMainWindow):
         a.redo.setEnabled(False)
         self.editor.undoAvailable.connect(a.undo.setEnabled)
         self.editor.redoAvailable.connect(a.redo.setEnabled)
+        for action, kind in ((a.bold, "bold"), (a.italic, "italic"), (a.link, "link"), (a.code, "code")):
+            action.triggered.connect(lambda _checked=False, kind=kind: self.editor.format_selection(kind))
+        for action, name in ((a.cut, "cut"), (a.copy, "copy"), (a.paste, "paste"), (a.select_all, "selectAll")):
+            action.triggered.connect(lambda _checked=False, name=name: _in_focus(name))
         a.find.triggered.connect(lambda: self.find_bar.open_find(replace=False))
         a.replace.triggered.connect(lambda: self.find_bar.open_find(replace=True))
         a.find_entry.triggered.connect(self.entry_list.focus_search)
@@ -461,3 +465,10 @@ class MainWindow(QMainWindow):
         self.tasks.changed.emit(Changes.ENTRIES | Changes.FACETS | Changes.ASSETS)
         if report.created:
             self.desk.open_entry(report.created[0].id)
+
+
+def _in_focus(name: str) -> None:
+    """Edit ▸ Cut, Copy, Paste, Select all: for whichever text field has the focus."""
+    method = getattr(QApplication.focusWidget(), name, None)
+    if callable(method):
+        method()
