@@ -267,3 +267,37 @@ def test_an_image_of_any_name_is_markdown_that_finds_it(filename):
     html = "".join(section.html for section in renderer.render(image_markdown(filename)).sections)
     assert asked == [f"assets/{filename}"]  # the renderer hands the resolver the file's own name
     assert 'src="found.png"' in html
+
+
+def test_find_counts_and_marks_every_match_and_knows_whole_words(open_window, seeded_db, qtbot):
+    window = open_window(seeded_db)
+    window.editor.set_text("snow, Snow and snowfield; more snow")
+    window.commands.find.trigger()
+    bar = window.find_bar
+    bar.find_field.setText("snow")
+    assert len(window.editor.extraSelections()) == 4  # every match, marked
+    assert bar.status.text() == "1 of 4"  # found as typed: the first
+    assert bar.find_next() and bar.status.text() == "2 of 4"
+    bar.whole_words.setChecked(True)
+    assert len(window.editor.extraSelections()) == 3  # not "snowfield"
+    bar.match_case.setChecked(True)
+    assert len(window.editor.extraSelections()) == 2
+    assert bar.find_next() and bar.status.text() in ("1 of 2", "2 of 2")
+    window.editor.moveCursor(QTextCursor.MoveOperation.End)
+    window.editor.insertPlainText(" snow")  # typing while the bar is open: counted again
+    qtbot.waitUntil(lambda: bar.status.text() == "3 matches", timeout=3000)
+    bar.find_field.setText("glacier")
+    assert bar.status.text() == "Not found" and window.editor.extraSelections() == []
+    bar.close_bar()
+    assert window.editor.extraSelections() == []
+
+
+def test_find_in_a_long_text_stops_counting_at_its_limit(open_window, seeded_db, qtbot):
+    from fieldnotes_desktop.ui.find_bar import MAX_MATCHES
+
+    window = open_window(seeded_db)
+    window.editor.set_text("e " * (MAX_MATCHES + 10))
+    window.commands.find.trigger()
+    window.find_bar.find_field.setText("e")
+    assert window.find_bar.status.text() == f"1 of {MAX_MATCHES:,}+"
+    assert len(window.editor.extraSelections()) == MAX_MATCHES
