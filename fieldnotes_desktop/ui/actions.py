@@ -35,6 +35,7 @@ class Actions:
     replace: QAction
     find_entry: QAction
     focus_mode: QAction
+    full_screen: QAction
     theme_system: QAction
     theme_light: QAction
     theme_dark: QAction
@@ -108,7 +109,9 @@ def create_actions(window: QWidget) -> Actions:
         find=_action(window, "&Find…", Key.Find),
         replace=_action(window, "Find and &replace…", "Ctrl+H", Key.Replace),
         find_entry=_action(window, "Search &entries", "Ctrl+L"),
-        focus_mode=_action(window, "&Focus mode", "F11", "Ctrl+Shift+F", checkable=True),
+        focus_mode=_action(window, "&Focus mode", "Ctrl+Shift+F", checkable=True,
+                           tip="Only the title, the text and its word count"),
+        full_screen=_action(window, "F&ull screen", Key.FullScreen, "F11", checkable=True),
         theme_system=themes[0],
         theme_light=themes[1],
         theme_dark=themes[2],
@@ -136,6 +139,7 @@ def build_menus(menubar: QMenuBar, a: Actions) -> None:
         format_menu.addSeparator() if item is None else format_menu.addAction(item)
     view = menubar.addMenu("&View")
     view.addAction(a.focus_mode)
+    view.addAction(a.full_screen)
     theme = view.addMenu("&Theme")
     for action in (a.theme_system, a.theme_light, a.theme_dark):
         theme.addAction(action)

@@ -62,6 +62,10 @@ class MarkdownEditor(QPlainTextEdit):
 
     images_received = Signal(object, object)  # list[ImageSource], QTextCursor where to insert
     scrolled_to_line = Signal(int)  # the source line now at the top, once scrolling pauses
+    column_moved = Signal(int)  # where the text column starts, in pixels from the editor's left
+
+    def column_left(self) -> int:
+        return self.viewportMargins().left() + int(self.document().documentMargin())
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -118,6 +122,7 @@ class MarkdownEditor(QPlainTextEdit):
         margins = QMargins(side, TOP_MARGIN, side, TOP_MARGIN)
         if self.viewportMargins() != margins:
             self.setViewportMargins(margins)
+            self.column_moved.emit(side + int(self.document().documentMargin()))
         super().resizeEvent(event)
         self._highlight_visible()
 

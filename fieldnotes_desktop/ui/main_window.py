@@ -73,6 +73,7 @@ class MainWindow(QMainWindow):
         self.presenter = presenter
         self._instance = instance
         self._closed = False
+        self._maximized_before = False  # how to come back from full screen
         self._painted = False
         self._start_pending = False  # the first entry is open; `started` waits for the first paint
         self.dialogs: DialogLauncher | None = None  # set by the composition root, which parents it here
@@ -156,6 +157,8 @@ class MainWindow(QMainWindow):
         a.replace.triggered.connect(lambda: self.find_bar.open_find(replace=True))
         a.find_entry.triggered.connect(self.entry_list.focus_search)
         a.focus_mode.toggled.connect(self.set_focus_mode)
+        a.full_screen.toggled.connect(self.set_full_screen)
+        self.editor.column_moved.connect(self._on_editor_column_moved)
         for action, mode in ((a.theme_system, ThemeMode.SYSTEM), (a.theme_light, ThemeMode.LIGHT),
                              (a.theme_dark, ThemeMode.DARK)):
             action.triggered.connect(lambda _checked=False, m=mode: self._choose_theme(m))
@@ -319,13 +322,27 @@ class MainWindow(QMainWindow):
     # -- view --------------------------------------------------------------------------------
 
     def set_focus_mode(self, on: bool) -> None:
-        """Only the text: list, preview, metadata, menus and status bar step aside."""
-        for widget in (self.entry_list, self.preview_pane, self.metadata, self.menuBar(),
-                       self.statusBar()):
+        """The title, the text and its word count: the list, the preview, the details and the
+        menus step aside (their shortcuts keep working)."""
+        for widget in (self.entry_list, self.preview_pane, self.menuBar()):
             widget.setVisible(not on)
+        self.metadata.set_title_only(on, self.editor.column_left())
         if self.commands.focus_mode.isChecked() != on:
             self.commands.focus_mode.setChecked(on)
         self.editor.setFocus()
+
+    def _on_editor_column_moved(self, left: int) -> None:
+        if self.commands.focus_mode.isChecked():
+            self.metadata.set_title_only(True, left)
+
+    def set_full_screen(self, on: bool) -> None:
+        if on and not self.isFullScreen():
+            self._maximized_before = self.isMaximized()
+            self.showFullScreen()
+        elif not on and self.isFullScreen():
+            self.showMaximized() if self._maximized_before else self.showNormal()
+        if self.commands.full_screen.isChecked() != on:
+            self.commands.full_screen.setChecked(on)
 
     def _choose_theme(self, mode: ThemeMode) -> None:
         self.theme.set_mode(mode)
@@ -338,8 +355,9 @@ class MainWindow(QMainWindow):
         self._paper.setStyleSheet(f"#previewPaper {{ background: {DARK_PAPER if colors.dark else LIGHT_PAPER}; }}")
 
     def _on_escape_pressed(self) -> None:
-        if self.commands.focus_mode.isChecked():
+        if self.commands.focus_mode.isChecked() or self.commands.full_screen.isChecked():
             self.set_focus_mode(False)
+            self.set_full_screen(False)
         elif self.find_bar.isVisible():
             self.find_bar.close_bar()
 

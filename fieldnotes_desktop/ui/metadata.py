@@ -17,6 +17,8 @@ from fieldnotes_desktop.render.entry_slugs import slugify
 NO_VOLUME = -1
 NO_ELEVATION = -11001
 AUTO_MINUTES = 0
+PANEL_MARGIN = 28
+TITLE_TEXT_INSET = 3  # a QLineEdit draws its text this far in from its edge
 
 
 class TagCompleter(QCompleter):
@@ -133,8 +135,8 @@ class MetadataPanel(QWidget):
         title_row = QGridLayout()
         title_row.addWidget(self.title, 0, 0)
         title_row.addWidget(self.details_toggle, 0, 1, Qt.AlignmentFlag.AlignVCenter)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(28, 14, 28, 12)
+        layout = self._layout = QVBoxLayout(self)
+        layout.setContentsMargins(PANEL_MARGIN, 14, PANEL_MARGIN, 12)
         layout.setSpacing(8)
         layout.addLayout(title_row)
         layout.addWidget(self.details)
@@ -223,6 +225,15 @@ class MetadataPanel(QWidget):
             self.slug.setModified(False)
             self._slug_follows_title = False
             self._emit("slug", self.slug.text().strip())
+
+    def set_title_only(self, on: bool, column_left: int | None = None) -> None:
+        """Focus mode: the title stays, over the text's column; the details and their toggle step aside."""
+        self.details_toggle.setVisible(not on)
+        self.details.setVisible(not on and self.details_toggle.isChecked())
+        margins = self._layout.contentsMargins()
+        # the line edit keeps a few pixels of its own before the text
+        left = max(0, column_left - TITLE_TEXT_INSET) if on and column_left is not None else PANEL_MARGIN
+        self._layout.setContentsMargins(left, margins.top(), margins.right(), margins.bottom())
 
     def _on_details_toggle_toggled(self, shown: bool) -> None:
         self.details.setVisible(shown)

@@ -15,6 +15,7 @@ from fieldnotes_desktop.records import EntryFields
 from fieldnotes_desktop.services import open_services
 from fieldnotes_desktop.services.publish import ExportOptions
 from fieldnotes_desktop.ui.editor import MarkdownEditor
+from fieldnotes_desktop.ui.metadata import TITLE_TEXT_INSET
 from fieldnotes_desktop.ui.theme import ThemeMode
 
 
@@ -129,14 +130,31 @@ def test_dropping_an_image_file_reads_it_off_thread(open_window, seeded_db, qtbo
     assert len(list((tmp_path / "site" / "assets").glob("*.png"))) == 1
 
 
-def test_focus_mode_hides_everything_but_the_text(open_window, seeded_db, qtbot):
+def test_focus_mode_keeps_the_title_the_text_and_its_word_count(open_window, seeded_db, qtbot):
     window = open_window(seeded_db)
+    window.metadata.details_toggle.setChecked(True)
     window.commands.focus_mode.trigger()
-    hidden = (window.entry_list, window.preview, window.metadata, window.statusBar(), window.menuBar())
+    hidden = (window.entry_list, window.preview, window.metadata.details, window.metadata.details_toggle,
+              window.menuBar())
     assert all(not w.isVisible() for w in hidden)
-    assert window.editor.isVisible()
+    kept = (window.editor, window.metadata.title, window.word_count_label)
+    assert all(w.isVisible() for w in kept)
+    qtbot.wait(50)  # the layout settles
+    title_x = window.metadata.title.mapTo(window, QPoint(0, 0)).x() + TITLE_TEXT_INSET
+    text_x = window.editor.mapTo(window, QPoint(0, 0)).x() + window.editor.column_left()
+    assert abs(title_x - text_x) <= 2  # the title stands over the text's column
     qtbot.keyClick(window.editor, Qt.Key.Key_Escape)
-    assert all(w.isVisible() for w in hidden)
+    assert all(w.isVisible() for w in hidden)  # the details come back as they were: open
+
+
+def test_f11_is_full_screen_and_escape_leaves_it(open_window, seeded_db, qtbot):
+    window = open_window(seeded_db)
+    window.commands.full_screen.trigger()
+    qtbot.waitUntil(window.isFullScreen, timeout=3000)
+    assert window.entry_list.isVisible() and window.preview.isVisible()  # full screen is not focus mode
+    qtbot.keyClick(window.editor, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not window.isFullScreen(), timeout=3000)
+    assert not window.commands.full_screen.isChecked()
 
 
 def test_dark_theme_reaches_the_editor_and_the_preview(open_window, seeded_db, qtbot, monkeypatch):
