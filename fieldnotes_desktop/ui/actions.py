@@ -36,6 +36,10 @@ class Actions:
     find_entry: QAction
     focus_mode: QAction
     full_screen: QAction
+    zoom_in: QAction
+    zoom_out: QAction
+    zoom_reset: QAction
+    editor_font: QAction
     theme_system: QAction
     theme_light: QAction
     theme_dark: QAction
@@ -112,6 +116,10 @@ def create_actions(window: QWidget) -> Actions:
         focus_mode=_action(window, "&Focus mode", "Ctrl+Shift+F", checkable=True,
                            tip="Only the title, the text and its word count"),
         full_screen=_action(window, "F&ull screen", Key.FullScreen, "F11", checkable=True),
+        zoom_in=_action(window, "Zoom &in", Key.ZoomIn, "Ctrl+="),
+        zoom_out=_action(window, "Zoom &out", Key.ZoomOut),
+        zoom_reset=_action(window, "&Actual size", "Ctrl+0"),
+        editor_font=_action(window, "Writing &font…", tip="The face the editor writes in (the page keeps its own)"),
         theme_system=themes[0],
         theme_light=themes[1],
         theme_dark=themes[2],
@@ -140,6 +148,10 @@ def build_menus(menubar: QMenuBar, a: Actions) -> None:
     view = menubar.addMenu("&View")
     view.addAction(a.focus_mode)
     view.addAction(a.full_screen)
+    view.addSeparator()
+    for item in (a.zoom_in, a.zoom_out, a.zoom_reset, a.editor_font):
+        view.addAction(item)
+    view.addSeparator()
     theme = view.addMenu("&Theme")
     for action in (a.theme_system, a.theme_light, a.theme_dark):
         theme.addAction(action)

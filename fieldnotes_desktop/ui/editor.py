@@ -24,6 +24,7 @@ WRITING_FAMILIES = [
     "monospace",
 ]
 WRITING_POINT_SIZE = 12.0
+MIN_POINT_SIZE, MAX_POINT_SIZE = 8.0, 32.0
 LINE_SPACING = 1.4  # of the font's own line height: prose, not a code listing
 COLUMN_CHARACTERS = 72
 SIDE_MARGIN = 28  # a comfortable measure for reading back what you wrote
@@ -117,14 +118,44 @@ class MarkdownEditor(QPlainTextEdit):
         # From the editor's own width, never `event.size()`: the scroll area also forwards the
         # viewport's resizes here, and margins taken from the viewport resize it again, and
         # again (a stack overflow on entering focus mode at 1600 pixels).
+        self._place_column()
+        super().resizeEvent(event)
+        self._highlight_visible()
+
+    def _place_column(self) -> None:
         spare = max(0.0, self.width() - self._column_width - 2 * SIDE_MARGIN)
         side = int(SIDE_MARGIN + spare / 2)
         margins = QMargins(side, TOP_MARGIN, side, TOP_MARGIN)
         if self.viewportMargins() != margins:
             self.setViewportMargins(margins)
             self.column_moved.emit(side + int(self.document().documentMargin()))
-        super().resizeEvent(event)
+
+    # -- the writing face: its family, and its size (View ▸ Zoom) ----------------------------
+
+    def set_writing_font(self, family: str | None = None, size: float | None = None) -> None:
+        """The writing face in `family` (None: the house choice) at `size` points, within
+        `MIN_POINT_SIZE`…`MAX_POINT_SIZE`; the column stays 72 characters of it wide."""
+        font = writing_font()
+        if family:
+            font.setFamilies([family, *WRITING_FAMILIES])
+        font.setPointSizeF(min(MAX_POINT_SIZE, max(MIN_POINT_SIZE, size or WRITING_POINT_SIZE)))
+        self.setFont(font)
+        metrics = QFontMetricsF(font)
+        self.setTabStopDistance(metrics.horizontalAdvance(" ") * 4)
+        self._column_width = metrics.horizontalAdvance("n") * COLUMN_CHARACTERS
+        self._place_column()
         self._highlight_visible()
+
+    def zoom(self, steps: int) -> float:
+        """Larger or smaller by `steps` points (0: back to the house size); returns the new size."""
+        size = WRITING_POINT_SIZE if steps == 0 else self.font().pointSizeF() + steps
+        self.set_writing_font(self.chosen_family(), size)
+        return self.font().pointSizeF()
+
+    def chosen_family(self) -> str | None:
+        """The family the writer chose, or None for the house list."""
+        families = self.font().families()
+        return families[0] if families and families[0] not in WRITING_FAMILIES else None
 
     def _on_vertical_scroll_bar_value_changed(self, _value: int) -> None:
         self._highlight_visible()

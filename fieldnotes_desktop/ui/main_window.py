@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QPaintEvent, QShortcut
-from PySide6.QtWidgets import (QApplication, QFileDialog, QLabel, QMainWindow, QMessageBox, QSplitter, QStackedWidget, QVBoxLayout,
+from PySide6.QtGui import QCloseEvent, QFont, QKeySequence, QPaintEvent, QShortcut
+from PySide6.QtWidgets import (QApplication, QFileDialog, QFontDialog, QLabel, QMainWindow, QMessageBox, QSplitter, QStackedWidget, QVBoxLayout,
                                QWidget)
 
 from fieldnotes_desktop.errors import FieldnotesError
@@ -158,6 +158,10 @@ class MainWindow(QMainWindow):
         a.find_entry.triggered.connect(self.entry_list.focus_search)
         a.focus_mode.toggled.connect(self.set_focus_mode)
         a.full_screen.toggled.connect(self.set_full_screen)
+        a.zoom_in.triggered.connect(lambda: self._zoom(1))
+        a.zoom_out.triggered.connect(lambda: self._zoom(-1))
+        a.zoom_reset.triggered.connect(lambda: self._zoom(0))
+        a.editor_font.triggered.connect(self._on_editor_font_triggered)
         self.editor.column_moved.connect(self._on_editor_column_moved)
         for action, mode in ((a.theme_system, ThemeMode.SYSTEM), (a.theme_light, ThemeMode.LIGHT),
                              (a.theme_dark, ThemeMode.DARK)):
@@ -203,6 +207,7 @@ class MainWindow(QMainWindow):
         the window is usable once it has painted them, before the store has opened.
         """
         self.state.restore(self, self.splitter, self.metadata.details_toggle)
+        self.editor.set_writing_font(*self.state.editor_font())
         if first_look is not None:
             page, total, shown = first_look
             self.entry_list.model.fill(page, total)
@@ -330,6 +335,22 @@ class MainWindow(QMainWindow):
         if self.commands.focus_mode.isChecked() != on:
             self.commands.focus_mode.setChecked(on)
         self.editor.setFocus()
+
+    def _zoom(self, steps: int) -> None:
+        size = self.editor.zoom(steps)
+        self.state.save_editor_font(self.editor.chosen_family(), size)
+        self.statusBar().showMessage(f"Writing at {size:g} pt", 2000)
+
+    def _on_editor_font_triggered(self) -> None:
+        chosen = self.ask_font(self.editor.font())
+        if chosen is not None:
+            self.editor.set_writing_font(chosen.family(), chosen.pointSizeF())
+            self.state.save_editor_font(self.editor.chosen_family(), self.editor.font().pointSizeF())
+
+    def ask_font(self, current: QFont) -> QFont | None:
+        """The writer's choice of face (a test answers for them)."""
+        ok, font = QFontDialog.getFont(current, self, "Writing font")
+        return font if ok else None
 
     def _on_editor_column_moved(self, left: int) -> None:
         if self.commands.focus_mode.isChecked():

@@ -31,6 +31,19 @@ class WindowState:
     def save_theme(self, mode: ThemeMode) -> None:
         self._settings.setValue("view/theme", mode.value)
 
+    def editor_font(self) -> tuple[str | None, float | None]:
+        """The writing face's family (None: the house choice) and size, as last chosen."""
+        family = self._settings.value("view/editor_family")
+        try:
+            size = float(self._settings.value("view/editor_size", 0)) or None  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            size = None
+        return (str(family) if family else None), size
+
+    def save_editor_font(self, family: str | None, size: float) -> None:
+        self._settings.setValue("view/editor_family", family or "")
+        self._settings.setValue("view/editor_size", size)
+
     def last_entry_id(self) -> int | None:
         value = self._settings.value(f"databases/{self._db_key}/last_entry")
         try:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
-from PySide6.QtGui import QColor, QFontMetricsF, QImage, QTextCursor
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QTextCursor
 from PySide6.QtWidgets import QPlainTextEdit
 
 from fieldnotes_desktop.records import EntryFields
@@ -319,3 +319,28 @@ def test_find_in_a_long_text_stops_counting_at_its_limit(open_window, seeded_db,
     window.find_bar.find_field.setText("e")
     assert window.find_bar.status.text() == f"1 of {MAX_MATCHES:,}+"
     assert len(window.editor.extraSelections()) == MAX_MATCHES
+
+
+def test_zoom_and_the_writing_font_are_remembered_across_starts(open_window, seeded_db, qtbot, tmp_path):
+    from fieldnotes_desktop.ui.editor import WRITING_POINT_SIZE
+
+    settings = tmp_path / "zoom.ini"
+    window = open_window(seeded_db, settings)
+    window.editor.setFixedWidth(1400)  # room to spare beside the column
+    qtbot.wait(20)
+    column = window.editor.column_left()
+    qtbot.keyClick(window.editor, Qt.Key.Key_Equal, Qt.KeyboardModifier.ControlModifier)
+    window.commands.zoom_in.trigger()
+    assert window.editor.font().pointSizeF() == WRITING_POINT_SIZE + 2
+    assert window.editor.column_left() < column  # 72 larger characters: a wider column
+    window.commands.zoom_out.trigger()
+    chosen = QFont("DejaVu Serif", 15)
+    window.ask_font = lambda _current: chosen  # type: ignore[method-assign]
+    window.commands.editor_font.trigger()
+    assert window.editor.font().families()[0] == "DejaVu Serif" and window.editor.font().pointSizeF() == 15
+    window.close()
+    again = open_window(seeded_db, settings)
+    assert again.editor.font().families()[0] == "DejaVu Serif" and again.editor.font().pointSizeF() == 15
+    again.commands.zoom_reset.trigger()
+    assert again.editor.font().pointSizeF() == WRITING_POINT_SIZE
+    assert again.editor.font().families()[0] == "DejaVu Serif"  # the size, not the face
