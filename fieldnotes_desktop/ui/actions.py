@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMenuBar, QWidget
@@ -48,8 +48,15 @@ class Actions:
     empty_trash: QAction
     history: QAction
     snapshot: QAction
+    cheat_sheet: QAction
+    shortcuts: QAction
     about: QAction
     theme_group: QActionGroup
+
+    def commands(self) -> list[QAction]:
+        """Every command, in the order the menus list them."""
+        found = (getattr(self, f.name) for f in fields(self))
+        return [action for action in found if isinstance(action, QAction)]
 
 
 def _action(parent: QWidget, text: str, *shortcuts: QKeySequence | Key | str,
@@ -128,6 +135,8 @@ def create_actions(window: QWidget) -> Actions:
         empty_trash=_action(window, "Empty trash…"),
         history=_action(window, "&History…", "Ctrl+Shift+H"),
         snapshot=_action(window, "&Snapshot now", "Ctrl+Alt+S"),
+        cheat_sheet=_action(window, "&Markdown cheat sheet", Key.HelpContents, "F1"),
+        shortcuts=_action(window, "&Keyboard shortcuts"),
         about=_action(window, "&About Field Notes"),
         theme_group=group,
     )
@@ -162,4 +171,5 @@ def build_menus(menubar: QMenuBar, a: Actions) -> None:
     for item in (a.history, a.snapshot):
         entry.addAction(item)
     help_menu = menubar.addMenu("&Help")
-    help_menu.addAction(a.about)
+    for item in (a.cheat_sheet, a.shortcuts, None, a.about):
+        help_menu.addSeparator() if item is None else help_menu.addAction(item)

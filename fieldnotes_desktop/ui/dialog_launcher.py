@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDialog, QWidget
 
 from fieldnotes_desktop.records import Entry, SiteProfile
@@ -74,6 +75,16 @@ class DialogLauncher:
         from fieldnotes_desktop.ui.dialogs.compare import CompareDialog
 
         return self._show(CompareDialog(self._tasks.compute, stored, mine, self._parent))
+
+    def cheat_sheet(self) -> QDialog:
+        from fieldnotes_desktop.ui.dialogs.help import HelpDialog, cheat_sheet_html
+
+        return self._show(HelpDialog("Markdown cheat sheet", cheat_sheet_html(), self._parent))
+
+    def shortcuts(self, commands: list[QAction]) -> QDialog:
+        from fieldnotes_desktop.ui.dialogs.help import HelpDialog, shortcuts_html
+
+        return self._show(HelpDialog("Keyboard shortcuts", shortcuts_html(commands), self._parent))
 
     def about(self) -> QDialog:
         from fieldnotes_desktop.ui.dialogs import AboutDialog

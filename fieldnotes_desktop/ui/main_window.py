@@ -172,6 +172,8 @@ class MainWindow(QMainWindow):
         a.export.triggered.connect(lambda: self.dialogs and self.dialogs.export())
         a.site_settings.triggered.connect(lambda: self.dialogs and self.dialogs.site())
         a.about.triggered.connect(lambda: self.dialogs and self.dialogs.about())
+        a.cheat_sheet.triggered.connect(lambda: self.dialogs and self.dialogs.cheat_sheet())
+        a.shortcuts.triggered.connect(lambda: self.dialogs and self.dialogs.shortcuts(a.commands()))
         a.import_files.triggered.connect(self._on_import_triggered)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self._on_escape_pressed,
                   context=Qt.ShortcutContext.WindowShortcut)

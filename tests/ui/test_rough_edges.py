@@ -77,3 +77,26 @@ def test_a_restored_revision_is_shown_from_its_top(open_window, seeded_db, qtbot
     window.desk.apply_restored(entry)  # as the history dialog does (tests/ui_preview/test_preview_place.py shows the page)
     assert asked == [True]
     qtbot.waitUntil(lambda: window.desk.entry is not None and window.desk.entry.id == entry.id, timeout=5000)
+
+
+def test_help_lists_markdown_and_the_keys_of_this_platform(open_window, seeded_db, qtbot):
+    from PySide6.QtGui import QKeySequence
+
+    from fieldnotes_desktop.ui.dialogs.help import HelpDialog
+
+    window = open_window(seeded_db)
+    window.commands.cheat_sheet.trigger()
+    sheet = window.dialogs.last_dialog
+    assert isinstance(sheet, HelpDialog)
+    assert "**strong**" in sheet.text.toPlainText() and "```python" in sheet.text.toPlainText()
+    sheet.reject()
+    window.commands.shortcuts.trigger()
+    keys = window.dialogs.last_dialog
+    text = keys.text.toPlainText()
+    lines = text.splitlines()
+    for action in (window.commands.bold, window.commands.link, window.commands.quit, window.commands.find_entry):
+        name = action.text().replace("&", "").rstrip("…")
+        shown = action.shortcuts()[0].toString(QKeySequence.SequenceFormat.NativeText)
+        assert shown in lines[lines.index(name) + 1], (name, shown)  # a row: the command, its keys
+    assert "Empty trash" not in lines  # no key: not listed
+    keys.reject()
