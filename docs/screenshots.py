@@ -129,7 +129,7 @@ class Shots:
                                  ("site", window.commands.site_settings)):
                 action.trigger()
                 self.wait(1200)
-                dialog = window._dialogs.last_dialog
+                dialog = window.dialogs.last_dialog
                 self.save(dialog, folder / f"{name}-{theme}.png")
                 if name == "export":
                     dialog.start_export()

@@ -45,7 +45,7 @@ class Colors:
 
 LIGHT = Colors(
     dark=False, window="#f3f1ec", panel="#edeae3", base="#fbfaf7", text="#23211d",
-    muted="#7a7369", faint="#b3ada2", border="#dcd7cd", accent="#b5562d",
+    muted="#645e56", faint="#6e675a", border="#dcd7cd", accent="#b5562d",
     selection="#eadfcb", row_selected="#e2dacb", draft_bg="#f3e7c4", draft_fg="#80600f",
     finished_bg="#d9eadb", finished_fg="#2d6637", code_bg="#efeae0", code_fg="#8b4a2b",
     link="#2f6690", quote="#6d675d", error="#b3261e",
@@ -54,7 +54,7 @@ LIGHT = Colors(
 DARK = Colors(
     # Warm near-blacks, like the published page's dark paper beside them (preview DARK_PAPER).
     dark=True, window="#1d1c19", panel="#191815", base="#201f1b", text="#e6e2da",
-    muted="#9a958c", faint="#5f5b55", border="#35332d", accent="#e0895c",
+    muted="#9f9a91", faint="#8c877f", border="#35332d", accent="#e0895c",
     selection="#4a4036", row_selected="#34312c", draft_bg="#4a3f22", draft_fg="#e9c76f",
     finished_bg="#23402b", finished_fg="#93d3a2", code_bg="#2b2924", code_fg="#eaa57c",
     link="#86b8e4", quote="#aca69c", error="#f28b82",
@@ -137,6 +137,7 @@ def stylesheet(c: Colors) -> str:
     QStatusBar {{ background: {c.window}; color: {c.muted}; border-top: 1px solid {c.border}; }}
     QStatusBar QLabel {{ color: {c.muted}; padding: 0 8px; }}
     QLabel#saveStateLabel[failed="true"] {{ color: {c.error}; }}
+    QLabel#dialogError {{ color: {c.error}; }}
     QMenuBar {{ background: {c.window}; }}
     QScrollBar:vertical {{ background: transparent; width: 10px; margin: 0; }}
     QScrollBar::handle:vertical {{ background: {c.border}; border-radius: 4px; min-height: 30px; margin: 2px; }}

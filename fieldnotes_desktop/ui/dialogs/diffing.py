@@ -11,11 +11,11 @@ from collections import Counter
 MAX_DIFF_PARAGRAPHS = 3000  # a longer diff is cut: nobody reads it on screen, and the view stays quick
 
 # Inserted and deleted words, for light and dark paper; kept in one place with the dialog's look.
-_COLOURS = {
+COLOURS = {
     False: {"ins": "background:#dcf1da;color:#14521b;", "del": "background:#fbe1de;color:#8a1c12;",
-            "quiet": "color:#5c5a55;", "gap": "color:#9a968c;"},
+            "quiet": "color:#5c5a55;", "gap": "color:#716d63;"},
     True: {"ins": "background:#1f3b25;color:#b5e6b9;", "del": "background:#4a2320;color:#f4bdb5;",
-           "quiet": "color:#b9b5aa;", "gap": "color:#77736a;"},
+           "quiet": "color:#b9b5aa;", "gap": "color:#8b867c;"},
 }
 _TOKENS = re.compile(r"\s+|\w+|[^\w\s]")
 
@@ -43,7 +43,7 @@ def diff_html(old: str, new: str, context: int = 2, *, dark: bool = False) -> st
     its removed words struck through and its new words marked, between `context` unchanged
     lines (one paragraph and its blank line); unchanged text in between becomes a quiet "⋯".
     """
-    colours = _COLOURS[dark]
+    colours = COLOURS[dark]
     before, after = old.splitlines(), new.splitlines()
     matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
     groups = list(matcher.get_grouped_opcodes(context))

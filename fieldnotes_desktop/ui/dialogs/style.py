@@ -11,11 +11,10 @@ from fieldnotes_desktop.errors import FieldnotesError
 
 
 def error_label() -> QLabel:
-    """A hidden one-sentence error line, in the palette's own warning-ish red."""
+    """A hidden one-sentence error line, in the theme's red (`#dialogError` in ui/theme.py)."""
     label = QLabel()
     label.setObjectName("dialogError")
     label.setWordWrap(True)
-    label.setStyleSheet("color: #b3261e;")
     label.setAccessibleName("Error")
     label.hide()
     return label
