@@ -36,6 +36,8 @@ class Actions:
     find_entry: QAction
     focus_mode: QAction
     full_screen: QAction
+    typewriter: QAction
+    dim_others: QAction
     zoom_in: QAction
     zoom_out: QAction
     zoom_reset: QAction
@@ -123,6 +125,10 @@ def create_actions(window: QWidget) -> Actions:
         focus_mode=_action(window, "&Focus mode", "Ctrl+Shift+F", checkable=True,
                            tip="Only the title, the text and its word count"),
         full_screen=_action(window, "F&ull screen", Key.FullScreen, "F11", checkable=True),
+        typewriter=_action(window, "&Typewriter scrolling", checkable=True,
+                           tip="The line being written stays in the middle of the editor"),
+        dim_others=_action(window, "&Dim all but the paragraph", checkable=True,
+                           tip="Every paragraph but the one being written is drawn faint"),
         zoom_in=_action(window, "Zoom &in", Key.ZoomIn, "Ctrl+="),
         zoom_out=_action(window, "Zoom &out", Key.ZoomOut),
         zoom_reset=_action(window, "&Actual size", "Ctrl+0"),
@@ -155,8 +161,8 @@ def build_menus(menubar: QMenuBar, a: Actions) -> None:
     for item in (a.bold, a.italic, a.code, None, a.link):
         format_menu.addSeparator() if item is None else format_menu.addAction(item)
     view = menubar.addMenu("&View")
-    view.addAction(a.focus_mode)
-    view.addAction(a.full_screen)
+    for item in (a.focus_mode, a.full_screen, a.typewriter, a.dim_others):
+        view.addAction(item)
     view.addSeparator()
     for item in (a.zoom_in, a.zoom_out, a.zoom_reset, a.editor_font):
         view.addAction(item)

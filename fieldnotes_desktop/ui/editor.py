@@ -8,9 +8,10 @@ from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMargins, QMimeData, Qt, QTimer, Signal
 from PySide6.QtGui import (
-    QFont, QFontMetricsF, QImage, QKeyEvent, QMouseEvent, QResizeEvent, QTextCursor, QTextDocument,
+    QColor, QFont, QFontMetricsF, QImage, QKeyEvent, QMouseEvent, QResizeEvent, QTextCharFormat, QTextCursor,
+    QTextDocument,
 )
-from PySide6.QtWidgets import QFrame, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QFrame, QPlainTextEdit, QTextEdit, QWidget
 
 from fieldnotes_desktop.ui import markdown_editing as editing
 from fieldnotes_desktop.ui.highlighter import MarkdownHighlighter
@@ -90,9 +91,65 @@ class MarkdownEditor(QPlainTextEdit):
         self._scroll_settled = QTimer(self, singleShot=True, interval=SCROLL_SETTLE_MS)
         self._scroll_settled.timeout.connect(self._on_scroll_settled_timeout)
         self.verticalScrollBar().valueChanged.connect(self._on_vertical_scroll_bar_value_changed)
+        self._typewriter = self._dimming = False
+        self._dimmed: tuple[int, int] | None = None
+        self._dim_color = "#9a958c"
+        self._marks: dict[str, list[QTextEdit.ExtraSelection]] = {"dim": [], "find": []}
+        self.cursorPositionChanged.connect(self._on_cursor_position_changed)
+        self.textChanged.connect(self._on_text_changed_for_dimming)
 
     def set_colors(self, colors: Colors) -> None:
         self.highlighter.set_colors(colors)
+        self._dim_color = colors.faint
+        self._dim_current()
+
+    # -- writing modes: the line kept mid-screen, all but the paragraph dimmed ----------------
+
+    def set_typewriter(self, on: bool) -> None:
+        """Typewriter scrolling: the line being written stays in the middle of the editor."""
+        self._typewriter = on
+        self.setCenterOnScroll(on)  # the last lines too can come up to the middle
+        if on:
+            self.centerCursor()
+
+    def set_dimming(self, on: bool) -> None:
+        """Every paragraph but the one being written is drawn faint."""
+        self._dimming = on
+        self._dim_current()
+
+    def set_marks(self, layer: str, selections: list[QTextEdit.ExtraSelection]) -> None:
+        """Extra selections by layer ("find", "dim"), drawn together: each owner replaces its own."""
+        self._marks[layer] = selections
+        self.setExtraSelections([mark for marks in self._marks.values() for mark in marks])
+
+    def _on_cursor_position_changed(self) -> None:
+        if self._typewriter:
+            self.centerCursor()
+        if self._dimming:
+            self._dim_current()
+
+    def _dim_current(self) -> None:
+        if not self._dimming:
+            if self._marks.get("dim"):
+                self.set_marks("dim", [])
+            return
+        start, end = paragraph_around(self.textCursor())
+        if (start, end) == self._dimmed:
+            return
+        self._dimmed = (start, end)
+        faint = QTextCharFormat()
+        faint.setForeground(QColor(self._dim_color))
+        marks = []
+        for low, high in ((0, start), (end, self.document().characterCount() - 1)):
+            if high > low:
+                cursor = QTextCursor(self.document())
+                cursor.setPosition(low)
+                cursor.setPosition(high, QTextCursor.MoveMode.KeepAnchor)
+                mark = QTextEdit.ExtraSelection()
+                mark.cursor = cursor
+                mark.format = faint
+                marks.append(mark)
+        self.set_marks("dim", marks)
 
     def set_text(self, text: str) -> None:
         """Replaces the text; undo history starts afresh with the new entry."""
@@ -156,6 +213,11 @@ class MarkdownEditor(QPlainTextEdit):
         """The family the writer chose, or None for the house list."""
         families = self.font().families()
         return families[0] if families and families[0] not in WRITING_FAMILIES else None
+
+    def _on_text_changed_for_dimming(self) -> None:
+        if self._dimming:
+            self._dimmed = None  # the paragraph's bounds may have moved
+            self._dim_current()
 
     def _on_vertical_scroll_bar_value_changed(self, _value: int) -> None:
         self._highlight_visible()
@@ -256,3 +318,16 @@ def _png(image: QImage) -> bytes:
     image.save(buffer, "PNG")  # type: ignore[call-overload]
     buffer.close()
     return bytes(array.data())
+
+
+def paragraph_around(cursor: QTextCursor) -> tuple[int, int]:
+    """The document positions of the paragraph holding `cursor`: its lines up to blank ones."""
+    block = cursor.block()
+    first = last = block
+    while first.previous().isValid() and first.previous().text().strip():
+        first = first.previous()
+    while last.next().isValid() and last.next().text().strip():
+        last = last.next()
+    if not block.text().strip():
+        first = last = block
+    return first.position(), last.position() + len(last.text())

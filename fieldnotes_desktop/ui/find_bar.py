@@ -97,7 +97,7 @@ class FindBar(QWidget):
         self.hide()
         self._recount.stop()
         self._matches, self._capped = [], False
-        self._editor.setExtraSelections([])
+        self._set_marks([])
         self._editor.setFocus()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt override)
@@ -189,7 +189,7 @@ class FindBar(QWidget):
                 found = document.find(needle, found, self._flags())
             self._capped = not found.isNull()
         self._matches = matches
-        self._editor.setExtraSelections(self._marks(matches))
+        self._set_marks(self._marks(matches))
         self._show_place()
 
     def _marks(self, matches: list[tuple[int, int]]) -> list[QTextEdit.ExtraSelection]:
@@ -208,6 +208,13 @@ class FindBar(QWidget):
             selection.format = mark
             selections.append(selection)
         return selections
+
+    def _set_marks(self, marks: list[QTextEdit.ExtraSelection]) -> None:
+        set_marks = getattr(self._editor, "set_marks", None)  # the app's editor shares its marks
+        if set_marks is not None:
+            set_marks("find", marks)
+        else:
+            self._editor.setExtraSelections(marks)
 
     def _show_place(self) -> None:
         """`3 of 12` when the selection is a match, `12 matches` when it is not, or `Not found`."""

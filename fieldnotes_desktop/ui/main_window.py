@@ -158,6 +158,8 @@ class MainWindow(QMainWindow):
         a.find_entry.triggered.connect(self.entry_list.focus_search)
         a.focus_mode.toggled.connect(self.set_focus_mode)
         a.full_screen.toggled.connect(self.set_full_screen)
+        a.typewriter.toggled.connect(self._on_typewriter_toggled)
+        a.dim_others.toggled.connect(self._on_dim_others_toggled)
         a.zoom_in.triggered.connect(lambda: self._zoom(1))
         a.zoom_out.triggered.connect(lambda: self._zoom(-1))
         a.zoom_reset.triggered.connect(lambda: self._zoom(0))
@@ -210,6 +212,8 @@ class MainWindow(QMainWindow):
         """
         self.state.restore(self, self.splitter, self.metadata.details_toggle)
         self.editor.set_writing_font(*self.state.editor_font())
+        for action, name in ((self.commands.typewriter, "typewriter"), (self.commands.dim_others, "dim_others")):
+            action.setChecked(self.state.flag(name))
         if first_look is not None:
             page, total, shown = first_look
             self.entry_list.model.fill(page, total)
@@ -337,6 +341,14 @@ class MainWindow(QMainWindow):
         if self.commands.focus_mode.isChecked() != on:
             self.commands.focus_mode.setChecked(on)
         self.editor.setFocus()
+
+    def _on_typewriter_toggled(self, on: bool) -> None:
+        self.editor.set_typewriter(on)
+        self.state.save_flag("typewriter", on)
+
+    def _on_dim_others_toggled(self, on: bool) -> None:
+        self.editor.set_dimming(on)
+        self.state.save_flag("dim_others", on)
 
     def _zoom(self, steps: int) -> None:
         size = self.editor.zoom(steps)

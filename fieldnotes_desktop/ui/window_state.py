@@ -44,6 +44,13 @@ class WindowState:
         self._settings.setValue("view/editor_family", family or "")
         self._settings.setValue("view/editor_size", size)
 
+    def flag(self, name: str) -> bool:
+        """A View toggle as the writer left it (`typewriter`, `dim_others`); off at first."""
+        return self._settings.value(f"view/{name}", False) in (True, "true")
+
+    def save_flag(self, name: str, on: bool) -> None:
+        self._settings.setValue(f"view/{name}", on)
+
     def last_entry_id(self) -> int | None:
         value = self._settings.value(f"databases/{self._db_key}/last_entry")
         try:

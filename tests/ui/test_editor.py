@@ -344,3 +344,31 @@ def test_zoom_and_the_writing_font_are_remembered_across_starts(open_window, see
     again.commands.zoom_reset.trigger()
     assert again.editor.font().pointSizeF() == WRITING_POINT_SIZE
     assert again.editor.font().families()[0] == "DejaVu Serif"  # the size, not the face
+
+
+def test_typewriter_scrolling_and_dimming_are_view_toggles_remembered_across_starts(open_window, seeded_db, qtbot, tmp_path):
+    settings = tmp_path / "modes.ini"
+    window = open_window(seeded_db, settings)
+    editor = window.editor
+    editor.set_text("\n\n".join(f"Paragraph {n} of the climb, with a few words to it." for n in range(200)))
+    window.commands.typewriter.setChecked(True)
+    window.commands.dim_others.setChecked(True)
+    cursor = editor.textCursor()
+    cursor.setPosition(editor.document().findBlockByNumber(200).position())  # paragraph 100
+    editor.setTextCursor(cursor)
+    qtbot.wait(20)
+    middle = editor.viewport().height() / 2
+    assert abs(editor.cursorRect().center().y() - middle) < editor.fontMetrics().height() * 2
+    dimmed = editor.extraSelections()
+    assert len(dimmed) == 2  # before the paragraph, and after it
+    paragraph = editor.document().findBlockByNumber(200)
+    assert dimmed[0].cursor.selectionEnd() == paragraph.position()
+    assert dimmed[1].cursor.selectionStart() == paragraph.position() + len(paragraph.text())
+    window.commands.find.trigger()
+    window.find_bar.find_field.setText("Paragraph 7 ")
+    assert len(editor.extraSelections()) == 3  # the find mark beside the dimming
+    window.close()
+    again = open_window(seeded_db, settings)
+    assert again.commands.typewriter.isChecked() and again.commands.dim_others.isChecked()
+    again.commands.dim_others.setChecked(False)
+    assert again.editor.extraSelections() == []
