@@ -38,6 +38,7 @@ class Actions:
     full_screen: QAction
     typewriter: QAction
     dim_others: QAction
+    outline: QAction
     zoom_in: QAction
     zoom_out: QAction
     zoom_reset: QAction
@@ -129,6 +130,8 @@ def create_actions(window: QWidget) -> Actions:
                            tip="The line being written stays in the middle of the editor"),
         dim_others=_action(window, "&Dim all but the paragraph", checkable=True,
                            tip="Every paragraph but the one being written is drawn faint"),
+        outline=_action(window, "&Outline", "Ctrl+Shift+O", checkable=True,
+                        tip="The entry's headings beside the text; click one to go there"),
         zoom_in=_action(window, "Zoom &in", Key.ZoomIn, "Ctrl+="),
         zoom_out=_action(window, "Zoom &out", Key.ZoomOut),
         zoom_reset=_action(window, "&Actual size", "Ctrl+0"),
@@ -161,7 +164,7 @@ def build_menus(menubar: QMenuBar, a: Actions) -> None:
     for item in (a.bold, a.italic, a.code, None, a.link):
         format_menu.addSeparator() if item is None else format_menu.addAction(item)
     view = menubar.addMenu("&View")
-    for item in (a.focus_mode, a.full_screen, a.typewriter, a.dim_others):
+    for item in (a.outline, a.focus_mode, a.full_screen, a.typewriter, a.dim_others):
         view.addAction(item)
     view.addSeparator()
     for item in (a.zoom_in, a.zoom_out, a.zoom_reset, a.editor_font):

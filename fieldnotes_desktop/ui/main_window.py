@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QFont, QKeySequence, QPaintEvent, QShortcut
-from PySide6.QtWidgets import (QApplication, QFileDialog, QFontDialog, QLabel, QMainWindow, QMessageBox, QSplitter, QStackedWidget, QVBoxLayout,
+from PySide6.QtWidgets import (QApplication, QFileDialog, QFontDialog, QHBoxLayout, QLabel, QMainWindow, QMessageBox, QSplitter, QStackedWidget, QVBoxLayout,
                                QWidget)
 
 from fieldnotes_desktop.errors import FieldnotesError
@@ -24,6 +24,7 @@ from fieldnotes_desktop.ui.entry_list import EntryListPanel
 from fieldnotes_desktop.ui.errors import ErrorPresenter
 from fieldnotes_desktop.ui.external_changes import ExternalChanges
 from fieldnotes_desktop.ui.find_bar import FindBar
+from fieldnotes_desktop.ui.outline import Outline
 from fieldnotes_desktop.ui.instance import InstanceLock
 from fieldnotes_desktop.ui.metadata import MetadataPanel
 from fieldnotes_desktop.ui.preview import PreviewView
@@ -91,7 +92,12 @@ class MainWindow(QMainWindow):
         pane.setSpacing(0)
         pane.addWidget(metadata)
         pane.addWidget(self.conflict_bar)
-        pane.addWidget(editor, 1)
+        self.outline = Outline(editor)
+        text_row = QHBoxLayout()
+        text_row.setSpacing(0)
+        text_row.addWidget(self.outline)
+        text_row.addWidget(editor, 1)
+        pane.addLayout(text_row, 1)
         pane.addWidget(self.find_bar)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -160,6 +166,7 @@ class MainWindow(QMainWindow):
         a.full_screen.toggled.connect(self.set_full_screen)
         a.typewriter.toggled.connect(self._on_typewriter_toggled)
         a.dim_others.toggled.connect(self._on_dim_others_toggled)
+        a.outline.toggled.connect(self._on_outline_toggled)
         a.zoom_in.triggered.connect(lambda: self._zoom(1))
         a.zoom_out.triggered.connect(lambda: self._zoom(-1))
         a.zoom_reset.triggered.connect(lambda: self._zoom(0))
@@ -212,7 +219,8 @@ class MainWindow(QMainWindow):
         """
         self.state.restore(self, self.splitter, self.metadata.details_toggle)
         self.editor.set_writing_font(*self.state.editor_font())
-        for action, name in ((self.commands.typewriter, "typewriter"), (self.commands.dim_others, "dim_others")):
+        for action, name in ((self.commands.typewriter, "typewriter"), (self.commands.dim_others, "dim_others"),
+                             (self.commands.outline, "outline")):
             action.setChecked(self.state.flag(name))
         if first_look is not None:
             page, total, shown = first_look
@@ -337,6 +345,7 @@ class MainWindow(QMainWindow):
         menus step aside (their shortcuts keep working)."""
         for widget in (self.entry_list, self.preview_pane, self.menuBar()):
             widget.setVisible(not on)
+        self.outline.set_shown(not on and self.commands.outline.isChecked())
         self.metadata.set_title_only(on, self.editor.column_left())
         if self.commands.focus_mode.isChecked() != on:
             self.commands.focus_mode.setChecked(on)
@@ -349,6 +358,10 @@ class MainWindow(QMainWindow):
     def _on_dim_others_toggled(self, on: bool) -> None:
         self.editor.set_dimming(on)
         self.state.save_flag("dim_others", on)
+
+    def _on_outline_toggled(self, on: bool) -> None:
+        self.outline.set_shown(on)
+        self.state.save_flag("outline", on)
 
     def _zoom(self, steps: int) -> None:
         size = self.editor.zoom(steps)

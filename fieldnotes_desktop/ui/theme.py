@@ -132,6 +132,10 @@ def stylesheet(c: Colors) -> str:
     QToolButton#detailsToggle {{ border: none; color: {c.muted}; padding: 2px 4px; }}
     QToolButton#detailsToggle:hover {{ color: {c.text}; }}
     #findBar {{ background: {c.panel}; border-top: 1px solid {c.border}; }}
+    #outline {{ background: {c.panel}; border: none; border-right: 1px solid {c.border}; color: {c.muted};
+                padding: 10px 4px; outline: none; }}
+    #outline::item {{ padding: 3px 6px; border-radius: 4px; }}
+    #outline::item:selected {{ background: {c.row_selected}; color: {c.text}; }}
     #conflictBar {{ background: {c.draft_bg}; border-bottom: 1px solid {c.border}; }}
     #conflictBar QLabel {{ color: {c.draft_fg}; }}
     QStatusBar {{ background: {c.window}; color: {c.muted}; border-top: 1px solid {c.border}; }}

@@ -372,3 +372,32 @@ def test_typewriter_scrolling_and_dimming_are_view_toggles_remembered_across_sta
     assert again.commands.typewriter.isChecked() and again.commands.dim_others.isChecked()
     again.commands.dim_others.setChecked(False)
     assert again.editor.extraSelections() == []
+
+
+def test_the_outline_lists_the_headings_follows_the_cursor_and_jumps(open_window, seeded_db, qtbot, tmp_path):
+    settings = tmp_path / "outline.ini"
+    window = open_window(seeded_db, settings)
+    editor, outline = window.editor, window.outline
+    editor.set_text(
+        "Opening words.\n\n## The approach\n\nScree.\n\n```bash\n# not a heading\n```\n\n"
+        "### Camp one\n\nTents.\n\n## The summit ##\n\nWind.\n"
+    )
+    window.commands.outline.setChecked(True)
+    assert outline.isVisible()
+    assert [outline.item(i).text() for i in range(outline.count())] == ["The approach", "    Camp one", "The summit"]
+    cursor = editor.textCursor()
+    cursor.setPosition(editor.document().findBlockByNumber(12).position())  # "Tents."
+    editor.setTextCursor(cursor)
+    assert outline.currentRow() == 1
+    outline.itemClicked.emit(outline.item(2))
+    assert editor.textCursor().block().text() == "## The summit ##" and editor.hasFocus()
+    editor.moveCursor(QTextCursor.MoveOperation.End)
+    editor.insertPlainText("\n## After\n")
+    qtbot.waitUntil(lambda: outline.count() == 4, timeout=3000)  # read again once typing pauses
+    window.commands.focus_mode.trigger()
+    assert not outline.isVisible()  # focus mode: only the title and the text
+    window.commands.focus_mode.trigger()
+    assert outline.isVisible()
+    window.close()
+    again = open_window(seeded_db, settings)
+    assert again.commands.outline.isChecked() and again.outline.isVisible()
