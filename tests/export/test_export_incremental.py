@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from export_helpers import MOMENT, body, count_calls, generated_services, site_files
+from export_helpers import body, count_calls, generated_services, site_files
 
 from fieldnotes_desktop.errors import ExportCancelled
 from fieldnotes_desktop.export import bodies as bodies_module
@@ -18,9 +18,9 @@ from fieldnotes_desktop.export.site import SiteBuilder
 from fieldnotes_desktop.records import EntryFields
 from fieldnotes_desktop.render import section_cache
 from fieldnotes_desktop.render.section_renderer import SectionRenderer
-from fieldnotes_desktop.services import Services, open_services
+from fieldnotes_desktop.services import Services
 from fieldnotes_desktop.services import publish as publish_module
-from fieldnotes_desktop.services.publish import ExportOptions, ExportService
+from fieldnotes_desktop.services.publish import ExportOptions
 from fieldnotes_desktop.store import export_reads, render_cache
 
 ENTRIES = 30  # more than the feed's 20, so some pages can be kept without being built

@@ -15,7 +15,7 @@ from fieldnotes_desktop.app import build_main_window
 from fieldnotes_desktop.errors import DatabaseError
 from fieldnotes_desktop.ui.instance import AlreadyOpenError
 
-from start_window import START_WINDOW
+from start_window import START_WINDOW, run_window
 
 
 def test_first_run_opens_on_the_welcome_entry(open_window, db_path, qtbot):
@@ -117,20 +117,10 @@ print(json.dumps(seen))
 def test_the_window_is_usable_before_the_preview_and_its_renderer_load(tmp_path: Path):
     # The first screen (list, editor) does without the theme, Markdown and the exporter: they
     # come with the preview a moment later, and the preview then shows the entry opened.
-    import json
-
     from fieldnotes_desktop.services import open_services
 
     open_services(tmp_path / "notes.db").close()  # made already: creating it runs Alembic, which brings Pygments
-    script = tmp_path / "usable.py"
-    script.write_text(USABLE_BEFORE_THE_PREVIEW)
-    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[2]),
-               XDG_CONFIG_HOME=str(tmp_path), XDG_DATA_HOME=str(tmp_path), XDG_STATE_HOME=str(tmp_path),
-               XDG_CACHE_HOME=str(tmp_path))
-    result = subprocess.run([sys.executable, str(script), str(tmp_path / "notes.db")],
-                            capture_output=True, text=True, env=env, timeout=120)
-    assert result.returncode == 0, result.stderr
-    seen = json.loads(result.stdout.strip().splitlines()[-1])
+    seen, _ = run_window(USABLE_BEFORE_THE_PREVIEW, tmp_path / "notes.db", tmp_path)
     assert seen["loaded"] == [] and seen["preview_started"] is False
     assert seen["editor"] == "This is your first entry."
     assert "Welcome to your field notes" in seen["shown"]

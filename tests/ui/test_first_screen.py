@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 from PySide6.QtGui import QTextCursor
@@ -15,7 +11,7 @@ from fieldnotes_desktop.records import EntryFilter
 from fieldnotes_desktop.services import open_services
 from fieldnotes_desktop.ui.entry_model import PAGE_SIZE
 
-from start_window import START_WINDOW
+from start_window import START_WINDOW, run_window
 
 USABLE_WITHOUT_THE_STORE = START_WINDOW + """
 
@@ -42,15 +38,7 @@ print(json.dumps(seen))
 
 
 def test_the_window_is_usable_before_sqlalchemy_is_imported(seeded_db: Path, tmp_path: Path) -> None:
-    script = tmp_path / "usable.py"
-    script.write_text(USABLE_WITHOUT_THE_STORE)
-    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[2]),
-               XDG_CONFIG_HOME=str(tmp_path), XDG_DATA_HOME=str(tmp_path), XDG_STATE_HOME=str(tmp_path),
-               XDG_CACHE_HOME=str(tmp_path))
-    result = subprocess.run([sys.executable, str(script), str(seeded_db)],
-                            capture_output=True, text=True, env=env, timeout=120)
-    assert result.returncode == 0, result.stderr
-    seen = json.loads(result.stdout.strip().splitlines()[-1])
+    seen, _ = run_window(USABLE_WITHOUT_THE_STORE, seeded_db, tmp_path)
     assert seen["sqlalchemy"] is False and seen["store_open"] is False
     assert seen["rows"] == 3 and seen["count"] == "3 entries"
     assert seen["editor"] == "Crampons on at dawn; the ice groaned."  # the newest

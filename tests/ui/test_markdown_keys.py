@@ -68,18 +68,16 @@ def test_enter_continues_a_list_counts_on_and_ends_on_an_empty_item(open_window,
     qtbot.keyClick(editor, Qt.Key.Key_Return)
     qtbot.keyClick(editor, Qt.Key.Key_Return)  # on the empty item: the list ends
     assert editor.toPlainText() == "- snow\n- ice\n"
-    editor = editor_with(window, "9. pack\n", 7)
-    qtbot.keyClick(editor, Qt.Key.Key_Return)
-    assert editor.toPlainText() == "9. pack\n10. \n"
-    editor = editor_with(window, "- [x] tent", 10)
-    qtbot.keyClick(editor, Qt.Key.Key_Return)
-    assert editor.toPlainText() == "- [x] tent\n- [ ] "
-    editor = editor_with(window, "> The wind", 10)
-    qtbot.keyClick(editor, Qt.Key.Key_Return)
-    assert editor.toPlainText() == "> The wind\n> "
-    editor = editor_with(window, "Plain words", 11)
-    qtbot.keyClick(editor, Qt.Key.Key_Return)
-    assert editor.toPlainText() == "Plain words\n"
+    cases = [  # (text, where Enter is pressed, the text after)
+        ("9. pack\n", 7, "9. pack\n10. \n"),  # numbers count on
+        ("- [x] tent", 10, "- [x] tent\n- [ ] "),  # a done task starts open
+        ("> The wind", 10, "> The wind\n> "),
+        ("Plain words", 11, "Plain words\n"),  # not a list: a plain new line
+    ]
+    for text, at, after in cases:
+        editor = editor_with(window, text, at)
+        qtbot.keyClick(editor, Qt.Key.Key_Return)
+        assert editor.toPlainText() == after
 
 
 def test_tab_nests_a_list_item_and_shift_tab_brings_it_back(open_window, seeded_db, qtbot):

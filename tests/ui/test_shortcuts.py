@@ -7,16 +7,12 @@ that Qt refused to run, and Ctrl+Q did nothing.
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from collections import defaultdict
 from pathlib import Path
 
 from PySide6.QtGui import QAction
 
-from start_window import START_WINDOW
+from start_window import START_WINDOW, run_window
 
 
 def test_no_two_commands_share_a_key(open_window, seeded_db):
@@ -58,14 +54,6 @@ print(json.dumps(seen))
 
 
 def test_ctrl_q_quits(seeded_db: Path, tmp_path: Path) -> None:
-    script = tmp_path / "quit.py"
-    script.write_text(QUIT_BY_KEY)
-    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[2]),
-               XDG_CONFIG_HOME=str(tmp_path), XDG_DATA_HOME=str(tmp_path), XDG_STATE_HOME=str(tmp_path),
-               XDG_CACHE_HOME=str(tmp_path))
-    result = subprocess.run([sys.executable, str(script), str(seeded_db)],
-                            capture_output=True, text=True, env=env, timeout=120)
-    assert result.returncode == 0, result.stderr
-    seen = json.loads(result.stdout.strip().splitlines()[-1])
-    assert seen == {"active": True, "quit": True}, result.stderr
-    assert "Ambiguous shortcut" not in result.stderr
+    seen, stderr = run_window(QUIT_BY_KEY, seeded_db, tmp_path)
+    assert seen == {"active": True, "quit": True}, stderr
+    assert "Ambiguous shortcut" not in stderr
