@@ -39,6 +39,8 @@ class Actions:
     typewriter: QAction
     dim_others: QAction
     outline: QAction
+    show_list: QAction
+    show_preview: QAction
     zoom_in: QAction
     zoom_out: QAction
     zoom_reset: QAction
@@ -92,6 +94,12 @@ def _unique_keys(shortcuts: tuple[QKeySequence | Key | str, ...]) -> list[QKeySe
     return keys
 
 
+def _shown(action: QAction) -> QAction:
+    """A pane's toggle starts checked: the pane is there until the writer hides it."""
+    action.setChecked(True)
+    return action
+
+
 def create_actions(window: QWidget) -> Actions:
     group = QActionGroup(window)
     themes = []
@@ -132,6 +140,8 @@ def create_actions(window: QWidget) -> Actions:
                            tip="Every paragraph but the one being written is drawn faint"),
         outline=_action(window, "&Outline", "Ctrl+Shift+O", checkable=True,
                         tip="The entry's headings beside the text; click one to go there"),
+        show_list=_shown(_action(window, "Entry &list", "Ctrl+Alt+L", checkable=True)),
+        show_preview=_shown(_action(window, "&Preview", "Ctrl+Alt+P", checkable=True)),
         zoom_in=_action(window, "Zoom &in", Key.ZoomIn, "Ctrl+="),
         zoom_out=_action(window, "Zoom &out", Key.ZoomOut),
         zoom_reset=_action(window, "&Actual size", "Ctrl+0"),
@@ -164,8 +174,9 @@ def build_menus(menubar: QMenuBar, a: Actions) -> None:
     for item in (a.bold, a.italic, a.code, None, a.link):
         format_menu.addSeparator() if item is None else format_menu.addAction(item)
     view = menubar.addMenu("&View")
-    for item in (a.outline, a.focus_mode, a.full_screen, a.typewriter, a.dim_others):
-        view.addAction(item)
+    for item in (a.show_list, a.show_preview, a.outline, None, a.focus_mode, a.full_screen, a.typewriter,
+                 a.dim_others):
+        view.addSeparator() if item is None else view.addAction(item)
     view.addSeparator()
     for item in (a.zoom_in, a.zoom_out, a.zoom_reset, a.editor_font):
         view.addAction(item)

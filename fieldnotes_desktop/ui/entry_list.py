@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView, QButtonGroup, QComboBox, QHBoxLayout, QLabel, QLineEdit, QListView,
+    QAbstractItemView, QButtonGroup, QComboBox, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QListView,
     QPushButton, QToolButton, QVBoxLayout, QWidget,
 )
 
@@ -70,18 +70,22 @@ class EntryListPanel(QWidget):
             self._status_group.addButton(button)
             status_row.addWidget(button)
             button.setChecked(value == ALL)
+            button.setMinimumWidth(button.sizeHint().width())  # never "D…s" in a narrow window
         status_row.addStretch(1)
         self.count_label = QLabel()
         self.count_label.setObjectName("entryCount")
-        status_row.addWidget(self.count_label)
 
         self.category_filter = self._combo("categoryFilter", "Filter by category")
         self.tag_filter = self._combo("tagFilter", "Filter by tag")
         self.volume_filter = self._combo("volumeFilter", "Filter by volume")
-        facet_row = QHBoxLayout()
-        facet_row.setSpacing(4)
-        for combo in (self.category_filter, self.tag_filter, self.volume_filter):
-            facet_row.addWidget(combo, 1)
+        # Two by two, the count beside the volumes: three abreast, a narrow list cut them to "Categ".
+        facet_row = QGridLayout()
+        facet_row.setHorizontalSpacing(4)
+        facet_row.setVerticalSpacing(4)
+        facet_row.addWidget(self.category_filter, 0, 0)
+        facet_row.addWidget(self.tag_filter, 0, 1)
+        facet_row.addWidget(self.volume_filter, 1, 0)
+        facet_row.addWidget(self.count_label, 1, 1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
         self.view = QListView()
         self.view.setObjectName("entryList")
@@ -138,7 +142,7 @@ class EntryListPanel(QWidget):
         combo.setObjectName(name)
         combo.setAccessibleName(accessible)
         combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        combo.setMinimumContentsLength(4)
+        combo.setMinimumContentsLength(len("Categories"))  # its longest first item, whole
         return combo
 
     def set_colors(self, colors: Colors) -> None:

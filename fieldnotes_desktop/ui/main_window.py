@@ -114,8 +114,8 @@ class MainWindow(QMainWindow):
         self.preview_pane.addWidget(self._paper)
         for widget in (entry_list, self.editor_pane, self.preview_pane):
             self.splitter.addWidget(widget)
-        entry_list.setMinimumWidth(200)
-        self.editor_pane.setMinimumWidth(320)
+        entry_list.setMinimumWidth(max(200, entry_list.minimumSizeHint().width()))  # its filters, whole
+        self.editor_pane.setMinimumWidth(max(320, metadata.minimumSizeHint().width()))  # no field cut short
         self.preview_pane.setMinimumWidth(240)
         self.setCentralWidget(self.splitter)
 
@@ -167,6 +167,8 @@ class MainWindow(QMainWindow):
         a.typewriter.toggled.connect(self._on_typewriter_toggled)
         a.dim_others.toggled.connect(self._on_dim_others_toggled)
         a.outline.toggled.connect(self._on_outline_toggled)
+        a.show_list.toggled.connect(self._on_show_list_toggled)
+        a.show_preview.toggled.connect(self._on_show_preview_toggled)
         a.zoom_in.triggered.connect(lambda: self._zoom(1))
         a.zoom_out.triggered.connect(lambda: self._zoom(-1))
         a.zoom_reset.triggered.connect(lambda: self._zoom(0))
@@ -222,6 +224,9 @@ class MainWindow(QMainWindow):
         for action, name in ((self.commands.typewriter, "typewriter"), (self.commands.dim_others, "dim_others"),
                              (self.commands.outline, "outline")):
             action.setChecked(self.state.flag(name))
+        # shown unless the writer hid them (the flags say hidden, so a first start shows both)
+        self.commands.show_list.setChecked(not self.state.flag("hide_list"))
+        self.commands.show_preview.setChecked(not self.state.flag("hide_preview"))
         if first_look is not None:
             page, total, shown = first_look
             self.entry_list.model.fill(page, total)
@@ -343,8 +348,9 @@ class MainWindow(QMainWindow):
     def set_focus_mode(self, on: bool) -> None:
         """The title, the text and its word count: the list, the preview, the details and the
         menus step aside (their shortcuts keep working)."""
-        for widget in (self.entry_list, self.preview_pane, self.menuBar()):
-            widget.setVisible(not on)
+        self.menuBar().setVisible(not on)
+        self.entry_list.setVisible(not on and self.commands.show_list.isChecked())
+        self.preview_pane.setVisible(not on and self.commands.show_preview.isChecked())
         self.outline.set_shown(not on and self.commands.outline.isChecked())
         self.metadata.set_title_only(on, self.editor.column_left())
         if self.commands.focus_mode.isChecked() != on:
@@ -358,6 +364,14 @@ class MainWindow(QMainWindow):
     def _on_dim_others_toggled(self, on: bool) -> None:
         self.editor.set_dimming(on)
         self.state.save_flag("dim_others", on)
+
+    def _on_show_list_toggled(self, on: bool) -> None:
+        self.entry_list.setVisible(on and not self.commands.focus_mode.isChecked())
+        self.state.save_flag("hide_list", not on)
+
+    def _on_show_preview_toggled(self, on: bool) -> None:
+        self.preview_pane.setVisible(on and not self.commands.focus_mode.isChecked())
+        self.state.save_flag("hide_preview", not on)
 
     def _on_outline_toggled(self, on: bool) -> None:
         self.outline.set_shown(on)

@@ -163,12 +163,14 @@ class MetadataPanel(QWidget):
             self.title.setText(entry.title)
             self.title.setCursorPosition(0)
             self.category.setEditText(entry.category)
+            _show_start(self.category)
             self.status.setCurrentIndex(max(0, self.status.findData(entry.status)))
             self.date.setDate(QDate(entry.date.year, entry.date.month, entry.date.day))
             self.volume.setValue(NO_VOLUME if entry.volume is None else entry.volume)
             self.elevation.setValue(NO_ELEVATION if entry.elevation_m is None else entry.elevation_m)
             self.reading.setValue(entry.reading_minutes or AUTO_MINUTES)
             self.tags.setText(", ".join(entry.tags))
+            self.tags.setCursorPosition(0)
             self.slug.setText(entry.slug)
             self.slug.setCursorPosition(0)
             self.summary.setText(entry.summary)
@@ -186,6 +188,7 @@ class MetadataPanel(QWidget):
         self.category.clear()
         self.category.addItems(categories)
         self.category.setEditText(current)
+        _show_start(self.category)
         self.category.blockSignals(False)
         self._tag_names.setStringList(tags)
 
@@ -241,3 +244,10 @@ class MetadataPanel(QWidget):
 
 def parse_tags(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(t.strip() for t in text.split(",") if t.strip()))
+
+
+def _show_start(combo: QComboBox) -> None:
+    """A narrow field shows its value's start ("Mountai"), not its end ("ountains")."""
+    line = combo.lineEdit()
+    if line is not None:
+        line.setCursorPosition(0)

@@ -100,3 +100,43 @@ def test_help_lists_markdown_and_the_keys_of_this_platform(open_window, seeded_d
         assert shown in lines[lines.index(name) + 1], (name, shown)  # a row: the command, its keys
     assert "Empty trash" not in lines  # no key: not listed
     keys.reject()
+
+
+def test_at_1024_by_700_no_label_is_cut_short(open_window, seeded_db, qtbot):
+    from PySide6.QtWidgets import QComboBox, QLabel, QToolButton
+
+    window = open_window(seeded_db)
+    window.resize(1024, 700)
+    qtbot.waitUntil(lambda: window.width() == 1024, timeout=3000)
+    qtbot.wait(50)
+    cut = []
+    for label in window.findChildren(QLabel):
+        if label.isVisible() and label.text() and not label.wordWrap() and "<" not in label.text():
+            if label.width() < label.fontMetrics().horizontalAdvance(label.text()):
+                cut.append(label.text())
+    for button in window.entry_list.findChildren(QToolButton):
+        if button.isVisible() and button.text() and button.width() < button.sizeHint().width():
+            cut.append(button.text())
+    for combo in window.entry_list.findChildren(QComboBox):
+        shown = combo.currentText()
+        if combo.isVisible() and combo.width() < combo.fontMetrics().horizontalAdvance(shown) + 20:
+            cut.append(shown)
+    assert cut == []
+
+
+def test_the_list_and_the_preview_hide_on_their_own_and_stay_hidden(open_window, seeded_db, qtbot, tmp_path):
+    settings = tmp_path / "panes.ini"
+    window = open_window(seeded_db, settings)
+    window.commands.show_preview.setChecked(False)
+    assert not window.preview_pane.isVisible() and window.entry_list.isVisible()
+    window.commands.show_list.setChecked(False)
+    assert not window.entry_list.isVisible() and window.editor.isVisible()
+    window.commands.focus_mode.trigger()
+    window.commands.focus_mode.trigger()  # leaving focus mode keeps them hidden
+    assert not window.entry_list.isVisible() and not window.preview_pane.isVisible()
+    window.close()
+    again = open_window(seeded_db, settings)
+    assert not again.commands.show_list.isChecked() and not again.preview_pane.isVisible()
+    again.commands.show_list.setChecked(True)
+    again.commands.show_preview.setChecked(True)
+    assert again.entry_list.isVisible() and again.preview_pane.isVisible()
