@@ -142,7 +142,7 @@ class EntryListPanel(QWidget):
         combo.setObjectName(name)
         combo.setAccessibleName(accessible)
         combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        combo.setMinimumContentsLength(len("Categories"))  # its longest first item, whole
+        combo.setMinimumContentsLength(5)  # two abreast: whole at the list's share of a 1024 window
         return combo
 
     def set_colors(self, colors: Colors) -> None:

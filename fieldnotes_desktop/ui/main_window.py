@@ -115,7 +115,7 @@ class MainWindow(QMainWindow):
         for widget in (entry_list, self.editor_pane, self.preview_pane):
             self.splitter.addWidget(widget)
         entry_list.setMinimumWidth(max(200, entry_list.minimumSizeHint().width()))  # its filters, whole
-        self.editor_pane.setMinimumWidth(max(320, metadata.minimumSizeHint().width()))  # no field cut short
+        self.editor_pane.setMinimumWidth(320)
         self.preview_pane.setMinimumWidth(240)
         self.setCentralWidget(self.splitter)
 

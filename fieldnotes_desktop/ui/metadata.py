@@ -170,7 +170,6 @@ class MetadataPanel(QWidget):
             self.elevation.setValue(NO_ELEVATION if entry.elevation_m is None else entry.elevation_m)
             self.reading.setValue(entry.reading_minutes or AUTO_MINUTES)
             self.tags.setText(", ".join(entry.tags))
-            self.tags.setCursorPosition(0)
             self.slug.setText(entry.slug)
             self.slug.setCursorPosition(0)
             self.summary.setText(entry.summary)
