@@ -68,15 +68,34 @@ def test_leaving_the_trash_view_opens_an_entry_that_can_be_written_in(open_windo
     assert " More." in window.editor.toPlainText()  # typing reaches the entry
 
 
-def test_a_restored_revision_is_shown_from_its_top(open_window, seeded_db, qtbot, monkeypatch):
+def test_a_restored_revision_is_shown_from_its_top(open_window, seeded_db, qtbot):
+    from fieldnotes_desktop.records import EntryFields
+    from fieldnotes_desktop.ui.preview.page_script import WORLD
+
+    def js(source: str) -> float:
+        box: list[float] = []
+        window.preview.page().runJavaScript(source, WORLD, box.append)
+        qtbot.waitUntil(lambda: bool(box), timeout=5000)
+        return box[0] or 0
+
+    def scroll_y() -> float:
+        return js("window.scrollY")
+
+    long = "\n".join(f"## Part {n}\n\n" + "\n\n".join(f"Line {n}.{k}." for k in range(12)) for n in range(40))
+    services = open_services(seeded_db)
+    try:
+        entry = services.entries.create(EntryFields(title="Long draft", body=long))
+        older = services.entries.update(entry.id, EntryFields(body="Older text.\n\n" + long))
+    finally:
+        services.close()
     window = open_window(seeded_db)
-    entry = window.desk.entry
-    asked: list[bool] = []
-    real = window.preview.start_afresh
-    monkeypatch.setattr(window.preview, "start_afresh", lambda: (asked.append(True), real())[1])
-    window.desk.apply_restored(entry)  # as the history dialog does (tests/ui_preview/test_preview_place.py shows the page)
-    assert asked == [True]
-    qtbot.waitUntil(lambda: window.desk.entry is not None and window.desk.entry.id == entry.id, timeout=5000)
+    window.desk.open_entry(entry.id)
+    qtbot.waitUntil(lambda: "Part 39" in window.preview.property("renderedHtml"), timeout=15000)
+    scroll = "document.querySelectorAll('#fn-entry-body > section')[30].scrollIntoView(); window.scrollY"
+    qtbot.waitUntil(lambda: js(scroll) > 500, timeout=10000)  # a reader far down the page
+    window.desk.apply_restored(older)  # as the history dialog does
+    qtbot.waitUntil(lambda: "Older text." in window.preview.property("renderedHtml"), timeout=15000)
+    qtbot.waitUntil(lambda: scroll_y() == 0, timeout=5000)
 
 
 def test_help_lists_markdown_and_the_keys_of_this_platform(open_window, seeded_db, qtbot):
