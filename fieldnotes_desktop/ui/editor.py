@@ -31,6 +31,7 @@ COLUMN_CHARACTERS = 72
 SIDE_MARGIN = 28  # a comfortable measure for reading back what you wrote
 TOP_MARGIN = 18
 SCROLL_SETTLE_MS = 120  # the preview follows the editor once a scroll or a jump pauses
+_MARKERS = {"bold": "**", "italic": "*"}
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".avif")
 
 
@@ -261,8 +262,12 @@ class MarkdownEditor(QPlainTextEdit):
         if self.isReadOnly():
             return
         cursor = self.textCursor()
-        {"bold": lambda: editing.toggle_around(cursor, "**"), "italic": lambda: editing.toggle_around(cursor, "*"),
-         "link": lambda: editing.link_around(cursor), "code": lambda: editing.code_around(cursor)}[kind]()
+        if kind in _MARKERS:
+            editing.toggle_around(cursor, _MARKERS[kind])
+        elif kind == "link":
+            editing.link_around(cursor)
+        else:
+            editing.code_around(cursor)
         self.setTextCursor(cursor)
         self.setFocus()
 

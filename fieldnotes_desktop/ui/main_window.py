@@ -401,8 +401,10 @@ class MainWindow(QMainWindow):
         if on and not self.isFullScreen():
             self._maximized_before = self.isMaximized()
             self.showFullScreen()
+        elif not on and self.isFullScreen() and self._maximized_before:
+            self.showMaximized()
         elif not on and self.isFullScreen():
-            self.showMaximized() if self._maximized_before else self.showNormal()
+            self.showNormal()
         if self.commands.full_screen.isChecked() != on:
             self.commands.full_screen.setChecked(on)
 
