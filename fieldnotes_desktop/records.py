@@ -48,6 +48,8 @@ class Entry(EntrySummary):
     """One entry with its Markdown body."""
 
     body: str = ""
+    language: str = ""  # "" writes in the site's language
+    word_goal: int | None = None
 
     def summary_record(self) -> EntrySummary:
         return EntrySummary(
@@ -79,6 +81,8 @@ class EntryFields:
     elevation_m: int | None | Unset = UNSET
     reading_minutes: int | None | Unset = UNSET
     tags: tuple[str, ...] | Unset = UNSET
+    language: str | Unset = UNSET
+    word_goal: int | None | Unset = UNSET
 
     def given(self) -> dict[str, object]:
         """The fields that were set, by name."""
@@ -155,6 +159,7 @@ class SiteProfile:
     now_md: str = ""
     base_url: str = ""
     language: str = "en"
+    typography: str = "smart"  # or "plain" (`TYPOGRAPHY`)
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,7 @@ from fieldnotes_desktop.cli.common import EXIT_OK, Handler, Subparsers
 if TYPE_CHECKING:
     from fieldnotes_desktop.services import Services
 
-_TEXT_OPTIONS = ("title", "author", "role", "location", "base_url", "language")
+_TEXT_OPTIONS = ("title", "author", "role", "location", "base_url", "language", "typography")
 
 
 def add_commands(commands: Subparsers) -> None:
@@ -24,7 +24,11 @@ def add_commands(commands: Subparsers) -> None:
     p.add_argument("--location")
     p.add_argument("--now-file", metavar="F", help="a Markdown file with the “What I am doing now” text")
     p.add_argument("--base-url", metavar="U", help="the published site's address, for the feed and sitemap")
-    p.add_argument("--language", help="the site's language code, such as en")
+    p.add_argument("--language", help="the site's language code, such as en (the spell check and the quotes follow it)")
+    p.add_argument(
+        "--typography", choices=("smart", "plain"),
+        help="smart: publish curly quotes, dashes and ellipses for straight ones (the default); plain: as typed",
+    )
 
 
 def changes_site(args: argparse.Namespace) -> bool:

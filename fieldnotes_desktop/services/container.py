@@ -12,6 +12,7 @@ from fieldnotes_desktop.services.clock import Clock, utc_now
 
 if TYPE_CHECKING:
     from fieldnotes_desktop.services.assets import AssetService
+    from fieldnotes_desktop.services.dictionary import DictionaryService
     from fieldnotes_desktop.services.entries import EntryService
     from fieldnotes_desktop.services.importer import ImportService
     from fieldnotes_desktop.services.maintenance import MaintenanceService
@@ -79,6 +80,12 @@ class Services:
         from fieldnotes_desktop.services.assets import AssetService
 
         return AssetService(self.store)
+
+    @cached_property
+    def dictionary(self) -> DictionaryService:
+        from fieldnotes_desktop.services.dictionary import DictionaryService
+
+        return DictionaryService(self.store, self._clock)
 
     @cached_property
     def imports(self) -> ImportService:

@@ -23,7 +23,8 @@ from fieldnotes_desktop.records import (
 )
 from fieldnotes_desktop.services.clock import Clock, utc_now
 from fieldnotes_desktop.store import Store
-from fieldnotes_desktop.store import editing
+from fieldnotes_desktop.store import editing, writing_aids
+from fieldnotes_desktop.services.site import checked_language
 from fieldnotes_desktop.store import repository as repo
 
 if TYPE_CHECKING:
@@ -187,6 +188,8 @@ class EntryService:
                 changes["slug"] = _checked_slug(s, current, values.pop("slug"), values.get("title", current.title))
             changes.update(_checked(values))
             entry = editing.change_entry(s, entry_id, changes, now=now if given else None)
+            if "words" in changes:
+                writing_aids.add_daily_words(s, self._today(), entry.words - current.words)
             if snapshot:
                 self._record_revision(s, entry, snapshot, now)
             return entry
@@ -207,6 +210,8 @@ class EntryService:
                     elevation_m=source.elevation_m,
                     reading_minutes=source.reading_minutes,
                     tags=source.tags,
+                    language=source.language,
+                    word_goal=source.word_goal,
                 ),
             )
 
@@ -251,6 +256,11 @@ class EntryService:
             words = count_words(body)
             kept = dataclasses.replace(stored, title=title, body=body, words=words)
             return self._record_revision(s, kept, reason, self._now())
+
+    def words_today(self) -> int:
+        """Words added to the entries today, in the writer's calendar (deleted words count against)."""
+        with self._store.transaction() as s:
+            return writing_aids.daily_words(s, self._today())
 
     def snapshot(self, entry_id: int, reason: str) -> Revision:
         with self._store.transaction() as s:
@@ -320,6 +330,8 @@ def _checked(values: Mapping[str, object]) -> dict[str, object]:
             changes["date"] = value
         elif name in _LIMITS:
             changes[name] = _optional_int(name, value)
+        elif name == "language":
+            changes["language"] = checked_language(str(value or ""), allow_empty=True)
         elif name == "body":
             changes["body"] = str(value)
             changes["words"] = count_words(str(value))
@@ -333,6 +345,7 @@ _LIMITS = {
     "volume": (0, 99, "A volume is a number from 0 to 99."),
     "elevation_m": (-11000, 9000, "An elevation is a whole number of metres, such as 8200."),
     "reading_minutes": (1, 999, "A reading time is a whole number of minutes from 1 to 999."),
+    "word_goal": (1, 1_000_000, "A word goal is a whole number of words from 1 to 1,000,000."),
 }
 
 

@@ -12,6 +12,15 @@ from fieldnotes_desktop.store import site as site_rows
 
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 FIELDS = site_rows.FIELDS
+TYPOGRAPHY = ("smart", "plain")
+
+
+def checked_language(code: str, *, allow_empty: bool = False) -> str:
+    """`code` stripped, or a ValidationError saying what a language code looks like."""
+    code = code.strip()
+    if (code or not allow_empty) and not _LANGUAGE.match(code):
+        raise ValidationError(f"“{code}” is not a language code; use one like en, de or pt-BR.", field="language")
+    return code
 
 
 class SiteService:
@@ -29,9 +38,13 @@ class SiteService:
             raise ValidationError(f"Unknown site setting: {', '.join(unknown)}.", field=unknown[0])
         if "base_url" in changes:
             changes["base_url"] = _check_base_url(changes["base_url"])
-        if "language" in changes and not _LANGUAGE.match(changes["language"].strip()):
+        if "language" in changes:
+            changes["language"] = checked_language(changes["language"])
+        if "typography" in changes and changes["typography"].strip() not in TYPOGRAPHY:
             raise ValidationError(
-                f"“{changes['language']}” is not a language code; use one like en, de or pt-BR.", field="language"
+                f"“{changes['typography']}” is not a typography setting; use “smart” (curly quotes, "
+                "dashes and ellipses) or “plain” (as typed).",
+                field="typography",
             )
         if "title" in changes and not changes["title"].strip():
             raise ValidationError("The site needs a title, such as “Field Notes”.", field="title")

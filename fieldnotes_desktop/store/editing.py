@@ -16,7 +16,7 @@ from fieldnotes_desktop.store.repository import get_row, naive_utc, to_entry, to
 # What a service may change on an entry: its columns, and "tags" for its tag names.
 CHANGEABLE = frozenset(
     {"title", "slug", "body", "words", "summary", "category", "status", "date", "volume",
-     "elevation_m", "reading_minutes", "tags"}
+     "elevation_m", "reading_minutes", "tags", "language", "word_goal"}
 )
 
 

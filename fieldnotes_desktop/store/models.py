@@ -54,6 +54,10 @@ class EntryRow(Base):
     # Raised by one with every change to the row, in the statement that takes the write lock
     # (store/editing.py `claim`), so that a save based on an older version can be refused.
     version: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
+    # The entry's own language code for the spell check and the quotes; "" follows the site's.
+    language: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # Words the writer means this entry to reach, shown against its count; None sets no goal.
+    word_goal: Mapped[int | None] = mapped_column(Integer)
 
     tags: Mapped[list[TagRow]] = relationship(
         secondary=entry_tags, order_by="TagRow.name", lazy="selectin"
@@ -110,6 +114,26 @@ class SiteRow(Base):
     now_md: Mapped[str] = mapped_column(Text, default="")
     base_url: Mapped[str] = mapped_column(Text, default="")
     language: Mapped[str] = mapped_column(Text, default="en")
+    # "smart" publishes curly quotes, dashes and ellipses for straight ones; "plain" as typed.
+    typography: Mapped[str] = mapped_column(Text, default="smart", server_default="smart")
+
+
+class PersonalWordRow(Base):
+    """A word the writer added to the spell check's dictionary; kept here so it travels with the desk."""
+
+    __tablename__ = "personal_words"
+
+    word: Mapped[str] = mapped_column(Text, primary_key=True)
+    added_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class DailyWordsRow(Base):
+    """Words added to the desk's entries on one calendar day of the writer's (net of deletions)."""
+
+    __tablename__ = "daily_words"
+
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    words: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class RenderedSectionRow(Base):

@@ -136,7 +136,7 @@ def to_summary(row: EntryRow) -> EntrySummary:
 
 
 def to_entry(row: EntryRow) -> Entry:
-    return Entry(**_summary_fields(row), body=row.body)
+    return Entry(**_summary_fields(row), body=row.body, language=row.language, word_goal=row.word_goal)
 
 
 def to_revision(row: RevisionRow) -> Revision:
