@@ -32,6 +32,7 @@ from fieldnotes_desktop.render.parallel import start_pool, worker_count
 from fieldnotes_desktop.render.section_cache import Gathered, TemplateStore, keys_for, load_many, may_hold_images
 from fieldnotes_desktop.render.section_renderer import SectionRenderer
 from fieldnotes_desktop.render.sections import SourceScan, scan_source
+from fieldnotes_desktop.render.typography import Typography
 
 BATCH = 100  # entries whose bodies are held at once (two batches, with the one being prepared)
 # Workers are spawned, a fresh interpreter each (a few tenths of a second of imports): worth it
@@ -81,6 +82,7 @@ class BodyRenderer:
         self,
         images: ImageResolver,
         shared: TemplateStore | None,
+        typography: Typography,
         *,
         workers: int | None = None,
         start: StartPool | None = None,
@@ -88,11 +90,14 @@ class BodyRenderer:
         sections: Path | None = None,
     ) -> None:
         """`staging`: where workers write the pages they build (None: they send them back).
-        `sections`: the database file workers read kept sections from (None: they are sent)."""
+        `sections`: the database file workers read kept sections from (None: they are sent).
+        `typography`: the site's; the workers take theirs from the site's `page_kit`."""
         self._images = images
         self._shared = shared
         self._gathered = Gathered()
-        self._renderer = SectionRenderer(image_url=images, cache_size=0, shared=self._gathered)
+        self._renderer = SectionRenderer(
+            image_url=images, cache_size=0, shared=self._gathered, typography=typography
+        )
         self._workers = worker_count() if workers is None else workers
         self._start = start if start is not None else start_pool
         self._pool: ProcessPoolExecutor | None = None
@@ -167,7 +172,7 @@ class BodyRenderer:
         wanted: dict[str, None] = {}
         for i in indices:
             scan = batch.scans[i] = scan_source(batch.texts[i])
-            keys = batch.keys[i] = keys_for(scan)
+            keys = batch.keys[i] = keys_for(scan, self._renderer.typography)
             wanted.update(dict.fromkeys(k for k in keys if k not in batch.kept))
         if wanted and self._shared is not None:
             batch.kept.update(self._shared.get_many(list(wanted)))

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from fieldnotes_desktop.records import DRAFT, FINISHED, EntrySummary, SiteProfile
 from fieldnotes_desktop.render import reading_minutes
+from fieldnotes_desktop.render.typography import Typography, site_typography
 
 MONTHS = (
     "January", "February", "March", "April", "May", "June",
@@ -269,6 +270,20 @@ def initials(name: str) -> str:
     return "".join(w[0] for w in picked).upper()
 
 
+def shown_title(entry: EntrySummary, typography: Typography) -> str:
+    """An entry's title wherever a page shows it: with the body's typography, "Untitled" for none."""
+    from fieldnotes_desktop.render import typeset_text  # markdown-it, once a page is made
+
+    return typeset_text(entry.title or "Untitled", typography)
+
+
+def shown_summary(entry: EntrySummary, typography: Typography) -> str:
+    """An entry's own summary as the lists, the feed and its page's description show it ("" for none)."""
+    from fieldnotes_desktop.render import typeset_text
+
+    return typeset_text(entry.summary.strip(), typography)
+
+
 def entry_path(slug: str) -> str:
     return f"{slug}/"
 
@@ -278,8 +293,9 @@ def build_page_context(
 ) -> EntryPageContext:
     """The page context of `entry`; `link` turns site paths into hrefs for where it is shown."""
     site = catalog.site
+    typography = site_typography(site)
     category_slug = catalog.category_slugs.get(entry.category)
-    more = [Link(e.title or "Untitled", link(entry_path(e.slug)), date_label(e.date)) for e in around.more]
+    more = [Link(shown_title(e, typography), link(entry_path(e.slug)), date_label(e.date)) for e in around.more]
     tags = [
         Link(t, link(f"tag/{catalog.tag_slugs[t]}/") if t in catalog.tag_slugs else None)
         for t in entry.tags
@@ -298,7 +314,7 @@ def build_page_context(
         date_label=date_label(entry.date),
         date_iso=entry.date.isoformat(),
         reading_label=reading_label(entry),
-        title=entry.title or "Untitled",
+        title=shown_title(entry, typography),
         tags=tuple(tags),
         author_name=site.author.strip(),
         author_initials=initials(site.author),

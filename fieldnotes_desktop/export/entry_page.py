@@ -8,13 +8,14 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from fieldnotes_desktop.export.context import EntryPageContext, relative_linker
+from fieldnotes_desktop.export.context import EntryPageContext, relative_linker, shown_summary
 from fieldnotes_desktop.export.disk import WrittenFile
 from fieldnotes_desktop.export.html import demote_headings, excerpt, strip_source_lines
 from fieldnotes_desktop.export.pages import PageChrome, linked_chrome
 from fieldnotes_desktop.export.theme import Theme
 from fieldnotes_desktop.records import SiteProfile
 from fieldnotes_desktop.render import RenderedDocument
+from fieldnotes_desktop.render.typography import site_typography
 
 ENTRY_TEMPLATE = "entry.html"
 HEADER_TEMPLATE = "_entry_header.html"
@@ -53,7 +54,7 @@ def build_entry_page(theme: Theme, ctx: EntryPageContext, document: RenderedDocu
     """The exported page of `ctx.entry`; the same in this process and in an export's workers."""
     entry, site = ctx.entry, ctx.site
     body = body_html(document)
-    summary = entry.summary.strip()
+    summary = shown_summary(entry, site_typography(site))
     opening = None if summary else excerpt(body)
     # feed readers get the body without the preview's section wrappers and line marks
     feed_body = strip_source_lines(demote_headings(document.inner_html)) if in_feed else None

@@ -7,11 +7,12 @@ import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from fieldnotes_desktop.export.context import entry_path
+from fieldnotes_desktop.export.context import entry_path, shown_summary, shown_title
 from fieldnotes_desktop.export.html import rebase_urls
 from fieldnotes_desktop.export.pages import FEED, LazyRows
 from fieldnotes_desktop.export.shelf import Chained, by_slug, newest_first
 from fieldnotes_desktop.records import EntrySummary, SiteProfile
+from fieldnotes_desktop.render.typography import site_typography
 
 FEED_ENTRIES = 20
 NO_BASE_URL_WARNING = (
@@ -79,6 +80,7 @@ def build_feed(
     root, and made absolute when the site has an address: many feed readers ignore xml:base.
     """
     base = site.base_url
+    typography = site_typography(site)
     items = []
     for entry in feed_entries(entries):
         published = _published(entry)
@@ -88,13 +90,13 @@ def build_feed(
         items.append(
             FeedItem(
                 id=f"urn:uuid:{entry.uuid}",
-                title=entry.title or "Untitled",
+                title=shown_title(entry, typography),
                 href=page,
                 published=rfc3339(published),
                 updated=rfc3339(updated),
                 category=entry.category,
                 tags=entry.tags,
-                summary=entry.summary.strip() or summaries.get(entry.id, ""),
+                summary=shown_summary(entry, typography) or summaries.get(entry.id, ""),
                 content=rebase_urls(body, entry_path(entry.slug), base),
                 base=page if base else None,
             )

@@ -44,6 +44,7 @@ class ImageResolver:
         self._url_for = url_for
         self._known: dict[str, Asset | None] = {}
         self.needed: dict[str, Asset] = {}
+        self._names: dict[str, str] = {}  # each published address → the name its asset was stored by
         self.missing: list[tuple[str, str]] = []  # (page, reference), in the order met
         self._missing_seen: set[tuple[str, str]] = set()  # a list scan per miss adds up over a site
         self.page = ""
@@ -60,7 +61,13 @@ class ImageResolver:
                 self.missing.append((self.page, reference))
             return None
         self.needed.setdefault(asset.sha256, asset)
-        return self._url_for(asset)
+        url = self._url_for(asset)
+        self._names[url] = asset.filename
+        return url
+
+    def name_of(self, url: str) -> str | None:
+        """The stored name of the image this resolver published at `url`; None for one it did not."""
+        return self._names.get(url)
 
     def warnings(self) -> list[str]:
         return [

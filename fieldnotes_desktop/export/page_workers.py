@@ -24,17 +24,20 @@ from fieldnotes_desktop.export.theme import Theme
 from fieldnotes_desktop.render.section_cache import Gathered, keys_for, load_many
 from fieldnotes_desktop.render.section_renderer import SectionRenderer
 from fieldnotes_desktop.render.sections import scan_source
+from fieldnotes_desktop.render.typography import Typography
 from fieldnotes_desktop.store.section_file import SectionFile
 
 
 @dataclass(frozen=True, slots=True)
 class PageKit:
-    """What a worker needs to build the export's pages: its theme (folder, time limit, fingerprint), and more."""
+    """What a worker needs to build the export's pages: its theme (folder, time limit, fingerprint),
+    the site's typography, and more."""
 
     theme_dir: Path | None
     seconds: float
     fingerprint: str
     page_base: bytes  # what every page's inputs share (`entry_page.page_inputs`)
+    typography: Typography  # the site's, which the bodies are rendered with
     sections: Path | None = None  # the database file whose kept sections a job without `held` reads
 
 
@@ -93,9 +96,9 @@ def build_pages(
     """
     theme = theme_for(kit)
     gathered = Gathered()
-    renderer = SectionRenderer(cache_size=0, shared=gathered)
+    renderer = SectionRenderer(cache_size=0, shared=gathered, typography=kit.typography)
     scans = [scan_source(job.body) for job in jobs]
-    keys = [keys_for(scan) for scan in scans]
+    keys = [keys_for(scan, kit.typography) for scan in scans]
     unheld = [k for job, some in zip(jobs, keys) if job.held is None for k in some]
     read = _section_file(kit.sections).get_many(list(dict.fromkeys(unheld))) if unheld and kit.sections else {}
     out = []

@@ -14,10 +14,13 @@ from fieldnotes_desktop.export.context import (
     date_label,
     elevation_label,
     entry_path,
+    shown_summary,
+    shown_title,
     volume_label,
 )
 from fieldnotes_desktop.export.shelf import Picked, newest_first
 from fieldnotes_desktop.records import DRAFT, EntrySummary
+from fieldnotes_desktop.render.typography import Typography
 
 SITE_CSS = "assets/site.css"
 PYGMENTS_CSS = "assets/pygments.css"
@@ -137,22 +140,24 @@ class ListItems(LazyRows[ListItem]):
         link: Linker,
         category_slugs: Mapping[str, str],
         summaries: Mapping[int, str],
+        typography: Typography,
     ) -> None:
         super().__init__(newest_first(entries))
         self._link, self._slugs, self._summaries = link, category_slugs, summaries
+        self._typography = typography
 
     def row(self, entry: EntrySummary) -> ListItem:
         slug = self._slugs.get(entry.category)
         link = self._link
         return ListItem(
-            title=entry.title or "Untitled",
+            title=shown_title(entry, self._typography),
             href=link(entry_path(entry.slug)),
             date_label=date_label(entry.date),
             date_iso=entry.date.isoformat(),
             category=entry.category,
             category_href=link(f"category/{slug}/") if slug else None,
             elevation_label=elevation_label(entry.elevation_m),
-            summary=entry.summary.strip() or self._summaries.get(entry.id, ""),
+            summary=shown_summary(entry, self._typography) or self._summaries.get(entry.id, ""),
             is_draft=entry.status == DRAFT,
         )
 
@@ -162,8 +167,9 @@ def list_items(
     link: Linker,
     category_slugs: Mapping[str, str],
     summaries: Mapping[int, str],
+    typography: Typography,
 ) -> ListItems:
-    return ListItems(entries, link, category_slugs, summaries)
+    return ListItems(entries, link, category_slugs, summaries, typography)
 
 
 def volume_groups(
@@ -171,6 +177,7 @@ def volume_groups(
     link: Linker,
     category_slugs: Mapping[str, str],
     summaries: Mapping[int, str],
+    typography: Typography,
 ) -> tuple[VolumeGroup, ...]:
     """Entries by volume, the newest volume first; entries without a volume come last."""
     base = entries.entries if isinstance(entries, Picked) else entries
@@ -187,7 +194,7 @@ def volume_groups(
                 label=volume_label(volume) or "Unbound notes",
                 anchor=f"vol-{volume:02d}" if volume is not None else "vol-none",
                 count_label=counted(len(members), "entry", "entries"),
-                entries=list_items(members, link, category_slugs, summaries),
+                entries=list_items(members, link, category_slugs, summaries, typography),
             )
         )
     return tuple(groups)

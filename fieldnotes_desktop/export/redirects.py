@@ -6,11 +6,12 @@ import itertools
 from typing import Protocol
 from urllib.parse import urljoin
 
-from fieldnotes_desktop.export.context import entry_path, relative_linker
+from fieldnotes_desktop.export.context import entry_path, relative_linker, shown_title
 from fieldnotes_desktop.export.pages import linked_chrome
 from fieldnotes_desktop.export.theme import Theme
 from fieldnotes_desktop.export.writer import Manifest
 from fieldnotes_desktop.records import EntrySummary, SiteProfile
+from fieldnotes_desktop.render.typography import site_typography
 
 REDIRECT_TEMPLATE = "redirect.html"
 _DEPTH = "../"  # a redirect sits where the entry's page used to: one folder below the root
@@ -49,15 +50,16 @@ def redirect_page(theme: Theme, site: SiteProfile, entry: EntrySummary) -> str:
     """A small page that sends readers (and search engines, via canonical) to the entry's new address."""
     href = relative_linker(_DEPTH)(entry_path(entry.slug)) or ""
     canonical = urljoin(site.base_url, page_path(entry.slug)) if site.base_url else href
+    title = shown_title(entry, site_typography(site))
     return theme.render(
         REDIRECT_TEMPLATE,
         site=site,
         chrome=linked_chrome(relative_linker(_DEPTH)),
         site_label=(site.title.strip() or "Field Notes").upper(),
         kicker="Moved",
-        heading=entry.title or "Untitled",
+        heading=title,
         intro="",
-        title=entry.title or "Untitled",
+        title=title,
         href=href,
         canonical=canonical,
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fieldnotes_desktop.export import entry_page as parts
-from fieldnotes_desktop.export.context import absolute_linker
+from fieldnotes_desktop.export.context import absolute_linker, shown_summary
 from fieldnotes_desktop.export.html import relink_up_anchors
 from fieldnotes_desktop.export.images import ImageResolver, data_uri
 from fieldnotes_desktop.export.pages import inline_chrome
@@ -20,7 +20,10 @@ def single_file_page(builder: SiteBuilder, entry: Entry) -> str:
     inlined: dict[str, str] = {}
     images = ImageResolver(builder.find_asset, lambda a: _inline(builder, a, inlined))
     images.page = entry.slug
-    body = parts.body_html(SectionRenderer(image_url=images, cache_size=0).render(entry.body))
+    renderer = SectionRenderer(image_url=images, cache_size=0, typography=builder.typography)
+    document = renderer.render(entry.body)
+    builder.alt_text.check(entry, document.inner_html, images.name_of)
+    body = parts.body_html(document)
     # Links an author wrote between entries (`../other/`) only mean something on the site itself.
     body = relink_up_anchors(body, link)
     builder.images.missing.extend(images.missing)
@@ -31,7 +34,7 @@ def single_file_page(builder: SiteBuilder, entry: Entry) -> str:
         site=site,
         chrome=inline_chrome(css, link),
         page_title=f"{ctx.title} — {site.title}",
-        description=entry.summary.strip(),
+        description=shown_summary(entry, builder.typography),
         header=parts.header_html(builder.theme, ctx),
         body=body,
         footer=parts.footer_html(builder.theme, ctx),

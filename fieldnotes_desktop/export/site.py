@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import itertools
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property, partial
-from typing import Any
 
 from fieldnotes_desktop import __version__
 
 from fieldnotes_desktop.export import entry_page as parts
 from fieldnotes_desktop.export.entry_page import ENTRY_DEPTH
+from fieldnotes_desktop.export.alt_warnings import AltTextCheck
 from fieldnotes_desktop.export.archives import archive_slugs
 from fieldnotes_desktop.export.context import (
     Catalog,
@@ -33,13 +32,12 @@ from fieldnotes_desktop.export.pages import (
     FEED,
     PYGMENTS_CSS,
     SITE_CSS,
-    LazyRows,
-    VolumeGroup,
     linked_chrome,
     list_items,
     volume_groups,
 )
 from fieldnotes_desktop.export.page_workers import PageKit
+from fieldnotes_desktop.export.template_page import TemplatePage
 from fieldnotes_desktop.export.published import entry_page_path
 from fieldnotes_desktop.export.shelf import Picked, Shelf
 from fieldnotes_desktop.export.theme import Theme
@@ -47,6 +45,7 @@ from fieldnotes_desktop.records import EntrySummary, SiteProfile
 from fieldnotes_desktop.render import RenderedDocument, pygments_css, render_inline
 from fieldnotes_desktop.render.section_cache import may_hold_images, renderer_version
 from fieldnotes_desktop.render.svg import UnsafeSvg, is_svg, sanitize_svg
+from fieldnotes_desktop.render.typography import site_typography
 
 # Raise by one whenever the export's own code changes what an entry page looks like (the
 # context, the page's parts): pages kept by their inputs (`entry_inputs`) are then built again.
@@ -79,87 +78,6 @@ class Job:
     # matches, and `make` is never called (None: always made).
     inputs: Callable[[], str] | None = None
     release: Callable[[], None] | None = None  # drops what `inputs` computed, once the job is done
-
-
-class TemplatePage:
-    """A page that is one template filled with plain values: its inputs are those values."""
-
-    def __init__(self, theme: Theme, name: str, values: Callable[[], dict[str, object]], base: bytes) -> None:
-        self._theme, self._name, self._values, self._base = theme, name, values, base
-        self._made: dict[str, object] | None = None
-
-    def _context(self) -> dict[str, object]:
-        if self._made is None:
-            self._made = self._values()
-        return self._made
-
-    def inputs(self) -> str:
-        digest = hashlib.blake2b(self._base + self._name.encode() + b"\0", digest_size=16)
-        for name, value in sorted(self._context().items()):
-            _digest_value(digest, name)
-            _digest_value(digest, value)
-        return digest.hexdigest()
-
-    def render(self) -> str:
-        # The values of an archive or the index hold an item per entry: once the page is made
-        # they go, so the site's list pages are never all held at once.
-        values, self._made = self._context(), None
-        return self._theme.render(self._name, **values)
-
-    def chunks(self) -> Iterator[str]:
-        """`render` a piece at a time, straight to the writer: the index of 10,000 entries held
-        as one string (and its rendering's pieces) peaked at 30 MB for a 7.6 MB page."""
-        values, self._made = self._context(), None
-        return self._theme.render_chunks(self._name, **values)
-
-    def release(self) -> None:
-        """Forgets the values `inputs` computed, when the page was kept without being rendered."""
-        self._made = None
-
-
-def _digest_value(digest: Any, value: object) -> None:
-    """Feeds `value` to `digest` a piece at a time.
-
-    The values of the index hold an item per entry: their `repr` as one string weighed more
-    than the page itself (33 MB at the peak for 10,000 entries).
-    """
-    if isinstance(value, (list, tuple, LazyRows)):
-        # a page's rows digest as the list or tuple they stand for, one row made at a time
-        as_list = value.is_list if isinstance(value, LazyRows) else isinstance(value, list)
-        digest.update(b"[" if as_list else b"(")
-        for item in value:
-            _digest_value(digest, item)
-            digest.update(b",")
-        digest.update(b"]")
-    elif isinstance(value, dict):
-        digest.update(b"{")
-        for key, item in value.items():
-            _digest_value(digest, key)
-            digest.update(b":")
-            _digest_value(digest, item)
-            digest.update(b",")
-        digest.update(b"}")
-    else:
-        for piece in _repr_pieces(value):
-            digest.update(piece.encode("utf-8", "surrogatepass"))
-
-
-def _repr_pieces(value: object) -> Iterator[str]:
-    """`repr(value)` a piece at a time: a volume of 10,000 entries as one string weighed 10 MB."""
-    if isinstance(value, LazyRows):
-        yield "[" if value.is_list else "("
-        count = 0
-        for count, row in enumerate(value, 1):
-            yield (", " if count > 1 else "") + repr(row)
-        yield "]" if value.is_list else ("," if count == 1 else "") + ")"
-    elif isinstance(value, VolumeGroup):
-        yield f"{type(value).__qualname__}("
-        for i, name in enumerate(VolumeGroup.__dataclass_fields__):
-            yield (", " if i else "") + name + "="
-            yield from _repr_pieces(getattr(value, name))
-        yield ")"
-    else:
-        yield repr(value)
 
 
 def catalog_for(site: SiteProfile, finished: Sequence[EntrySummary], listed: Sequence[EntrySummary]) -> Catalog:
@@ -196,7 +114,7 @@ def now_html(site: SiteProfile) -> str:
     """The now text as entry pages show it, its ids apart from the body's (both may have `fn1`)."""
     if not site.now_md.strip():
         return ""
-    return demote_headings(render_inline(site.now_md, id_prefix=NOW_ID_PREFIX))
+    return demote_headings(render_inline(site.now_md, id_prefix=NOW_ID_PREFIX, typography=site_typography(site)))
 
 
 class SiteBuilder:
@@ -214,12 +132,14 @@ class SiteBuilder:
         self.theme = theme
         self.snapshot = snapshot
         self.site = snapshot.site
+        self.typography = site_typography(snapshot.site)  # the bodies', titles' and now text's
         self._now = now
         self.find_asset = find_asset
         self.asset_data = asset_data
         self.catalog = catalog_for(snapshot.site, snapshot.finished, snapshot.entries)
         # Bodies are rendered by the caller (export/bodies.py) through this resolver.
         self.images = ImageResolver(find_asset, lambda asset: ENTRY_DEPTH + asset_path(asset))
+        self.alt_text = AltTextCheck()
         self._now_html = now_html(snapshot.site)
         self._summaries = Excerpts()
         self._feed_ids = {e.id for e in feed_entries(snapshot.entries)}
@@ -263,7 +183,9 @@ class SiteBuilder:
     @cached_property
     def page_kit(self) -> PageKit:
         """What the export's workers need to build entry pages with this builder's theme."""
-        return PageKit(self.theme.override_dir, self.theme.seconds, self._theme_fingerprint, self._page_base)
+        return PageKit(
+            self.theme.override_dir, self.theme.seconds, self._theme_fingerprint, self._page_base, self.typography
+        )
 
     @cached_property
     def _theme_fingerprint(self) -> str:
@@ -328,10 +250,15 @@ class SiteBuilder:
     def entry_page(
         self, entry: EntrySummary, document: RenderedDocument, ctx: EntryPageContext | None = None
     ) -> parts.BuiltPage:
-        """The page of `entry`, its body rendered already (with this builder's `images`)."""
+        """The page of `entry`, its body rendered already (with this builder's `images`).
+
+        Every page with an image is built here (workers get none, and none is kept by its inputs),
+        so its images' alt text is checked here.
+        """
         page = parts.build_entry_page(
             self.theme, ctx or self.page_context(entry), document, in_feed=self.in_feed(entry)
         )
+        self.alt_text.check(entry, document.inner_html, self.images.name_of)
         self.record(entry, page)
         return page
 
@@ -351,7 +278,9 @@ class SiteBuilder:
             **self._header_vars(link, kicker=counted(len(self.snapshot.entries), "entry", "entries")),
             "heading": self.site.title,
             "intro": self._byline(),
-            "volumes": volume_groups(self.snapshot.entries, link, self.catalog.category_slugs, self._summaries),
+            "volumes": volume_groups(
+                self.snapshot.entries, link, self.catalog.category_slugs, self._summaries, self.typography
+            ),
         }
 
     def _now_values(self) -> dict[str, object]:
@@ -373,7 +302,7 @@ class SiteBuilder:
             **self._header_vars(link, kicker=kind),
             "heading": name if kind == "category" else f"#{name}",
             "intro": f"{counted(len(members), 'entry', 'entries')} filed under {name}.",
-            "items": list_items(members, link, self.catalog.category_slugs, self._summaries),
+            "items": list_items(members, link, self.catalog.category_slugs, self._summaries, self.typography),
         }
 
     def feed(self) -> str:

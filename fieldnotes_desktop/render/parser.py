@@ -1,4 +1,4 @@
-"""Build the one markdown-it parser every render shares, with our rules installed."""
+"""Build the markdown-it parser every render of a typography shares, with our rules installed."""
 
 from __future__ import annotations
 
@@ -19,6 +19,8 @@ from fieldnotes_desktop.render.highlight import render_fence
 from fieldnotes_desktop.render.nesting import nesting_guard_plugin
 from fieldnotes_desktop.render.sanitize import USER_ID_PREFIX
 from fieldnotes_desktop.render.heading_ids import slugify
+from fieldnotes_desktop.render.smart_punctuation import TYPED_TITLE, smart_punctuation_plugin
+from fieldnotes_desktop.render.typography import Typography
 
 # Set in a render's env to leave out data-line (fields that are not an editor buffer).
 ENV_NO_SOURCE_LINES = "fieldnotes_no_source_lines"
@@ -49,14 +51,19 @@ _LINE_TOKENS = frozenset(
 
 
 @cache
-def markdown_parser() -> MarkdownIt:
-    """The configured parser; built on first use, then shared (rendering is stateless).
+def markdown_parser(typography: Typography) -> MarkdownIt:
+    """The parser for `typography`; built on first use, then shared (rendering is stateless).
 
-    Typographer stays off: what the writer typed is what is published.
-    Inline footnotes (`^[...]`) stay off so that only `[^x]:` definitions tie
-    sections together, which the section scanner can see.
+    As typed (`PLAIN`), the typographer stays off; smart, our `smart_punctuation_plugin` sets
+    quotes, dashes and ellipses. Inline footnotes (`^[...]`) stay off so that only `[^x]:`
+    definitions tie sections together, which the section scanner can see.
     """
-    md = MarkdownIt("commonmark", {"typographer": False, "linkify": False})
+    options: dict[str, object] = {"typographer": typography.smart, "linkify": False}
+    if typography.quotes is not None:
+        options["quotes"] = list(typography.quotes)
+    md = MarkdownIt("commonmark", options)
+    if typography.smart:
+        md.use(smart_punctuation_plugin)
     md.enable(["table", "strikethrough"])
     md.use(nesting_guard_plugin)
     md.use(front_matter_plugin)
@@ -73,7 +80,8 @@ def markdown_parser() -> MarkdownIt:
 
 
 def _base_slugs(state: StateCore) -> None:
-    """Undo the anchors plugin's de-duplication, which only sees one section.
+    """Undo the anchors plugin's de-duplication, which only sees one section, and its slugs of
+    smart punctuation: an id is the heading as typed, whatever the typography.
 
     Ids are made unique later over the whole document (see `SectionTemplate.fill`),
     with the same `slug`, `slug-1`... scheme, so section and full renders agree.
@@ -81,8 +89,10 @@ def _base_slugs(state: StateCore) -> None:
     tokens = state.tokens
     for idx, token in enumerate(tokens):
         if token.type == "heading_open" and token.attrGet("id") is not None:
-            children = tokens[idx + 1].children or []
-            title = "".join(c.content for c in children if c.type in ("text", "code_inline"))
+            title = token.meta.get(TYPED_TITLE)
+            if title is None:
+                children = tokens[idx + 1].children or []
+                title = "".join(c.content for c in children if c.type in ("text", "code_inline"))
             token.attrSet("id", slugify(title))
 
 

@@ -1,4 +1,4 @@
-"""Rendered sections kept beyond one process: keys by source and renderer version, payloads as JSON.
+"""Rendered sections kept beyond one process: keys by source, typography and renderer version, payloads as JSON.
 
 The export and the preview both render through `SectionRenderer`; given a `TemplateStore` it
 asks the store for the sections it has not rendered itself, and hands back what it rendered,
@@ -19,6 +19,7 @@ from typing import Protocol
 
 from fieldnotes_desktop.render.sections import SourceScan
 from fieldnotes_desktop.render.template import SectionTemplate
+from fieldnotes_desktop.render.typography import Typography
 
 # Raise by one whenever our own rendering changes what a section's HTML looks like (a rule in
 # parser.py, the allow-list in sanitize.py, the slots in template.py): every kept section then
@@ -53,28 +54,32 @@ def renderer_version() -> str:
     return f"fieldnotes-render-{RENDER_VERSION};" + ";".join(versions)
 
 
-def _digest(kind: str, text: str) -> str:
+def _digest(kind: str, text: str, typography: Typography) -> str:
+    # As typed, the kind is what it always was, so the sections kept before typography was a
+    # setting are still found; smart, its quotes name the kind.
+    if typography.smart:
+        kind = f"{kind}+{typography.tag}"
     data = f"{renderer_version()}\0{kind}\0{text}".encode("utf-8", "surrogatepass")
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
-def section_key(text: str) -> str:
-    """The key of one section's text, rendered on its own."""
-    return _digest("s", text)
+def section_key(text: str, typography: Typography) -> str:
+    """The key of one section's text, rendered on its own with `typography`."""
+    return _digest("s", text, typography)
 
 
-def document_key(scan: SourceScan) -> str:
+def document_key(scan: SourceScan, typography: Typography) -> str:
     """The key of a whole document whose sections share definitions and are rendered together."""
-    return _digest("d", "".join(section.text for section in scan.sections))
+    return _digest("d", "".join(section.text for section in scan.sections), typography)
 
 
-def keys_for(scan: SourceScan) -> list[str]:
-    """The keys a render of `scan` needs: one per section, or one for the whole document."""
+def keys_for(scan: SourceScan, typography: Typography) -> list[str]:
+    """The keys a render of `scan` with `typography` needs: one per section, or one for the whole."""
     if not scan.sections:
         return []
     if scan.has_cross_references:
-        return [document_key(scan)]
-    return [section_key(section.text) for section in scan.sections]
+        return [document_key(scan, typography)]
+    return [section_key(section.text, typography) for section in scan.sections]
 
 
 def dump_templates(templates: Sequence[SectionTemplate]) -> str:

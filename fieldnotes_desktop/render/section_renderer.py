@@ -21,6 +21,7 @@ from fieldnotes_desktop.render.section_cache import (
 )
 from fieldnotes_desktop.render.sections import SourceScan, SourceSection, scan_source
 from fieldnotes_desktop.render.template import SectionTemplate, make_template
+from fieldnotes_desktop.render.typography import DEFAULT_TYPOGRAPHY, Typography
 
 _CLOSE = "</section>\n"
 
@@ -80,6 +81,8 @@ class SectionRenderer:
 
     With a `shared` store, sections missing from the in-memory cache are asked of the store
     first (one call per render), and sections rendered here that hold no image go into it.
+    `typography` is fixed for the renderer's life, so its in-memory cache holds one kind of
+    section; the shared store's keys carry it (`keys_for`).
     """
 
     def __init__(
@@ -88,7 +91,9 @@ class SectionRenderer:
         image_url: ImageUrl | None = None,
         cache_size: int = 4096,
         shared: TemplateStore | None = None,
+        typography: Typography = DEFAULT_TYPOGRAPHY,
     ) -> None:
+        self.typography = typography
         self._sanitizer = Sanitizer(image_url)
         self._cache_size = cache_size
         self._cache: OrderedDict[str, SectionTemplate] = OrderedDict()
@@ -118,7 +123,7 @@ class SectionRenderer:
         """
         if not scan.sections:
             return []
-        keys = keys_for(scan)
+        keys = keys_for(scan, self.typography)
         found = known or {}
         fresh: dict[str, str] = {}
         ask = self._ask_shared if shared else _ask_nobody
@@ -194,7 +199,7 @@ class SectionRenderer:
         return template
 
     def _render_text(self, text: str) -> str:
-        md = markdown_parser()
+        md = markdown_parser(self.typography)
         try:
             html: str = md.render(text, {})
             return html
@@ -206,7 +211,7 @@ class SectionRenderer:
         """Parse all sections as one document, then cut its tokens back into sections."""
         if not sections:
             return []
-        md = markdown_parser()
+        md = markdown_parser(self.typography)
         env: dict[str, object] = {}
         try:
             tokens = md.parse("".join(section.text for section in sections), env)

@@ -133,7 +133,7 @@ class ExportService:
         self._clock = clock
         self._default_theme_dir = default_theme_dir or theme_override_dir(store.path)
         self._workers = workers
-        # Shared with the preview: `SectionRenderer(image_url=…, shared=exports.section_cache)`.
+        # Shared with the preview: `SectionRenderer(image_url=…, shared=exports.section_cache, typography=…)`.
         self.section_cache: TemplateStore = StoredSections(store)
 
     # -- the preview's half ----------------------------------------------------------------
@@ -211,7 +211,8 @@ class ExportService:
             # pages of a few chosen entries come back here, to have their links checked.
             staging = writer.staging_folder() if pages is None else None
             bodies = BodyRenderer(
-                builder.images, self.section_cache, workers=self._workers, staging=staging, sections=self._store.path
+                builder.images, self.section_cache, builder.typography,
+                workers=self._workers, staging=staging, sections=self._store.path,
             )
             if pages is None:
                 done, to_build = self._keep_pages(writer, builder, session, cancelled, progress, total)
@@ -250,14 +251,14 @@ class ExportService:
             raise
         entries = ((e.uuid, builder.entry_page_path(e)) for e in snapshot.entries)
         result = writer.commit(entries=entries, redirects=redirects, whole_site=not options.slugs)
-        warnings = builder.warnings + builder.images.warnings()
+        warnings = builder.warnings + builder.images.warnings() + builder.alt_text.warnings()
         if dangling:
             # The links stay: the page is meant for a folder that holds the site, and will work
             # there; dropping them would publish a poorer page once it is copied alongside.
             warnings.append(partial_site_warning(len(dangling), options.out))
         warnings += self._record_exports(session, snapshot.entries)
         if not options.slugs:
-            trim_section_cache(self._store, session)
+            trim_section_cache(self._store, session, builder.typography)
         site_files = [p for p in (*result.written, *result.unchanged) if p not in redirects]
         return _report(
             options.out, site_files, len(snapshot.entries), warnings, started,
@@ -347,7 +348,7 @@ class ExportService:
             raise ExportFailed(describe_os_error(exc, out) + " No file was changed.") from exc
         if progress is not None:
             progress(1, 1, entry.slug)
-        warnings = builder.warnings + builder.images.warnings() + self._record_exports(session, (entry,))
+        warnings = builder.warnings + builder.images.warnings() + builder.alt_text.warnings() + self._record_exports(session, (entry,))
         return _report(out, [out.name], 1, warnings, started, changed=1)
 
     # -- reading and recording -------------------------------------------------------------

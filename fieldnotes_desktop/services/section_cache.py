@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from fieldnotes_desktop.errors import FieldnotesError
 from fieldnotes_desktop.render.section_cache import keys_for
 from fieldnotes_desktop.render.sections import scan_source
+from fieldnotes_desktop.render.typography import Typography
 from fieldnotes_desktop.store import Store
 from fieldnotes_desktop.store import export_reads, render_cache
 
@@ -50,14 +51,15 @@ class StoredSections:
             return  # a busy or full database costs a render next time, never the export
 
 
-def trim_section_cache(store: Store, snapshot: Session) -> int:
+def trim_section_cache(store: Store, snapshot: Session, typography: Typography) -> int:
     """Keeps the cache near what entries use, after a whole-site export; returns the rows deleted.
 
     Every pause in typing keeps a section or two, so the cache outgrows the entries. Once it
     holds half as many rows again as its last trim kept (plus a thousand), the rows no entry
     outside the trash renders from go, drafts the export left out included: their keys are
     read from the export's `snapshot` a batch of bodies at a time, straight into the
-    database, so trimming holds no more in memory than the export did.
+    database, so trimming holds no more in memory than the export did. Only the keys of the
+    site's `typography` are live: sections kept under the other setting go with the rest.
     `render_cache.MAX_ROWS` caps the cache whatever entries use.
     """
     try:
@@ -72,16 +74,16 @@ def trim_section_cache(store: Store, snapshot: Session) -> int:
         if held <= kept * 3 // 2 + 1000:
             return 0
         with store.transaction() as s:
-            return render_cache.keep_only(s, _live_keys(snapshot))
+            return render_cache.keep_only(s, _live_keys(snapshot, typography))
     except FieldnotesError:
         return 0  # a cache: trimming it can wait for the next export
 
 
-def _live_keys(snapshot: Session) -> Iterator[list[str]]:
+def _live_keys(snapshot: Session, typography: Typography) -> Iterator[list[str]]:
     """The keys every entry outside the trash renders from, a batch of entries at a time."""
     ids = [e.id for e in export_reads.summaries_outside_trash(snapshot)]
     for start in range(0, len(ids), _BATCH):
         keys: list[str] = []
         for body in export_reads.bodies(snapshot, ids[start : start + _BATCH]).values():
-            keys += keys_for(scan_source(body))
+            keys += keys_for(scan_source(body), typography)
         yield keys

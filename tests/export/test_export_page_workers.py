@@ -20,6 +20,7 @@ from fieldnotes_desktop.export.theme import Theme
 from fieldnotes_desktop.render.section_cache import keys_for
 from fieldnotes_desktop.render.section_renderer import SectionRenderer
 from fieldnotes_desktop.render.sections import scan_source
+from fieldnotes_desktop.render.typography import DEFAULT_TYPOGRAPHY
 from fieldnotes_desktop.services import Services
 from fieldnotes_desktop.services.publish import ExportOptions
 from fieldnotes_desktop.store import render_cache
@@ -50,8 +51,9 @@ def test_a_page_built_by_a_worker_is_the_page_built_here(tmp_path: Path) -> None
         entry = services.entries.get(services.entries.list_summaries()[1].id)
         summary = next(e for e in builder.snapshot.entries if e.id == entry.id)
         ctx = builder.page_context(summary)
-        here = build_entry_page(builder.theme, ctx, SectionRenderer(cache_size=0).render(entry.body), in_feed=True)
-        keys = keys_for(scan_source(entry.body))
+        renderer = SectionRenderer(cache_size=0, typography=builder.typography)
+        here = build_entry_page(builder.theme, ctx, renderer.render(entry.body), in_feed=True)
+        keys = keys_for(scan_source(entry.body), builder.typography)
         # nothing held: every section is rendered there, and comes back to be kept
         ((page, rendered),) = build_pages(builder.page_kit, [PageJob(ctx, entry.body, {}, True)])
         assert page == here
@@ -85,7 +87,8 @@ def test_a_worker_writes_its_page_to_the_staging_folder_with_the_inputs_this_pro
         ((page, _),) = build_pages(builder.page_kit, [PageJob(ctx, text, {}, False, "page-1")], staging)
     finally:
         services.close()
-    here = build_entry_page(builder.theme, ctx, SectionRenderer(cache_size=0).render(text), in_feed=False)
+    renderer = SectionRenderer(cache_size=0, typography=builder.typography)
+    here = build_entry_page(builder.theme, ctx, renderer.render(text), in_feed=False)
     assert page.html == "" and page.written is not None
     assert (tmp_path / "page-1").read_bytes() == here.html.encode("utf-8")
     assert page.written.size == len(here.html.encode("utf-8"))
@@ -101,8 +104,8 @@ def test_a_staged_name_is_never_one_the_writer_numbers(tmp_path: Path) -> None:
 def test_a_worker_refuses_a_theme_that_is_not_the_one_the_export_began_with(tmp_path: Path) -> None:
     theme = Theme()
     with pytest.raises(ThemeChanged):
-        theme_for(PageKit(None, theme.seconds, "another fingerprint", b""))
-    assert isinstance(theme_for(PageKit(None, theme.seconds, theme.fingerprint(), b"")), Theme)
+        theme_for(PageKit(None, theme.seconds, "another fingerprint", b"", DEFAULT_TYPOGRAPHY))
+    assert isinstance(theme_for(PageKit(None, theme.seconds, theme.fingerprint(), b"", DEFAULT_TYPOGRAPHY)), Theme)
 
 
 def test_a_warm_export_through_workers_writes_the_site_one_process_writes_and_keeps_it_next_time(
@@ -137,7 +140,7 @@ def test_workers_that_find_another_theme_leave_the_pages_to_this_process(
 
     def stale(self: SiteBuilder) -> PageKit:
         kit: PageKit = real(self)
-        return PageKit(kit.theme_dir, kit.seconds, "a theme edited since", kit.page_base)
+        return replace(kit, fingerprint="a theme edited since")
 
     monkeypatch.setattr(SiteBuilder, "page_kit", property(stale))
     parallel = generated_services(tmp_path / "a.db", ENTRIES, workers=2)

@@ -58,7 +58,7 @@ def test_entry_page_follows_the_anatomy_in_order(samples: Services, tmp_path: Pa
         ">Databases</a>",
         "February 11, 2025",
         "3 min read",
-        '<h1 class="entry-title">Reading SQLite&#39;s Write-Ahead Log by Hand</h1>',
+        '<h1 class="entry-title">Reading SQLite’s Write-Ahead Log by Hand</h1>',  # smart typography
         "The office lost power",
         "Ines Okafor",
         "Backend Engineer · Innsbruck",

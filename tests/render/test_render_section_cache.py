@@ -10,6 +10,7 @@ from fieldnotes_desktop.render import SectionRenderer
 from fieldnotes_desktop.render import section_cache
 from fieldnotes_desktop.render.section_cache import keys_for, load_templates, may_hold_images
 from fieldnotes_desktop.render.sections import scan_source
+from fieldnotes_desktop.render.typography import DEFAULT_TYPOGRAPHY
 
 POST = (
     "Opening words of the entry, before any heading.\n\n"
@@ -82,7 +83,7 @@ def test_a_new_renderer_version_misses_every_kept_section(monkeypatch: pytest.Mo
         renderer = SectionRenderer(shared=store)
         renderer.render(POST)
         assert renderer.stats.sections_rendered == len(scan_source(POST).sections)
-        assert not old_keys & set(keys_for(scan_source(POST)))
+        assert not old_keys & set(keys_for(scan_source(POST), DEFAULT_TYPOGRAPHY))
     finally:
         monkeypatch.undo()
         section_cache.renderer_version.cache_clear()

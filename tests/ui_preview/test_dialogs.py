@@ -57,6 +57,23 @@ def test_export_dialog_writes_the_site_with_progress_to_100(services, tasks, set
     assert opened and opened[0].toLocalFile() == str(out)
 
 
+def test_export_dialog_lists_the_images_without_real_alt_text(services, tasks, settings, qtbot, tmp_path):
+    services.site.update(base_url="https://notes.example.org/")  # no other warning
+    services.assets.add("IMG_2231.JPG", b"\x89PNG\r\n\x1a\n" + b"\x00" * 24)
+    make_entry(services, "A view.\n\n![](IMG_2231.JPG)\n", title="Col du Midi", slug="col", status="finished")
+    dialog = ExportDialog(services, tasks, settings, default_dir=tmp_path / "site")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.export_button.click()
+    qtbot.waitUntil(lambda: dialog.report is not None, timeout=30000)
+    warnings = dialog.findChild(type(dialog.warnings), "exportWarnings")
+    assert warnings.isVisible() and "<b>1</b> warning" in dialog.summary.text()
+    assert warnings.toPlainText() == (
+        "• “Col du Midi” (col): 1 image without real alt text (IMG_2231.JPG); "
+        "describe what each shows for readers who cannot see it."
+    )
+
+
 def test_export_dialog_remembers_the_folder(services, tasks, settings, qtbot, tmp_path):
     finished_entries(services, 1)
     first = ExportDialog(services, tasks, settings, default_dir=tmp_path / "default")
@@ -198,6 +215,28 @@ def test_site_settings_validate_inline_and_save(services, tasks, qtbot):
     assert (site.author, site.role, site.location) == ("Ada Lovelace", "Engineer", "London")
     assert site.now_md == "Reading about **glaciers**."
     assert site.base_url == "https://example.com/notes/"
+
+
+def test_site_settings_set_the_language_and_turn_smart_typography_off(services, tasks, qtbot):
+    dialog = SiteSettingsDialog(services, tasks)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.save_button.isEnabled(), timeout=10000)
+    box = dialog.findChild(type(dialog.smart_typography), "site_typography")
+    assert box is dialog.smart_typography and box.isChecked()  # on for a new site
+    assert "curly quotes, dashes and ellipses" in box.text()
+    assert dialog.fields["language"].text() == "en"
+    dialog.fields["language"].setText("de")
+    box.setChecked(False)
+    with qtbot.waitSignal(dialog.site_changed, timeout=10000):
+        dialog.save_button.click()
+    site = services.site.get()
+    assert (site.language, site.typography) == ("de", "plain")
+
+    again = SiteSettingsDialog(services, tasks)
+    qtbot.addWidget(again)
+    qtbot.waitUntil(lambda: again.save_button.isEnabled(), timeout=10000)
+    assert not again.smart_typography.isChecked() and again.fields["language"].text() == "de"
 
 
 def test_site_settings_refuse_an_empty_title(services, tasks, qtbot):

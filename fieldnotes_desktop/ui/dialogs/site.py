@@ -1,10 +1,11 @@
-"""The site settings dialog: title, author card, the "now" text and the published address."""
+"""The site settings dialog: title, author card, the "now" text, the published address, language and typography."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from fieldnotes_desktop.records import SiteProfile
 from fieldnotes_desktop.services import Services
+from fieldnotes_desktop.services.site import TYPOGRAPHY
 from fieldnotes_desktop.ui.dialogs.style import error_label, hint_label, show_failure
 from fieldnotes_desktop.ui.tasks import Changes, Op, Tasks
 
@@ -25,7 +27,13 @@ _LINE_FIELDS = (
     ("role", "Role:", "What you do, e.g. Backend engineer"),
     ("location", "Location:", "Where you write from"),
     ("base_url", "Site address:", "https://example.com/blog/"),
+    ("language", "Language:", "en, de, fr, pt-BR…"),
 )
+_HINTS = {
+    "base_url": "For the feed and the sitemap; empty keeps every link relative.",
+    "language": "The quotes and the spell check follow it.",
+}
+_SMART, _PLAIN = TYPOGRAPHY
 
 
 class SiteSettingsDialog(QDialog):
@@ -52,7 +60,14 @@ class SiteSettingsDialog(QDialog):
             edit.setPlaceholderText(placeholder)
             form.addRow(label, edit)
             self.fields[name] = edit
-        form.addRow("", hint_label("For the feed and the sitemap; empty keeps every link relative.", wrap=False))
+            if name in _HINTS:
+                form.addRow("", hint_label(_HINTS[name], wrap=False))
+        self.smart_typography = QCheckBox("Smart typography: curly quotes, dashes and ellipses")
+        self.smart_typography.setObjectName("site_typography")
+        self.smart_typography.setAccessibleName("Smart typography")
+        self.smart_typography.setToolTip('As published: "quotes" become “quotes”, -- and --- become – and —, '
+                                         "... becomes …; never inside code. Off: published as typed.")
+        form.addRow("Typography:", self.smart_typography)
         self.now_text = QPlainTextEdit()
         self.now_text.setObjectName("site_now_md")
         self.now_text.setAccessibleName("What I am doing now")
@@ -79,6 +94,7 @@ class SiteSettingsDialog(QDialog):
     def values(self) -> dict[str, str]:
         values = {name: edit.text() for name, edit in self.fields.items()}
         values["now_md"] = self.now_text.toPlainText()
+        values["typography"] = _SMART if self.smart_typography.isChecked() else _PLAIN
         return values
 
     def save(self) -> None:
@@ -99,6 +115,7 @@ class SiteSettingsDialog(QDialog):
         for name, edit in self.fields.items():
             edit.setText(getattr(profile, name))
         self.now_text.setPlainText(profile.now_md)
+        self.smart_typography.setChecked(profile.typography == _SMART)
         self._set_enabled(True)
         self.fields["title"].setFocus()
 
@@ -115,4 +132,5 @@ class SiteSettingsDialog(QDialog):
         for edit in self.fields.values():
             edit.setEnabled(enabled)
         self.now_text.setEnabled(enabled)
+        self.smart_typography.setEnabled(enabled)
         self.save_button.setEnabled(enabled)

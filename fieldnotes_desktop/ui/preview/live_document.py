@@ -27,6 +27,7 @@ from fieldnotes_desktop.render.template import SectionTemplate
 if TYPE_CHECKING:
     from fieldnotes_desktop.render.section_cache import TemplateStore
     from fieldnotes_desktop.render.section_renderer import SectionRenderer
+    from fieldnotes_desktop.render.typography import Typography
 
 CLOSE = "</section>\n"
 Known = Mapping[str, list[SectionTemplate]]  # templates by `keys_for` key, as a kept store gives them
@@ -87,6 +88,7 @@ class LiveDocument:
 
     def __init__(self, renderer: SectionRenderer, demote: Callable[[str], str]) -> None:
         self._renderer = renderer
+        self._retired_renders = 0  # sections rendered by renderers `use` replaced
         self._demote = demote
         self._demoted: dict[str, SectionTemplate] = {}  # by section digest
         self.lines: list[str] = []
@@ -116,8 +118,21 @@ class LiveDocument:
     @property
     def sections_rendered(self) -> int:
         """Sections turned from Markdown into HTML so far (not taken from a cache)."""
-        return self._renderer.stats.sections_rendered
+        return self._retired_renders + self._renderer.stats.sections_rendered
 
+    @property
+    def typography(self) -> Typography:
+        return self._renderer.typography
+
+    def use(self, renderer: SectionRenderer) -> None:
+        """Renders with `renderer` (another typography) from now on; `rerender` shows the text held with it."""
+        self._retired_renders += self._renderer.stats.sections_rendered
+        self._renderer = renderer
+        self._demoted = {}  # demoted templates of the old renderer's sections
+
+    def rerender(self) -> None:
+        """Renders the text held again, as a whole; the next patch holds the sections that changed."""
+        self._render_whole()
 
     def load(self, text: str, known: Known | None = None) -> None:
         """Takes a whole new text; `known` holds templates kept for it elsewhere (by key)."""
@@ -306,13 +321,13 @@ def _same(old: LiveSection, new: LiveSection, shift: int) -> bool:
             and (old.template is new.template or old.template == new.template))
 
 
-def kept_templates(store: TemplateStore, text: str) -> dict[str, list[SectionTemplate]]:
-    """The templates `store` keeps for the sections of `text` (read on the database lane)."""
+def kept_templates(store: TemplateStore, text: str, typography: Typography) -> dict[str, list[SectionTemplate]]:
+    """The templates `store` keeps for the sections of `text` with `typography` (read on the database lane)."""
     # Here, not with the module: the editor's line edits come from this module, and the cache's
     # keys bring importlib.metadata (~25 ms) the window's first screen does without.
     from fieldnotes_desktop.render.section_cache import keys_for, load_templates
 
-    keys = keys_for(scan_source(normalize_newlines(text)))
+    keys = keys_for(scan_source(normalize_newlines(text)), typography)
     found = {}
     for key, payload in store.get_many(keys).items():
         templates = load_templates(payload)

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QMenu, QWidget
 
 from fieldnotes_desktop.errors import FieldnotesError
 from fieldnotes_desktop.records import Entry
+from fieldnotes_desktop.render.typography import Typography, site_typography
 from fieldnotes_desktop.ui.preview.guard import GuardedPage, make_profile
 from fieldnotes_desktop.ui.preview.page_script import WORLD, call, page_script
 from fieldnotes_desktop.ui.preview.scheme import SCHEME, SHELL_URL, PreviewSchemeHandler
@@ -183,7 +184,10 @@ class PreviewView(QWebEngineView):
 
         def read() -> tuple[EntryPageContext, Known]:
             # With the context, the sections an export kept for this text: a book opens from them.
-            return page_context(entry), kept_templates(kept(), entry.body) if kept is not None else {}
+            context = page_context(entry)
+            if kept is None:
+                return context, {}
+            return context, kept_templates(kept(), entry.body, site_typography(context.site))
 
         self._tasks.run(Op(read, key="preview-context"),
                         lambda found: self._on_context_read(asked, entry, *found),
@@ -281,7 +285,7 @@ class PreviewView(QWebEngineView):
     # -- internals -------------------------------------------------------------------------
 
     def _submit(self, body: str | None, *, edits: tuple[LineEdit, ...] = (), regions: Regions | None = None,
-                fresh: bool = False, known: Known | None = None) -> None:
+                fresh: bool = False, known: Known | None = None, typography: Typography | None = None) -> None:
         if self._closed or self._worker is None:
             return
         self._generation += 1
@@ -294,7 +298,7 @@ class PreviewView(QWebEngineView):
         else:
             edits = (*self._paced, *edits)  # typed before whatever comes with them
         self._paced = []
-        self._worker.submit(RenderJob(self._generation, body, regions, reset, fresh, edits, known or {}))
+        self._worker.submit(RenderJob(self._generation, body, regions, reset, fresh, edits, known or {}, typography))
 
     def _on_context_read(self, asked: int, entry: Entry, context: EntryPageContext, known: Known) -> None:
         parts = self._parts
@@ -307,19 +311,22 @@ class PreviewView(QWebEngineView):
                 log.warning("preview header of entry %s: %s", entry.id, exc)
                 return fallback_regions(entry)
 
-        self._regions_arrived(asked, regions, known)
+        # The site's typography comes with its page context: a change in Site settings re-reads it.
+        self._regions_arrived(asked, regions, known, site_typography(context.site))
 
     def _on_context_failed(self, asked: int, entry: Entry, error: BaseException) -> None:
         log.warning("preview could not read the page of entry %s: %s", entry.id, error)
         self._regions_arrived(asked, lambda: fallback_regions(entry))
 
-    def _regions_arrived(self, asked: int, regions: Regions, known: Known | None = None) -> None:
+    def _regions_arrived(self, asked: int, regions: Regions, known: Known | None = None,
+                         typography: Typography | None = None) -> None:
         if self._closed or asked != self._context_generation:
             return  # another entry (or another change) was asked for since
         fresh, self._fresh_pending, self._held = self._fresh_pending, False, False
         edits, self._edits = tuple(self._edits), []
         body, self._body_pending = (self._body if self._body_pending else None), False
-        self._submit(body, edits=edits, regions=regions, fresh=fresh, known=known if body is not None else None)
+        self._submit(body, edits=edits, regions=regions, fresh=fresh, known=known if body is not None else None,
+                     typography=typography)
 
     def _on_worker_frame_ready(self, frame: Frame) -> None:
         if self._closed or frame.generation < self._oldest_wanted:

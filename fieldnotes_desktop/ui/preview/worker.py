@@ -13,6 +13,7 @@ from PySide6.QtCore import QObject, Signal
 
 from fieldnotes_desktop.records import Entry
 from fieldnotes_desktop.render.sections import normalize_newlines, scan_source
+from fieldnotes_desktop.render.typography import DEFAULT_TYPOGRAPHY, Typography
 from fieldnotes_desktop.ui.outbox import Outbox
 from fieldnotes_desktop.ui.preview.live_document import Known, LineEdit, LiveDocument, LiveSection
 from fieldnotes_desktop.ui.preview.patch import BodyPatch
@@ -41,6 +42,7 @@ class RenderJob:
     fresh: bool = False  # another entry: start at the top of the page
     edits: tuple[LineEdit, ...] = ()  # line edits, after `body` when both are given
     known: Known = field(default_factory=dict)  # templates the database kept for `body`, by key
+    typography: Typography | None = None  # the site's, when read with this job (None: as before)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +82,13 @@ class RenderWorker(QObject):
         from fieldnotes_desktop.render.section_renderer import SectionRenderer  # markdown-it and the rest
 
         self._compute = compute
-        self._document = LiveDocument(SectionRenderer(image_url=image_url), demote)
+
+        def renderer(typography: Typography) -> SectionRenderer:
+            return SectionRenderer(image_url=image_url, typography=typography)
+
+        self._renderer = renderer
+        # Until the site is read (with the first entry's page context), what a new site publishes.
+        self._document = LiveDocument(renderer(DEFAULT_TYPOGRAPHY), demote)
         self._broken = False  # the last step failed: the text held may be wrong until a new one comes
         self._carried_regions: tuple[str, str] | None = None
         self._last_emit = time.monotonic()
@@ -122,6 +130,9 @@ class RenderWorker(QObject):
         started = time.perf_counter()
         document = self._document
         renders_before, sections_before = document.full_renders, document.sections_rendered
+        retyped = job.typography is not None and job.typography != document.typography
+        if job.typography is not None and retyped:
+            document.use(self._renderer(job.typography))
         if job.body is not None:
             self._broken = False
             body = normalize_newlines(job.body)
@@ -130,6 +141,8 @@ class RenderWorker(QObject):
             document.load(body, job.known)
         elif self._broken:
             raise RuntimeError("the preview lost its text; it waits for the whole text again")
+        elif retyped:  # the site's typography changed: the text held, set the other way
+            document.rerender()
         for edit in job.edits:
             document.edit(edit)
         regions = None
@@ -216,6 +229,7 @@ def _merge(older: RenderJob, newer: RenderJob) -> RenderJob:
         fresh=older.fresh or newer.fresh,
         edits=edits,
         known=known,
+        typography=newer.typography if newer.typography is not None else older.typography,
     )
 
 
