@@ -10,10 +10,12 @@ VENV=${FIELDNOTES_VENV:-.venv}
 PYTHON=${PYTHON:-python3}
 
 # Libraries Qt 6 and QtWebEngine load at run time; a desktop usually has them, a server or CI not.
+# Then the spell check's: Enchant and the English dictionary (the bundle copies that one).
 QT_PACKAGES=(libegl1 libgl1 libopengl0 libglib2.0-0 libfontconfig1 libdbus-1-3 libnss3 libgbm1
   libxkbcommon0 libxkbcommon-x11-0 libxkbfile1 libxcomposite1 libxdamage1 libxrandr2 libxtst6
   libxshmfence1 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0
-  libxcb-randr0 libxcb-render-util0 libxcb-image0 fonts-dejavu-core)
+  libxcb-randr0 libxcb-render-util0 libxcb-image0 fonts-dejavu-core
+  libenchant-2-2 hunspell-en-us)
 # Only the tests and the screenshot script need these: a browser for exported pages, and a
 # virtual screen (xvfb-run needs xauth, which apt would only recommend).
 TEST_PACKAGES=(chromium xvfb xauth)

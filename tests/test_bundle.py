@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -109,3 +111,30 @@ def test_bundle_opens_the_window_and_renders_the_preview(bundle: Path, tmp_path:
     # The welcome entry was written by the bundled migrations and saved on quit.
     listed = _run(bundle, tmp_path, "--db", str(db), "list")
     assert "welcome" in listed.stdout
+
+
+SPELL_PROBE = {"FIELDNOTES_SPELL_PROBE": "crampons glacier glaicer crevasse wrold"}
+
+
+def test_bundle_checks_spelling_with_the_dictionary_it_carries(bundle: Path, tmp_path: Path) -> None:
+    carried = bundle.parent / "_internal" / "enchant" / "hunspell"
+    assert (carried / "en_US.aff").is_file() and (carried / "en_US.dic").is_file()
+    result = _run(bundle, tmp_path, **SPELL_PROBE)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == {"dictionary": "en_US", "misspelled": ["glaicer", "wrold"]}
+
+
+def test_bundle_checks_spelling_where_the_system_has_no_dictionary(bundle: Path, tmp_path: Path) -> None:
+    """The system's Hunspell folder hidden behind an empty one (a private mount namespace, as root)."""
+    if shutil.which("unshare") is None or os.geteuid() != 0:
+        pytest.skip("hiding /usr/share/hunspell needs unshare, as root")
+    empty = tmp_path / "no-dictionaries"
+    empty.mkdir()
+    hidden = f"mount --bind {empty} /usr/share/hunspell && exec {bundle}"
+    result = subprocess.run(["unshare", "--mount", "sh", "-c", hidden], cwd=tmp_path,
+                            env=_clean_env(tmp_path, **SPELL_PROBE), capture_output=True, text=True, timeout=180)
+    if result.returncode != 0 and "mount" in result.stderr and "dictionary" not in result.stderr:
+        pytest.skip(f"no private mount namespace here: {result.stderr.strip()[:200]}")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == {"dictionary": "en_US", "misspelled": ["glaicer", "wrold"]}
+

@@ -38,6 +38,7 @@ class Actions:
     full_screen: QAction
     typewriter: QAction
     dim_others: QAction
+    spell_check: QAction
     outline: QAction
     show_list: QAction
     show_preview: QAction
@@ -138,6 +139,7 @@ def create_actions(window: QWidget) -> Actions:
                            tip="The line being written stays in the middle of the editor"),
         dim_others=_action(window, "&Dim all but the paragraph", checkable=True,
                            tip="Every paragraph but the one being written is drawn faint"),
+        spell_check=_action(window, "Check &spelling", checkable=True),  # its tip says which dictionary
         outline=_action(window, "&Outline", "Ctrl+Shift+O", checkable=True,
                         tip="The entry's headings beside the text; click one to go there"),
         show_list=_shown(_action(window, "Entry &list", "Ctrl+Alt+L", checkable=True)),
@@ -175,7 +177,7 @@ def build_menus(menubar: QMenuBar, a: Actions) -> None:
         format_menu.addSeparator() if item is None else format_menu.addAction(item)
     view = menubar.addMenu("&View")
     for item in (a.show_list, a.show_preview, a.outline, None, a.focus_mode, a.full_screen, a.typewriter,
-                 a.dim_others):
+                 a.dim_others, a.spell_check):
         view.addSeparator() if item is None else view.addAction(item)
     view.addSeparator()
     for item in (a.zoom_in, a.zoom_out, a.zoom_reset, a.editor_font):

@@ -1,18 +1,21 @@
-"""The Markdown editor: a plain-text widget with a writer's font and spacing, a centred column, image paste."""
+"""The Markdown editor: a plain-text widget with a writer's font and spacing, a centred column, image paste,
+and the spell check's underlines and context menu."""
 
 from __future__ import annotations
 
 import mimetypes
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMargins, QMimeData, Qt, QTimer, Signal
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMargins, QMimeData, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import (
-    QColor, QFont, QFontMetricsF, QImage, QKeyEvent, QMouseEvent, QResizeEvent, QTextCharFormat, QTextCursor,
-    QTextDocument,
+    QAction, QColor, QContextMenuEvent, QFont, QFontMetricsF, QImage, QKeyEvent, QMouseEvent, QResizeEvent,
+    QTextCharFormat, QTextCursor, QTextDocument,
 )
-from PySide6.QtWidgets import QFrame, QPlainTextEdit, QTextEdit, QWidget
+from PySide6.QtWidgets import QFrame, QMenu, QPlainTextEdit, QTextEdit, QWidget
 
+from fieldnotes_desktop.render.spelling import Speller
 from fieldnotes_desktop.ui import markdown_editing as editing
 from fieldnotes_desktop.ui.highlighter import MarkdownHighlighter
 from fieldnotes_desktop.ui.line_spacing import SpacedLineLayout, snapped_to_line
@@ -89,6 +92,9 @@ class MarkdownEditor(QPlainTextEdit):
         self.setTabStopDistance(metrics.horizontalAdvance(" ") * 4)
         self._column_width = metrics.horizontalAdvance("n") * COLUMN_CHARACTERS
         self.highlighter = MarkdownHighlighter(self.document())
+        self.highlighter.typing_at = lambda: self.textCursor().position()
+        # Actions for the word under the context menu (the spell check's), listed above Qt's own.
+        self.word_actions: Callable[[QTextCursor, QMenu], list[QAction]] | None = None
         self._scroll_settled = QTimer(self, singleShot=True, interval=SCROLL_SETTLE_MS)
         self._scroll_settled.timeout.connect(self._on_scroll_settled_timeout)
         self.verticalScrollBar().valueChanged.connect(self._on_vertical_scroll_bar_value_changed)
@@ -123,7 +129,16 @@ class MarkdownEditor(QPlainTextEdit):
         self._marks[layer] = selections
         self.setExtraSelections([mark for marks in self._marks.values() for mark in marks])
 
+    def set_speller(self, speller: Speller | None) -> None:
+        """Underlines misspelled prose with `speller` (None: no spell check), from the blocks in view on."""
+        self.highlighter.set_speller(speller)
+        self._highlight_visible()
+
     def _on_cursor_position_changed(self) -> None:
+        held = self.highlighter.held
+        if held is not None and held[1] != self.textCursor().position():
+            self.highlighter.held = None  # the word typed last is done: check it now
+            self.highlighter.rehighlightBlock(self.document().findBlock(held[0]))
         if self._typewriter:
             self.centerCursor()
         if self._dimming:
@@ -284,6 +299,28 @@ class MarkdownEditor(QPlainTextEdit):
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt override)
         super().mouseDoubleClickEvent(snapped_to_line(self, event))
+
+    # -- the context menu: first what concerns the word under it, then Qt's edit commands -------
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:  # noqa: N802 (Qt override)
+        menu = self.context_menu_at(event.pos())
+        menu.exec(event.globalPos())
+        menu.deleteLater()
+
+    def context_menu_at(self, pos: QPoint) -> QMenu:
+        """The menu for a right click at `pos` (viewport coordinates), which first puts the cursor
+        there, as writers expect, unless it falls inside the selection the menu would act on."""
+        clicked = self.cursorForPosition(pos)
+        selected = self.textCursor()
+        if not (selected.hasSelection() and selected.selectionStart() <= clicked.position() <= selected.selectionEnd()):
+            self.setTextCursor(clicked)
+        menu = self.createStandardContextMenu(pos)
+        extra = self.word_actions(self.textCursor(), menu) if self.word_actions is not None else []
+        if extra:
+            first = menu.actions()[0]
+            menu.insertActions(first, extra)
+            menu.insertSeparator(first)
+        return menu
 
     # -- images ------------------------------------------------------------------------------
 

@@ -29,6 +29,7 @@ from fieldnotes_desktop.ui.instance import InstanceLock
 from fieldnotes_desktop.ui.metadata import MetadataPanel
 from fieldnotes_desktop.ui.preview import PreviewView
 from fieldnotes_desktop.ui.preview.view import DARK_PAPER, LIGHT_PAPER
+from fieldnotes_desktop.ui.spell_check import SpellCheck
 from fieldnotes_desktop.ui.tasks import Changes, JobControl, Op, Tasks
 from fieldnotes_desktop.ui.theme import Colors, ThemeController, ThemeMode
 from fieldnotes_desktop.ui.window_prompts import QuitChoice, ask_unsaved_on_quit, damage_notice
@@ -132,6 +133,7 @@ class MainWindow(QMainWindow):
         # `commands`, not `actions`: an attribute of that name hides the QWidget.actions() method.
         self.commands = create_actions(self)
         build_menus(self.menuBar(), self.commands)
+        self.spelling = SpellCheck(tasks, services, editor, self.commands.spell_check, self)
         self._connect(self.commands)
 
     # -- wiring ------------------------------------------------------------------------------
@@ -166,6 +168,10 @@ class MainWindow(QMainWindow):
         a.full_screen.toggled.connect(self.set_full_screen)
         a.typewriter.toggled.connect(self._on_typewriter_toggled)
         a.dim_others.toggled.connect(self._on_dim_others_toggled)
+        a.spell_check.toggled.connect(self._on_spell_check_toggled)
+        self.spelling.state_changed.connect(self._on_spelling_state_changed)
+        self.spelling.site_language_changed.connect(self.metadata.set_site_language)
+        self.metadata.field_edited.connect(self.spelling.entry_field_edited)
         a.outline.toggled.connect(self._on_outline_toggled)
         a.show_list.toggled.connect(self._on_show_list_toggled)
         a.show_preview.toggled.connect(self._on_show_preview_toggled)
@@ -224,6 +230,7 @@ class MainWindow(QMainWindow):
         for action, name in ((self.commands.typewriter, "typewriter"), (self.commands.dim_others, "dim_others"),
                              (self.commands.outline, "outline")):
             action.setChecked(self.state.flag(name))
+        self.commands.spell_check.setChecked(self.state.flag("spell_check", default=True))
         # shown unless the writer hid them (the flags say hidden, so a first start shows both)
         self.commands.show_list.setChecked(not self.state.flag("hide_list"))
         self.commands.show_preview.setChecked(not self.state.flag("hide_preview"))
@@ -289,6 +296,7 @@ class MainWindow(QMainWindow):
         self.started.emit()
         if self._closed:
             return
+        self.spelling.start()  # its dictionary loads once the first screen is up
         # At 100k entries the categories and volumes take tens of milliseconds the writer should
         # not wait for before the window is usable.
         self.entry_list.refresh_facets()
@@ -364,6 +372,14 @@ class MainWindow(QMainWindow):
     def _on_dim_others_toggled(self, on: bool) -> None:
         self.editor.set_dimming(on)
         self.state.save_flag("dim_others", on)
+
+    def _on_spell_check_toggled(self, on: bool) -> None:
+        self.spelling.set_enabled(on)
+        self.state.save_flag("spell_check", on)
+
+    def _on_spelling_state_changed(self, available: bool, sentence: str) -> None:
+        if not available:  # the writer hears once why nothing is underlined
+            self.statusBar().showMessage(sentence, 8000)
 
     def _on_show_list_toggled(self, on: bool) -> None:
         self.entry_list.setVisible(on and not self.commands.focus_mode.isChecked())
@@ -441,6 +457,7 @@ class MainWindow(QMainWindow):
             action.setEnabled(not entry.trashed)
         self.commands.trash.setEnabled(not entry.trashed)
         self.commands.restore.setEnabled(entry.trashed)
+        self.spelling.set_entry_language(entry.language)
         self._show_title(entry.title)
 
     def _show_title(self, title: str) -> None:

@@ -1,4 +1,5 @@
-"""The entry's metadata above the text: title, slug, category, status, date, volume, elevation, tags."""
+"""The entry's metadata above the text: title, slug, category, status, date, volume, elevation, tags,
+its language and its word goal."""
 
 from __future__ import annotations
 
@@ -16,6 +17,9 @@ from fieldnotes_desktop.render.entry_slugs import slugify
 NO_VOLUME = -1
 NO_ELEVATION = -11001
 AUTO_MINUTES = 0
+NO_GOAL = 0
+# Offered in the Language field; any other code may be typed.
+COMMON_LANGUAGES = ("en", "en-GB", "de", "fr", "es", "it", "nl", "pt", "pt-BR", "sv", "pl")
 PANEL_MARGIN = 28
 TITLE_TEXT_INSET = 3  # a QLineEdit draws its text this far in from its edge
 
@@ -56,6 +60,7 @@ class MetadataPanel(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
         self._loading = False
         self._slug_follows_title = False
+        self._language = ""
 
         self.title = QLineEdit(placeholderText="Title")
         self.title.setObjectName("titleField")
@@ -97,6 +102,14 @@ class MetadataPanel(QWidget):
         self.elevation = _spin("elevationField", "Elevation in metres", NO_ELEVATION, 9000, "—", " m")
         self.reading = _spin("readingField", "Reading time override in minutes", AUTO_MINUTES,
                              999, "auto", " min")
+        self.word_goal = _spin("wordGoalField", "Word goal", NO_GOAL, 1_000_000, "none", " words")
+        self.word_goal.setSingleStep(100)
+        self.language = QComboBox(editable=True)
+        self.language.setObjectName("languageField")
+        self.language.setAccessibleName("Language of this entry")
+        self.language.setToolTip("For the spell check; empty writes in the site's language")
+        self.language.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.language.addItems(["", *COMMON_LANGUAGES])
         self.tags = QLineEdit(placeholderText="tag, another tag")
         self.tags.setObjectName("tagsField")
         self.tags.setAccessibleName("Tags")
@@ -122,6 +135,7 @@ class MetadataPanel(QWidget):
             ("Tags", self.tags, 2, 0, 2), ("Volume", self.volume, 2, 2, 1),
             ("Elevation", self.elevation, 2, 3, 1), ("Reading time", self.reading, 2, 4, 2),
             ("Slug", self.slug, 4, 0, 2), ("Summary", self.summary, 4, 2, 4),
+            ("Language", self.language, 6, 0, 2), ("Word goal", self.word_goal, 6, 2, 2),
         ]
         for label, widget, row, column, span in cells:
             caption = QLabel(label)
@@ -151,6 +165,12 @@ class MetadataPanel(QWidget):
             lambda v: self._emit("elevation_m", None if v == NO_ELEVATION else v))
         self.reading.valueChanged.connect(
             lambda v: self._emit("reading_minutes", None if v == AUTO_MINUTES else v))
+        self.word_goal.valueChanged.connect(
+            lambda v: self._emit("word_goal", None if v == NO_GOAL else v))
+        language_edit = self.language.lineEdit()
+        assert language_edit is not None
+        language_edit.editingFinished.connect(self._on_language_chosen)
+        self.language.activated.connect(lambda _i: self._on_language_chosen())
         self.tags.textEdited.connect(lambda text: self._emit("tags", parse_tags(text)))
         self.slug.editingFinished.connect(self._on_slug_editing_finished)
         self.summary.textEdited.connect(lambda text: self._emit("summary", text))
@@ -169,6 +189,9 @@ class MetadataPanel(QWidget):
             self.volume.setValue(NO_VOLUME if entry.volume is None else entry.volume)
             self.elevation.setValue(NO_ELEVATION if entry.elevation_m is None else entry.elevation_m)
             self.reading.setValue(entry.reading_minutes or AUTO_MINUTES)
+            self.word_goal.setValue(entry.word_goal or NO_GOAL)
+            self.language.setEditText(entry.language)
+            self._language = entry.language
             self.tags.setText(", ".join(entry.tags))
             self.slug.setText(entry.slug)
             self.slug.setCursorPosition(0)
@@ -195,7 +218,7 @@ class MetadataPanel(QWidget):
         for widget in (self.title, self.tags, self.slug, self.summary):
             widget.setReadOnly(read_only)
         for other in (self.category, self.status, self.date, self.volume, self.elevation,
-                      self.reading):
+                      self.reading, self.word_goal, self.language):
             other.setEnabled(not read_only)
 
     def revert_slug(self, slug: str) -> None:
@@ -206,8 +229,9 @@ class MetadataPanel(QWidget):
 
     def commit_pending_edits(self) -> None:
         """Sends a slug still being typed: closing or switching entries flushes the save before
-        focus leaves the field, so waiting for editingFinished would lose it."""
+        focus leaves the field, so waiting for editingFinished would lose it (a language too)."""
         self._on_slug_editing_finished()
+        self._on_language_chosen()
 
     # -- edits -------------------------------------------------------------------------------
 
@@ -220,6 +244,18 @@ class MetadataPanel(QWidget):
         if self._slug_follows_title and text.strip():
             self.slug.setText(slugify(text))
             self._emit("slug", self.slug.text())
+
+    def set_site_language(self, code: str) -> None:
+        """The language an entry without its own is written in, shown in the empty field."""
+        line = self.language.lineEdit()
+        if line is not None:
+            line.setPlaceholderText(f"{code} (site)")
+
+    def _on_language_chosen(self) -> None:
+        code = self.language.currentText().strip()
+        if code != self._language:
+            self._language = code
+            self._emit("language", code)
 
     def _on_slug_editing_finished(self) -> None:
         if self.slug.isModified():

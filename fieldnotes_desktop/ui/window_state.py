@@ -44,9 +44,9 @@ class WindowState:
         self._settings.setValue("view/editor_family", family or "")
         self._settings.setValue("view/editor_size", size)
 
-    def flag(self, name: str) -> bool:
-        """A View toggle as the writer left it (`typewriter`, `dim_others`); off at first."""
-        return self._settings.value(f"view/{name}", False) in (True, "true")
+    def flag(self, name: str, default: bool = False) -> bool:
+        """A View toggle as the writer left it (`typewriter`, `dim_others`); `default` at first."""
+        return self._settings.value(f"view/{name}", default) in (True, "true")
 
     def save_flag(self, name: str, on: bool) -> None:
         self._settings.setValue(f"view/{name}", on)

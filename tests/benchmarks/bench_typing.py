@@ -1,6 +1,6 @@
 """What the writer feels in the real main window: opening a book-length entry and typing into it.
 
-Run: python tests/benchmarks/bench_typing.py [--words 200000] [--keys 600] [--quick]
+Run: python tests/benchmarks/bench_typing.py [--words 200000] [--keys 600] [--spell on|off|both] [--quick]
 
 Each scenario runs in a fresh process over a fresh database holding the long entry, a
 1,500-word post and a few short notes. The window is the app's own (`build_main_window`),
@@ -15,6 +15,10 @@ event loop runs between keys exactly as it does under a writer's hands. Measured
 - settle: from the last key to the preview showing it;
 - memory: PSS of the whole process tree (the app and its QtWebEngine helpers) with the entry
   open after typing, and again after switching to a short note.
+
+Spell check is on in the app by default, so the targets are read with it on (its English
+dictionary loaded before the entry is opened); `--spell both` runs every scenario with it off
+too, side by side.
 
 To see where the time goes, run one child by hand with BENCH_PROFILE=1 (the GUI thread's
 profile while typing), BENCH_PROFILE_OPEN=1 (while opening) or BENCH_WATCH=1 (every thread's
@@ -82,11 +86,11 @@ def build_database(db: Path, words: int) -> dict[str, int]:
         services.close()
 
 
-def child(db: Path, settings: Path, entry_id: int, short_id: int, keys: int) -> None:
+def child(db: Path, settings: Path, entry_id: int, short_id: int, keys: int, spell: bool) -> None:
     from fieldnotes_desktop.ui.preview import prepare_webengine
 
     prepare_webengine()
-    from PySide6.QtCore import QEventLoop, Qt, QTimer
+    from PySide6.QtCore import QEventLoop, QSettings, Qt, QTimer
     from PySide6.QtGui import QTextCursor
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
@@ -95,6 +99,9 @@ def child(db: Path, settings: Path, entry_id: int, short_id: int, keys: int) -> 
     from fieldnotes_desktop.ui.window_prompts import QuitChoice
 
     app = QApplication(sys.argv[:1])
+    remembered = QSettings(str(settings), QSettings.Format.IniFormat)
+    remembered.setValue("view/spell_check", spell)  # as the writer left View ▸ Check spelling
+    remembered.sync()
     window = build_main_window(db, settings_path=settings)
     window.ask_unsaved_on_quit = lambda _error: QuitChoice.DISCARD  # type: ignore[method-assign]
     window.resize(1400, 900)
@@ -112,6 +119,9 @@ def child(db: Path, settings: Path, entry_id: int, short_id: int, keys: int) -> 
     window.started.connect(lambda: started.append(time.perf_counter()))
     window.show()
     wait(lambda: bool(started) and window.preview._ready)  # noqa: SLF001 - the benchmark's own probe
+    if spell and not wait(lambda: window.spelling.speller is not None, 30.0):
+        raise SystemExit(f"spell check asked for, but: {window.spelling.sentence}")
+    figures["spell_check"] = 1.0 if window.spelling.speller is not None else 0.0
     wait(lambda: False, 0.5)  # let the first entry's page settle
 
     preview = window.preview
@@ -212,6 +222,7 @@ def child(db: Path, settings: Path, entry_id: int, short_id: int, keys: int) -> 
     figures["typing_ideal_s"] = (keys - 1) * KEY_SPACING_MS / 1000
     figures["stall_max_ms"] = max(gaps) if gaps else -1
     figures["stall_p99_ms"] = percentile(gaps, 0.99) if gaps else -1
+    figures["stall_p95_ms"] = percentile(gaps, 0.95) if gaps else -1
     figures["stall_p50_ms"] = statistics.median(gaps) if gaps else -1
     figures["settle_ms"] = (settled - last_key) * 1000
     figures["pss_open_mb"] = tree_pss_mb()
@@ -253,15 +264,15 @@ def _watch(ticks: list[float]) -> None:
     threading.Thread(target=run, daemon=True).start()
 
 
-def run_child(db: Path, folder: Path, entry_id: int, short_id: int, keys: int) -> dict[str, float]:
+def run_child(db: Path, folder: Path, entry_id: int, short_id: int, keys: int, spell: bool) -> dict[str, float]:
     env = dict(os.environ, XDG_CONFIG_HOME=str(folder), XDG_STATE_HOME=str(folder),
                XDG_CACHE_HOME=str(folder), XDG_DATA_HOME=str(folder))
     env.setdefault("QT_QPA_PLATFORM", "offscreen")
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         env.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
     out = subprocess.run(
-        [sys.executable, __file__, "--child", str(db), str(folder / f"s{entry_id}.ini"),
-         str(entry_id), str(short_id), str(keys)],
+        [sys.executable, __file__, "--child", str(db), str(folder / f"s{entry_id}-{int(spell)}.ini"),
+         str(entry_id), str(short_id), str(keys), str(int(spell))],
         capture_output=True, text=True, env=env, timeout=600)
     for line in out.stdout.splitlines():
         if line.startswith("RESULT "):
@@ -274,31 +285,48 @@ def main() -> int:
     parser.add_argument("--words", type=int, default=200_000)
     parser.add_argument("--keys", type=int, default=600)  # six seconds: the autosave writes four times meanwhile
     parser.add_argument("--runs", type=int, default=2)
+    parser.add_argument("--spell", choices=("on", "off", "both"), default="on",
+                        help="View ▸ Check spelling in the window measured (on: as the app starts)")
     parser.add_argument("--quick", action="store_true", help="one run of each")
-    parser.add_argument("--child", nargs=5, help=argparse.SUPPRESS)
+    parser.add_argument("--child", nargs=6, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        db, settings, entry_id, short_id, keys = args.child
-        child(Path(db), Path(settings), int(entry_id), int(short_id), int(keys))
+        db, settings, entry_id, short_id, keys, spell = args.child
+        child(Path(db), Path(settings), int(entry_id), int(short_id), int(keys), spell == "1")
         return 0
     runs = 1 if args.quick else args.runs
+    modes = {"on": [True], "off": [False], "both": [True, False]}[args.spell]
     with tempfile.TemporaryDirectory(prefix="fieldnotes-typing-") as scratch:
         folder = Path(scratch)
         db = folder / "typing.db"
         ids = build_database(db, args.words)
         print(f"load {os.getloadavg()[0]:.2f}; {args.keys} keys at {KEY_SPACING_MS} ms spacing")
-        results: dict[str, list[dict[str, float]]] = {"post": [], "long": []}
+        results: dict[tuple[str, bool], list[dict[str, float]]] = {
+            (name, spell): [] for spell in modes for name in ("post", "long")}
         for _ in range(runs):
-            for name in results:
-                results[name].append(run_child(db, folder, ids[name], ids["short"], args.keys))
-        for name, rows in results.items():
-            print(f"\n[{name}: {rows[0]['editor_chars']:,.0f} characters; {runs} run(s), the worst shown]")
+            for name, spell in results:
+                results[name, spell].append(run_child(db, folder, ids[name], ids["short"], args.keys, spell))
+        for (name, spell), rows in results.items():
+            print(f"\n[{name}, spell check {'on' if spell else 'off'}: {rows[0]['editor_chars']:,.0f} characters; "
+                  f"{runs} run(s), the worst shown]")
             for key in rows[0]:
-                if key != "editor_chars":
+                if key not in ("editor_chars", "spell_check"):
                     print(f"  {key:<22} " + "  ".join(f"{r[key]:9.1f}" for r in rows))
-    worst = {key: max(r[key] for r in results["long"]) for key in results["long"][0]}
-    post = {key: max(r[key] for r in results["post"]) for key in results["post"][0]}
-    words = f"{args.words // 1000}k-word entry"
+    spell = modes[0]
+    worst = {key: max(r[key] for r in results["long", spell]) for key in results["long", spell][0]}
+    post = {key: max(r[key] for r in results["post", spell]) for key in results["post", spell][0]}
+    book = f"{args.words // 1000}k-word entry"
+    words = f"{book}, spell check {'on' if spell else 'off'}"
+    others = []
+    if len(modes) == 2:
+        off = {key: max(r[key] for r in results["long", False]) for key in results["long", False][0]}
+        bare = f"{book}, spell check off"
+        others = [
+            Figure(f"typing {bare}: longest GUI stall", off["stall_max_ms"], "ms"),
+            Figure(f"typing {bare}: time ÷ ideal at 100 keys/s", off["typing_s"] / off["typing_ideal_s"], "×"),
+            Figure(f"opening {bare}: visible part painted", off["open_first_frame_ms"], "ms"),
+            Figure(f"opening {bare}: whole page painted", off["open_complete_ms"], "ms"),
+        ]
     report(
         Figure(f"typing {words}: longest GUI stall", worst["stall_max_ms"], "ms", 50),
         Figure(f"typing {words}: time ÷ ideal at 100 keys/s",
@@ -306,9 +334,12 @@ def main() -> int:
         Figure(f"typing {words}: preview settled after last key", worst["settle_ms"], "ms", 150),
         Figure(f"opening {words}: visible part painted", worst["open_first_frame_ms"], "ms", 300),
         Figure(f"opening {words}: whole page painted", worst["open_complete_ms"], "ms", 1500),
-        Figure(f"memory, {words} open: process tree PSS", worst["pss_open_mb"], "MB", 700),
+        Figure(f"memory, {book} open: process tree PSS", worst["pss_open_mb"], "MB", 700),
         Figure(f"memory after switching to a short note", worst["pss_after_switch_mb"], "MB"),
         Figure("typing 1.5k-word post: longest GUI stall", post["stall_max_ms"], "ms"),
+        Figure(f"typing {words}: GUI stall p50", worst["stall_p50_ms"], "ms"),
+        Figure(f"typing {words}: GUI stall p95", worst["stall_p95_ms"], "ms"),
+        *others,
     )
     return 0
 
