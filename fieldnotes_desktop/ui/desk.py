@@ -32,6 +32,7 @@ class Desk(QObject):
     entry_opened = Signal(object)  # the Entry now in the editor
     entry_closed = Signal()  # nothing is open (the last entry went to the trash)
     word_count_changed = Signal(str)  # "629 words · 3 min read"
+    words_today_changed = Signal(int)  # words the saves added today (net)
     conflict_shown = Signal(object)  # EntryConflict of the open entry: its stored text changed under the writer's
     conflict_cleared = Signal()
     message = Signal(str)  # a passing note for the status bar
@@ -135,11 +136,15 @@ class Desk(QObject):
         if same:
             self._preview.show_entry(entry)
         self._list.select_entry(entry.id)
-        self.word_count_changed.emit(describe(entry.words, entry.reading_minutes))
+        self.word_count_changed.emit(describe(entry.words, entry.reading_minutes, entry.word_goal))
         if overlay:
             self.words.count_now()
         else:
             self.words.opened(text)
+        # Today's words again (a new day's after midnight); the first screen's waits for the
+        # window to be up, as the store opens only then.
+        if self._services.store_is_open:
+            self.count_words_today()
         self.entry_opened.emit(entry)
 
     def commit_edits(self) -> None:
@@ -410,13 +415,20 @@ class Desk(QObject):
             return
         self.saver.field_changed(name, value)
         self._entry = dataclasses.replace(self._entry, **{name: value})
-        if name == "reading_minutes":
-            self.word_count_changed.emit(describe(self._entry.words, value))
+        if name in ("reading_minutes", "word_goal"):
+            entry = self._entry
+            self.word_count_changed.emit(describe(entry.words, entry.reading_minutes, entry.word_goal))
         # The page's header shows title, date, category, volume, elevation: redraw it.
         self._preview.show_entry(dataclasses.replace(self._entry, body=self.mirror.text))
 
+    def count_words_today(self) -> None:
+        """Asks the database for today's words; `words_today_changed` answers."""
+        services = self._services
+        self._tasks.run(Op(lambda: services.entries.words_today(), key="words-today"), self.words_today_changed.emit)
+
     def _on_saver_entry_saved(self, entry: Entry) -> None:
         self._list.model.update_summary(entry.summary_record())
+        self.count_words_today()
         if self._entry is not None and entry.id == self._entry.id:
             self._stored_slug = entry.slug
 
@@ -431,7 +443,7 @@ class Desk(QObject):
     def _on_words_counted(self, words: int) -> None:
         entry = self._entry
         override = entry.reading_minutes if entry else None
-        self.word_count_changed.emit(describe(words, override))
+        self.word_count_changed.emit(describe(words, override, entry.word_goal if entry else None))
         if entry is None or entry.words == words:
             return
         self._entry = dataclasses.replace(entry, words=words)

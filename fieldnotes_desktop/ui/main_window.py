@@ -34,6 +34,7 @@ from fieldnotes_desktop.ui.tasks import Changes, JobControl, Op, Tasks
 from fieldnotes_desktop.ui.theme import Colors, ThemeController, ThemeMode
 from fieldnotes_desktop.ui.window_prompts import QuitChoice, ask_unsaved_on_quit, damage_notice
 from fieldnotes_desktop.ui.window_state import WindowState
+from fieldnotes_desktop.ui.word_counter import describe_today
 
 if TYPE_CHECKING:
     from fieldnotes_desktop.services.maintenance import BackupInfo, IntegrityReport
@@ -123,9 +124,14 @@ class MainWindow(QMainWindow):
         self.word_count_label = QLabel()
         self.word_count_label.setObjectName("wordCountLabel")
         self.word_count_label.setAccessibleName("Word count")
+        self.today_label = QLabel()
+        self.today_label.setObjectName("todayWordsLabel")
+        self.today_label.setAccessibleName("Words written today")
+        self.today_label.setToolTip("Words your saves added to the desk today, less the ones they deleted")
         self.save_state_label = QLabel("Saved")
         self.save_state_label.setObjectName("saveStateLabel")
         self.save_state_label.setAccessibleName("Save state")
+        self.statusBar().addPermanentWidget(self.today_label)
         self.statusBar().addPermanentWidget(self.word_count_label)
         self.statusBar().addPermanentWidget(self.save_state_label)
         self.statusBar().setSizeGripEnabled(False)
@@ -201,6 +207,7 @@ class MainWindow(QMainWindow):
         self.entry_list.facets_loaded.connect(self.metadata.set_completions)
         self.metadata.title.textEdited.connect(self._show_title)  # as it is typed, not once saved
         desk.word_count_changed.connect(self.word_count_label.setText)
+        desk.words_today_changed.connect(lambda words: self.today_label.setText(describe_today(words)))
         desk.message.connect(lambda text: self.statusBar().showMessage(text, 4000))
         desk.entry_opened.connect(self._on_desk_entry_opened)
         desk.entry_closed.connect(self._on_desk_entry_closed)
@@ -297,6 +304,7 @@ class MainWindow(QMainWindow):
         if self._closed:
             return
         self.spelling.start()  # its dictionary loads once the first screen is up
+        self.desk.count_words_today()
         # At 100k entries the categories and volumes take tens of milliseconds the writer should
         # not wait for before the window is usable.
         self.entry_list.refresh_facets()

@@ -15,9 +15,18 @@ OPENED_MS = 2000  # after a long entry's page has painted: the count must not sl
 KEY = "word-count"
 
 
-def describe(words: int, override: int | None) -> str:
-    """`629 words · 3 min read`; an empty entry is `0 words`, with no time to read it."""
+def describe_today(words: int) -> str:
+    """`318 words today`: what saves added since midnight, less what they deleted (never below 0)."""
+    words = max(0, words)
+    return f"{words:,} {'word' if words == 1 else 'words'} today"
+
+
+def describe(words: int, override: int | None, goal: int | None = None) -> str:
+    """`629 words · 3 min read`, or `629 of 1,000 words` against a goal; an empty entry is
+    `0 words`, with no time to read it."""
     counted = f"{words:,} {'word' if words == 1 else 'words'}"
+    if goal is not None:
+        counted = f"{words:,} of {goal:,} words" + (" ✓" if words >= goal else "")
     if words == 0 and override is None:
         return counted
     return f"{counted} · {reading_minutes(words, override)} min read"
