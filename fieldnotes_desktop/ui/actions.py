@@ -8,6 +8,10 @@ from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMenuBar, QWidget
 
 Key = QKeySequence.StandardKey
+# What a standard key is bound to on this platform; a name of its own so that a test can ask what
+# the window would bind on another platform (tests/ui/test_shortcuts.py).
+standard_bindings = QKeySequence.keyBindings
+_NAMED_KEYS = "fieldnotesNamedKeys"  # the keys a command was given by name ("Ctrl+Shift+F")
 
 
 @dataclass
@@ -71,6 +75,7 @@ def _action(parent: QWidget, text: str, *shortcuts: QKeySequence | Key | str,
     keys = _unique_keys(shortcuts)
     if keys:
         action.setShortcuts(keys)
+    action.setProperty(_NAMED_KEYS, [QKeySequence(s).toString() for s in shortcuts if isinstance(s, str)])
     if tip:
         action.setStatusTip(tip)
     action.setCheckable(checkable)
@@ -88,11 +93,24 @@ def _unique_keys(shortcuts: tuple[QKeySequence | Key | str, ...]) -> list[QKeySe
     keys: list[QKeySequence] = []
     for shortcut in shortcuts:
         if isinstance(shortcut, Key):
-            found = QKeySequence.keyBindings(shortcut)
+            found = standard_bindings(shortcut)
         else:
             found = [shortcut if isinstance(shortcut, QKeySequence) else QKeySequence(shortcut)]
         keys += [key for key in found if not key.isEmpty() and key not in keys]
     return keys
+
+
+def _named_keys_win(commands: list[QAction]) -> None:
+    """A key that a command names itself is that command's, even where a platform also binds it
+    to another command's standard key: KDE's standard full-screen key is Ctrl+Shift+F, which
+    focus mode names, and one key on two commands runs neither.
+    """
+    named = {key for action in commands for key in action.property(_NAMED_KEYS) or ()}
+    for action in commands:
+        own = set(action.property(_NAMED_KEYS) or ())
+        kept = [key for key in action.shortcuts() if key.toString() in own or key.toString() not in named]
+        if len(kept) != len(action.shortcuts()):
+            action.setShortcuts(kept)
 
 
 def _shown(action: QAction) -> QAction:
@@ -108,7 +126,7 @@ def create_actions(window: QWidget) -> Actions:
         action = _action(window, label, checkable=True)
         group.addAction(action)
         themes.append(action)
-    return Actions(
+    actions = Actions(
         new=_action(window, "&New entry", Key.New, tip="Start a new draft"),
         duplicate=_action(window, "&Duplicate entry", "Ctrl+Shift+D"),
         import_files=_action(window, "&Import Markdown…", "Ctrl+Shift+I"),
@@ -161,6 +179,8 @@ def create_actions(window: QWidget) -> Actions:
         about=_action(window, "&About Field Notes"),
         theme_group=group,
     )
+    _named_keys_win(actions.commands())
+    return actions
 
 
 def build_menus(menubar: QMenuBar, a: Actions) -> None:
