@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtGui import QTextDocumentFragment
 
 from fieldnotes_desktop.services import open_services
 from fieldnotes_desktop.ui.dialogs.export import ExportDialog
+from layout_checks import cut_short
+from start_window import START_WINDOW, run_window
 
 
 def test_an_empty_entry_shows_no_reading_time(open_window, seeded_db, qtbot):
@@ -122,25 +126,52 @@ def test_help_lists_markdown_and_the_keys_of_this_platform(open_window, seeded_d
 
 
 def test_at_1024_by_700_no_label_is_cut_short(open_window, seeded_db, qtbot):
-    from PySide6.QtWidgets import QComboBox, QLabel, QToolButton
-
     window = open_window(seeded_db)
     window.resize(1024, 700)
     qtbot.waitUntil(lambda: window.width() == 1024, timeout=3000)
     qtbot.wait(50)
-    cut = []
-    for label in window.findChildren(QLabel):
-        if label.isVisible() and label.text() and not label.wordWrap() and "<" not in label.text():
-            if label.width() < label.fontMetrics().horizontalAdvance(label.text()):
-                cut.append(label.text())
-    for button in window.entry_list.findChildren(QToolButton):
-        if button.isVisible() and button.text() and button.width() < button.sizeHint().width():
-            cut.append(button.text())
-    for combo in window.entry_list.findChildren(QComboBox):
-        shown = combo.currentText()
-        if combo.isVisible() and combo.width() < combo.fontMetrics().horizontalAdvance(shown) + 20:
-            cut.append(shown)
-    assert cut == []
+    assert cut_short(window, window.entry_list) == []
+
+
+AT_DOUBLE_SCALE = START_WINDOW + """
+sys.path.insert(0, sys.argv[2])
+from layout_checks import cut_short
+
+def look():
+    window.resize(1024, 700)
+    QTimer.singleShot(800, measure)  # the page lays itself out again at the new width
+
+def measure():
+    shot = window.grab()
+    seen["ratio"] = window.devicePixelRatio()
+    seen["grab"] = [shot.width(), shot.height()]
+    seen["logical"] = [window.width(), window.height()]
+    seen["cut"] = cut_short(window, window.entry_list)
+    seen["preview_ratio"] = window.preview.devicePixelRatio()
+    shot.save(sys.argv[3])
+    window.ask_unsaved_on_quit = lambda _error: None
+    window.close()
+    app.quit()
+
+window.preview.rendered.connect(lambda: QTimer.singleShot(300, look))  # the page painted too
+window.show()
+app.exec()
+print(json.dumps(seen))
+"""
+
+
+def test_at_double_scale_the_window_is_drawn_sharp_and_nothing_is_cut(seeded_db, tmp_path, monkeypatch):
+    """QT_SCALE_FACTOR=2, as on a HiDPI screen: 1024×700 points drawn with 2048×1400 pixels."""
+    monkeypatch.setenv("QT_SCALE_FACTOR", "2")
+    shot = tmp_path / "double.png"
+    script = AT_DOUBLE_SCALE.replace("sys.argv[2]", repr(str(Path(__file__).parent))).replace(
+        "sys.argv[3]", repr(str(shot)))
+    seen, stderr = run_window(script, seeded_db, tmp_path)
+    assert seen["ratio"] == 2.0 and seen["preview_ratio"] == 2.0, stderr
+    assert seen["logical"] == [1024, 700]
+    assert seen["grab"] == [2048, 1400]  # every pixel drawn, not a 1× picture stretched
+    assert seen["cut"] == []
+    assert shot.stat().st_size > 0
 
 
 def test_the_list_and_the_preview_hide_on_their_own_and_stay_hidden(open_window, seeded_db, qtbot, tmp_path):
