@@ -7,8 +7,10 @@ desktop you happen to use:
 
 It imports `fieldnotes_desktop/data/samples` into a fresh database in a temporary folder
 (settings, logs and caches go there too), opens the main window at 1600×1000 on one entry and
-writes `docs/app-light.png` and `docs/app-dark.png`. `--extra DIR` also shoots focus mode and
-the History and Export dialogs into DIR, for looking at, not for the README.
+writes `docs/app-light.png` and `docs/app-dark.png`, then the writing aids: `docs/spell-check.png`
+(a misspelled word's menu), `docs/writing-mode.png` (focus mode, the other paragraphs dimmed)
+and `docs/outline.png`. `--extra DIR` also shoots focus mode in both themes and the History
+and Export dialogs into DIR, for looking at, not for the README.
 """
 
 from __future__ import annotations
@@ -66,6 +68,8 @@ def main() -> int:
         for theme in ("light", "dark"):
             shots.set_theme(theme)
             shots.save(window, args.out / f"app-{theme}.png")
+        shots.set_theme("light")
+        shots.writing_aids(args.out)
         if args.extra is not None:
             shots.extras(args.extra)
         window.close()
@@ -106,6 +110,47 @@ class Shots:
         shot = widget.screen().grabWindow(0, frame.x(), frame.y(), frame.width(), frame.height())
         shot.save(str(path))
         print(f"{path} ({shot.width()}×{shot.height()})")
+
+    def writing_aids(self, folder: Path) -> None:
+        """The spell check's menu on a misspelled word, writing mode, and the outline beside the text."""
+        from PySide6.QtCore import QPoint, QTimer
+
+        window, editor = self.window, self.window.editor
+        at = editor.document().find("## What the ridge allows")  # mid-page: room for the menu
+        at.setPosition(at.selectionStart())
+        editor.setTextCursor(at)
+        editor.insertPlainText("The warden swore the weathr would hold untill Thursday.\n\n")
+        self.wait(1500)  # checked once the cursor has left the words
+        found = editor.document().find("weathr")
+        editor.setTextCursor(found)
+        editor.centerCursor()  # room below the word for its menu
+        self.wait(300)
+        rect = editor.cursorRect(found)
+        menu = editor.context_menu_at(rect.center())
+        QTimer.singleShot(900, lambda: (self.save(window, folder / "spell-check.png"), menu.close()))
+        # Below the word, as a right click there would put it, so that the underlines still show.
+        below = rect.bottomLeft() + QPoint(0, 6)
+        menu.exec(editor.viewport().mapToGlobal(below))
+        menu.deleteLater()
+        editor.undo()  # the sentence goes again
+        self.wait(500)
+
+        window.commands.dim_others.setChecked(True)
+        window.commands.focus_mode.setChecked(True)
+        cursor = editor.textCursor()
+        cursor.setPosition(editor.document().find("A ridge walk").position())
+        editor.setTextCursor(cursor)
+        editor.centerCursor()
+        self.wait(1200)
+        self.save(window, folder / "writing-mode.png")
+        window.commands.focus_mode.setChecked(False)
+        window.commands.dim_others.setChecked(False)
+
+        window.commands.outline.setChecked(True)
+        self.wait(1200)
+        self.save(window, folder / "outline.png")
+        window.commands.outline.setChecked(False)
+        self.wait(300)
 
     def extras(self, folder: Path) -> None:
         from PySide6.QtGui import QTextCursor
