@@ -2,15 +2,7 @@
 
 from __future__ import annotations
 
-from fieldnotes_desktop.services import open_services
-
-
-def _stored(db, entry_id):  # type: ignore[no-untyped-def]
-    services = open_services(db)
-    try:
-        return services.entries.get(entry_id)
-    finally:
-        services.close()
+from stored import stored_entry as _stored
 
 
 def _type_slug(qtbot, window, slug: str) -> None:  # type: ignore[no-untyped-def]
