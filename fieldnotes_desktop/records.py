@@ -50,6 +50,10 @@ class Entry(EntrySummary):
     body: str = ""
     language: str = ""  # "" writes in the site's language
     word_goal: int | None = None
+    cover: str = ""  # a stored image's name, or an address
+    author: str = ""
+    aliases: tuple[str, ...] = ()  # earlier addresses elsewhere, each "/like/this/"
+    published_time: str = ""  # "07:30:00+01:00", or "" when only the day is known
 
     def summary_record(self) -> EntrySummary:
         return EntrySummary(
@@ -83,6 +87,10 @@ class EntryFields:
     tags: tuple[str, ...] | Unset = UNSET
     language: str | Unset = UNSET
     word_goal: int | None | Unset = UNSET
+    cover: str | Unset = UNSET
+    author: str | Unset = UNSET
+    aliases: tuple[str, ...] | Unset = UNSET
+    published_time: str | Unset = UNSET
 
     def given(self) -> dict[str, object]:
         """The fields that were set, by name."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 import datetime as dt
 import uuid
 from collections.abc import Iterator, Mapping
@@ -212,6 +213,9 @@ class EntryService:
                     tags=source.tags,
                     language=source.language,
                     word_goal=source.word_goal,
+                    cover=source.cover,
+                    author=source.author,
+                    published_time=source.published_time,  # not its old addresses: they lead to the source
                 ),
             )
 
@@ -320,6 +324,10 @@ def _checked(values: Mapping[str, object]) -> dict[str, object]:
     for name, value in values.items():
         if name == "tags":
             changes["tags"] = value
+        elif name == "aliases":
+            changes["aliases"] = _checked_aliases(value)
+        elif name == "published_time":
+            changes["published_time"] = _checked_time(str(value or ""))
         elif name == "status":
             if value not in STATUSES:
                 raise ValidationError(f"“{value}” is not a status; use one of: {', '.join(STATUSES)}.", field="status")
@@ -347,6 +355,41 @@ _LIMITS = {
     "reading_minutes": (1, 999, "A reading time is a whole number of minutes from 1 to 999."),
     "word_goal": (1, 1_000_000, "A word goal is a whole number of words from 1 to 1,000,000."),
 }
+
+
+_TIME = re.compile(r"^\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$")
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def _checked_time(value: str) -> str:
+    value = value.strip()
+    if value and not _TIME.match(value):
+        raise ValidationError(
+            f"“{value[:40]}” is not a time of day; give one like 07:30, 07:30:00 or 07:30:00+01:00.",
+            field="published_time",
+        )
+    return value
+
+
+def _checked_aliases(value: object) -> tuple[str, ...]:
+    """Old addresses as site paths, each once: `2019/05/old` and `/2019/05/old/` are the same page."""
+    items = [value] if isinstance(value, str) else list(value) if isinstance(value, (list, tuple)) else []
+    paths: list[str] = []
+    for item in items:
+        text = str(item).strip()
+        if not text:
+            continue
+        if _SCHEME.match(text) or text.startswith("//") or any(c.isspace() for c in text) or ".." in text.split("/"):
+            raise ValidationError(
+                f"“{text[:60]}” is not an address on this site; give old addresses as paths, such as /2019/05/old-post/.",
+                field="aliases",
+            )
+        path = "/" + text.strip("/")
+        if "." not in path.rsplit("/", 1)[-1]:
+            path += "/"  # a folder's address, as the export writes pages
+        if path != "/" and path not in paths:
+            paths.append(path)
+    return tuple(paths)
 
 
 def _optional_int(name: str, value: object) -> int | None:

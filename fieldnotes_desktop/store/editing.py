@@ -16,7 +16,8 @@ from fieldnotes_desktop.store.repository import get_row, naive_utc, to_entry, to
 # What a service may change on an entry: its columns, and "tags" for its tag names.
 CHANGEABLE = frozenset(
     {"title", "slug", "body", "words", "summary", "category", "status", "date", "volume",
-     "elevation_m", "reading_minutes", "tags", "language", "word_goal"}
+     "elevation_m", "reading_minutes", "tags", "language", "word_goal", "cover", "author", "aliases",
+     "published_time"}
 )
 
 
@@ -115,5 +116,7 @@ def _apply(session: Session, row: EntryRow, changes: Mapping[str, object]) -> No
     for name, value in changes.items():
         if name == "tags":
             row.tags = tags_for(session, cast(Iterable[str], value))
+        elif name == "aliases":
+            row.aliases = "\n".join(cast(Iterable[str], value))
         else:
             setattr(row, name, value)

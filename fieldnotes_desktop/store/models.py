@@ -58,6 +58,14 @@ class EntryRow(Base):
     language: Mapped[str] = mapped_column(Text, default="", server_default="")
     # Words the writer means this entry to reach, shown against its count; None sets no goal.
     word_goal: Mapped[int | None] = mapped_column(Integer)
+    # The cover image: a stored asset's name or an address, as the front matter gave it.
+    cover: Mapped[str] = mapped_column(Text, default="", server_default="")
+    author: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # Earlier addresses of the entry on another site ("/2019/05/old-post/"), one per line: the
+    # export writes a redirect page at each.
+    aliases: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # The time and zone of `date` as the source gave it ("07:30:00+01:00"); "" when only the day is known.
+    published_time: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     tags: Mapped[list[TagRow]] = relationship(
         secondary=entry_tags, order_by="TagRow.name", lazy="selectin"

@@ -131,13 +131,17 @@ def _first_look(db: sqlite3.Connection, entry_id: int | None, page_size: int) ->
     page = [summaries[i] for i in ids]
 
     def entry(wanted: int) -> Entry | None:
-        found = db.execute("SELECT body, language, word_goal FROM entries WHERE id = ?", (wanted,)).fetchone()
+        found = db.execute(
+            "SELECT body, language, word_goal, cover, author, aliases, published_time FROM entries WHERE id = ?",
+            (wanted,),
+        ).fetchone()
         if found is None:
             return None  # deleted since the window last showed it
         summary = summaries.get(wanted) or summaries_by_id(db, [wanted])[wanted]
         return Entry(
             **{name: getattr(summary, name) for name in EntrySummary.__dataclass_fields__},
-            body=found[0], language=found[1], word_goal=found[2],
+            body=found[0], language=found[1], word_goal=found[2], cover=found[3], author=found[4],
+            aliases=tuple(found[5].split("\n")) if found[5] else (), published_time=found[6],
         )
 
     opened = entry(entry_id) if entry_id is not None else None

@@ -136,7 +136,11 @@ def to_summary(row: EntryRow) -> EntrySummary:
 
 
 def to_entry(row: EntryRow) -> Entry:
-    return Entry(**_summary_fields(row), body=row.body, language=row.language, word_goal=row.word_goal)
+    return Entry(
+        **_summary_fields(row), body=row.body, language=row.language, word_goal=row.word_goal,
+        cover=row.cover, author=row.author, aliases=tuple(row.aliases.split("\n")) if row.aliases else (),
+        published_time=row.published_time,
+    )
 
 
 def to_revision(row: RevisionRow) -> Revision:

@@ -72,3 +72,20 @@ def test_the_site_typography_is_smart_or_plain(services: Services) -> None:
     with pytest.raises(ValidationError, match="not a typography setting"):
         services.site.update(typography="fancy")
     assert services.site.get().typography == "plain"
+
+
+def test_moved_in_metadata_is_kept_and_old_addresses_are_site_paths(services: Services) -> None:
+    entry = services.entries.create(EntryFields(
+        title="Col", cover="summit view.jpg", author=" Ines ", published_time="07:30:00+01:00",
+        aliases=("2019/05/col", "/2019/05/col/", "/old/col.html", " "),
+    ))
+    assert (entry.cover, entry.author, entry.published_time) == ("summit view.jpg", "Ines", "07:30:00+01:00")
+    assert entry.aliases == ("/2019/05/col/", "/old/col.html")
+    assert services.entries.get(entry.id).aliases == ("/2019/05/col/", "/old/col.html")
+    for bad in ("https://old.example/col/", "/a/../b", "two words"):
+        with pytest.raises(ValidationError, match="not an address on this site"):
+            services.entries.update(entry.id, EntryFields(aliases=(bad,)))
+    with pytest.raises(ValidationError, match="not a time of day"):
+        services.entries.update(entry.id, EntryFields(published_time="half past seven"))
+    copy = services.entries.duplicate(entry.id)
+    assert (copy.cover, copy.author, copy.aliases) == ("summit view.jpg", "Ines", ())
