@@ -171,9 +171,20 @@ class SiteProfile:
 
 
 @dataclass(frozen=True, slots=True)
+class ImportNote:
+    """One thing an import could not carry over faithfully, for the writer to look at."""
+
+    file: str  # as the writer knows it: relative to the folder imported, or the file's name
+    construct: str  # what was met: "{% include %}", "{{< gist >}}", "<iframe>", "image"
+    line: int | None  # 1-based, in the source file; None when not known
+    text: str  # one sentence: what was kept and what to do
+
+
+@dataclass(frozen=True, slots=True)
 class ImportReport:
-    """What an import stored."""
+    """What an import stored (or, for a dry run, would store), and what it could not carry over."""
 
     created: tuple[EntrySummary, ...] = ()
     assets: int = 0
     skipped: tuple[str, ...] = field(default_factory=tuple)
+    notes: tuple[ImportNote, ...] = ()
