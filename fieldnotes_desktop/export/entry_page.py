@@ -10,7 +10,7 @@ from markupsafe import Markup
 
 from fieldnotes_desktop.export.context import EntryPageContext, relative_linker, shown_summary
 from fieldnotes_desktop.export.disk import WrittenFile
-from fieldnotes_desktop.export.html import demote_headings, excerpt, strip_source_lines
+from fieldnotes_desktop.export.html import demote_headings, excerpt, fit_headings, has_level_one, strip_source_lines
 from fieldnotes_desktop.export.pages import PageChrome, linked_chrome
 from fieldnotes_desktop.export.theme import Theme
 from fieldnotes_desktop.records import SiteProfile
@@ -57,7 +57,7 @@ def build_entry_page(theme: Theme, ctx: EntryPageContext, document: RenderedDocu
     summary = shown_summary(entry, site_typography(site))
     opening = None if summary else excerpt(body)
     # feed readers get the body without the preview's section wrappers and line marks
-    feed_body = strip_source_lines(demote_headings(document.inner_html)) if in_feed else None
+    feed_body = strip_source_lines(fit_headings(document.inner_html)) if in_feed else None
     html = entry_document(
         theme,
         site=site,
@@ -82,12 +82,12 @@ def footer_html(theme: Theme, ctx: EntryPageContext) -> str:
 
 
 def body_html(document: RenderedDocument) -> str:
-    """The body's sections as the page shows them: the title keeps the only `<h1>`."""
-    return "".join(section_html(section.html) for section in document.sections)
-
-
-def section_html(html: str) -> str:
-    return demote_headings(html)
+    """The body's sections as the page shows them: headings as written, unless the body uses
+    level-1 headings, when all of them move one level down (the title keeps the only `<h1>`)."""
+    sections = [section.html for section in document.sections]
+    if any(map(has_level_one, sections)):
+        sections = [demote_headings(html) for html in sections]
+    return "".join(sections)
 
 
 def entry_document(

@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 # Sanitized HTML escapes `<` in text, so these patterns only ever meet real tags.
 _HEADING_TAG = re.compile(r"<(/?)h([1-6])(?=[\s>])", re.IGNORECASE)
+_LEVEL_ONE = re.compile(r"<h1(?=[\s>])", re.IGNORECASE)
 _URL_ATTR = re.compile(r'(\s(?:href|src)=")([^"]*)"')
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _UP_ANCHOR = re.compile(r'<a\s[^>]*?href="\.\./([^"]*)"[^>]*>(.*?)</a>', re.DOTALL)
@@ -16,6 +17,18 @@ _FIRST_PARAGRAPH = re.compile(r"<p(?:\s[^>]*)?>(.*?)</p>", re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
 _SPACE = re.compile(r"\s+")
 _SOURCE_LINE_ATTR = re.compile(r'\sdata-line="\d+"')
+
+
+def has_level_one(fragment: str) -> bool:
+    """Whether sanitized `fragment` holds an `<h1>` (escaped text in code is `&lt;h1`, not a tag)."""
+    return _LEVEL_ONE.search(fragment) is not None
+
+
+def fit_headings(fragment: str) -> str:
+    """A body's headings as written (`##` is an `<h2>`, as Jekyll and Hugo publish it); only a body
+    that uses level-1 headings has all of them shifted one level down, so that the title stays
+    the page's only `<h1>` and the body's levels keep their order."""
+    return demote_headings(fragment) if has_level_one(fragment) else fragment
 
 
 def demote_headings(fragment: str) -> str:

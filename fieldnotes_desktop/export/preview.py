@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fieldnotes_desktop.export import entry_page as parts
 from fieldnotes_desktop.export.context import EntryPageContext, relative_linker
@@ -13,6 +14,9 @@ from fieldnotes_desktop.export.entry_page import ENTRY_DEPTH
 from fieldnotes_desktop.export.theme import Theme
 from fieldnotes_desktop.records import SiteProfile
 from fieldnotes_desktop.render import pygments_css
+
+if TYPE_CHECKING:
+    from fieldnotes_desktop.render.section_renderer import RenderedDocument
 
 HEADER_ID, BODY_ID, FOOTER_ID = "fn-entry-header", "fn-entry-body", "fn-entry-footer"
 _ENTRY_HREF = re.compile(r"^(?:\.\./)+([^/?#]+)/(?:index\.html)?(?:[?#].*)?$")
@@ -27,7 +31,8 @@ class PreviewPage:
 
     The shell is the export's `entry.html` with empty regions `#fn-entry-header`,
     `#fn-entry-body` (class `entry-body`) and `#fn-entry-footer`; the body is filled with
-    rendered sections passed through `demote_headings`, exactly as the export does.
+    rendered sections with their headings fitted under the title (`entry_page.body_html`), exactly
+    as the export does.
     """
 
     def __init__(self, theme_dir: Path | None = None, seconds: float = PREVIEW_RENDER_SECONDS) -> None:
@@ -55,9 +60,10 @@ class PreviewPage:
         return parts.footer_html(self._theme, ctx)
 
     @staticmethod
-    def section_html(section_html: str) -> str:
-        """A rendered section as the page shows it (headings one level down)."""
-        return parts.section_html(section_html)
+    def body_html(document: RenderedDocument) -> str:
+        """A rendered body as the page shows it (headings as written, or all one level down
+        when it uses level-1 headings), as the export does."""
+        return parts.body_html(document)
 
 
 def slug_from_href(href: str) -> str | None:

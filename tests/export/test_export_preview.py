@@ -33,14 +33,14 @@ def test_exported_page_is_shell_plus_header_sections_and_footer(samples: Service
     preview = PreviewPage()
     exported = (out / entry.slug / "index.html").read_text()
     header, footer = preview.header_html(ctx), preview.footer_html(ctx)
-    sections = [preview.section_html(s.html) for s in SectionRenderer(image_url=lambda ref: None).render(entry.body).sections]
+    body = preview.body_html(SectionRenderer(image_url=lambda ref: None).render(entry.body))
     assert f'<header id="fn-entry-header" class="entry-header">{header}</header>' in exported
     assert f'<footer id="fn-entry-footer" class="entry-footer">{footer}</footer>' in exported
-    assert f'<div id="fn-entry-body" class="entry-body">{"".join(sections)}</div>' in exported
+    assert f'<div id="fn-entry-body" class="entry-body">{body}</div>' in exported
     # Apart from the stylesheet (inline in the shell, linked in the export), the frames are the same.
     shell = re.sub(r"<style>.*?</style>\n", "", preview.shell_html(samples.site.get()), flags=re.S)
     exported_frame = re.sub(r'<link rel="stylesheet"[^>]*>\n', "", exported)
-    exported_frame = exported_frame.replace(header, "").replace(footer, "").replace("".join(sections), "")
+    exported_frame = exported_frame.replace(header, "").replace(footer, "").replace(body, "")
     exported_frame = re.sub(r"<title>.*?</title>\n(<meta name=\"description\"[^>]*>\n)?", "", exported_frame)
     shell = re.sub(r"<title>.*?</title>\n", "", shell)
     assert exported_frame == shell

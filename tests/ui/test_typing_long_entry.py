@@ -54,5 +54,5 @@ def test_typing_in_a_long_entry_renders_only_around_the_keys(open_window, db_pat
     services.close()
     assert "zebra we waited at camp 700" in saved and "A new line below." in saved
     page = PreviewPage()
-    exported = "".join(page.section_html(s.html) for s in SectionRenderer(image_url=lambda ref: None).render(saved).sections)
+    exported = page.body_html(SectionRenderer(image_url=lambda ref: None).render(saved))
     assert exported in preview.rendered_html()

@@ -155,3 +155,16 @@ def test_a_last_line_typed_at_the_very_end() -> None:
     for letter in "The end":
         text = apply_text_edit(live, text, len(text), 0, letter)
     assert_same(live)
+
+
+def test_headings_keep_their_level_until_a_level_one_heading_comes_and_after_it_goes() -> None:
+    text = "Intro.\n\n## Approach\n\nScree.\n\n### Camp\n\nTents.\n"
+    live = fresh(text)
+    assert "<h2" in live.html() and "<h3" in live.html() and "<h4" not in live.html()
+    text = apply_text_edit(live, text, 0, 0, "# Part one\n\n")
+    assert_same(live)
+    assert "<h2" in live.html() and "<h3" in live.html() and "<h4" in live.html()  # all one down
+    assert "<h1" not in live.html()  # the title keeps the page's only h1
+    text = apply_text_edit(live, text, 0, len("# Part one\n\n"), "")
+    assert_same(live)
+    assert "<h4" not in live.html() and "<h2" in live.html()

@@ -20,7 +20,7 @@ def test_the_preview_shows_smart_typography_like_the_export(services, preview, q
     assert "“go” – it’s" in body_text(preview, qtbot)
     # the body is the export's, section for section
     renderer = SectionRenderer(image_url=lambda ref: None, typography=site_typography(services.site.get()))
-    exported = "".join(PreviewPage.section_html(s.html) for s in renderer.render(BODY).sections)
+    exported = PreviewPage.body_html(renderer.render(BODY))
     assert exported in html
 
 

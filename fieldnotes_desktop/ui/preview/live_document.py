@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from fieldnotes_desktop.export.html import has_level_one
 from fieldnotes_desktop.render.sections import SourceScan, normalize_newlines, scan_source
 from fieldnotes_desktop.render.template import SectionTemplate
 
@@ -46,7 +47,7 @@ class LineEdit:
 
 @dataclass(frozen=True, slots=True)
 class LiveSection:
-    """One section as shown: its place, its demoted template, and the heading ids it took."""
+    """One section as shown: its place, its template as shown (demoted or not), and the heading ids it took."""
 
     key: str
     digest: str
@@ -54,6 +55,7 @@ class LiveSection:
     end: int
     template: SectionTemplate
     ids: tuple[str, ...]
+    level_one: bool = False  # its text has a level-1 heading (before any demotion)
 
     @property
     def bases(self) -> tuple[str, ...]:
@@ -90,7 +92,10 @@ class LiveDocument:
         self._renderer = renderer
         self._retired_renders = 0  # sections rendered by renderers `use` replaced
         self._demote = demote
-        self._demoted: dict[str, SectionTemplate] = {}  # by section digest
+        # Headings move one level down only while the body uses level-1 headings (the title
+        # keeps the page's only <h1>), as the export's `body_html` decides for the whole body.
+        self._demoting = False
+        self._demoted: dict[str, SectionTemplate] = {}  # by section digest, as shown under `_demoting`
         self.lines: list[str] = []
         self._chars = 0
         self.sections: list[LiveSection] = []
@@ -186,6 +191,9 @@ class LiveDocument:
         scan = scan_source(self.text)
         templates = self._renderer.templates(scan, known, shared=False)
         self._cross_references = scan.has_cross_references
+        demoting = any(map(_has_level_one, templates))
+        if demoting != self._demoting:
+            self._demoting, self._demoted = demoting, {}
         taken: set[str] = set()
         sections = []
         for source, template in zip(scan.sections, templates):
@@ -240,6 +248,10 @@ class LiveDocument:
         if len(set(digests)) != len(digests) or any(outside[d] for d in (*digests, *(s.digest for s in replaced))):
             return False  # a repeated section text: its `-N` key depends on the whole document
         templates = self._renderer.templates(SourceScan(region, False), shared=False)
+        demoting = any(map(_has_level_one, templates)) or any(s.level_one for s in old[:lo]) or any(
+            s.level_one for s in old[hi:])
+        if demoting != self._demoting:
+            return False  # a level-1 heading came or went: every heading of the page moves
         taken = {heading for s in old[:lo] for heading in s.ids}
         fresh = [
             self._section(source.key, digest, begin + source.start_line, begin + source.end_line,
@@ -266,10 +278,12 @@ class LiveDocument:
         # Rendered with the whole document (definitions), a section's HTML is not its text's alone.
         demoted = None if fresh_template else self._demoted.get(digest)
         if demoted is None:
-            demoted = SectionTemplate(tuple(self._demote(piece) for piece in template.pieces), template.slots)
+            demoted = template
+            if self._demoting:
+                demoted = SectionTemplate(tuple(self._demote(piece) for piece in template.pieces), template.slots)
             if not fresh_template:
                 self._demoted[digest] = demoted
-        return LiveSection(key, digest, start, end, demoted, demoted.heading_ids(taken))
+        return LiveSection(key, digest, start, end, demoted, demoted.heading_ids(taken), _has_level_one(template))
 
     def _replace_all(self, sections: list[LiveSection]) -> None:
         self.sections = sections
@@ -302,6 +316,10 @@ class LiveDocument:
         """Drops demoted templates no section uses any more, so a closed text's go with it."""
         wanted = {s.digest for s in sections}
         self._demoted = {d: t for d, t in self._demoted.items() if d in wanted}
+
+
+def _has_level_one(template: SectionTemplate) -> bool:
+    return any(map(has_level_one, template.pieces))
 
 
 def _unchanged_ends(old: Sequence[LiveSection], new: Sequence[LiveSection], shift: int) -> tuple[int, int]:
