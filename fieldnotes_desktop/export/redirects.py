@@ -1,8 +1,10 @@
-"""Old addresses of renamed entries: which ones still need a redirect page, and the page itself."""
+"""Old addresses of renamed entries, and of entries moved in from another site: which ones need a
+redirect page, and the page itself."""
 
 from __future__ import annotations
 
 import itertools
+from collections.abc import Mapping
 from typing import Protocol
 from urllib.parse import urljoin
 
@@ -46,15 +48,37 @@ def plan_redirects(previous: Manifest, pages: Pages) -> dict[str, str]:
     return redirects
 
 
-def redirect_page(theme: Theme, site: SiteProfile, entry: EntrySummary) -> str:
-    """A small page that sends readers (and search engines, via canonical) to the entry's new address."""
-    href = relative_linker(_DEPTH)(entry_path(entry.slug)) or ""
+def alias_path(address: str) -> str:
+    """The file an old address is served from: `/2019/05/col/` → `2019/05/col/index.html`."""
+    path = address.strip("/")
+    return f"{path}/index.html" if address.endswith("/") else path
+
+
+def plan_alias_redirects(addresses: Mapping[str, tuple[str, ...]], pages: Pages) -> dict[str, str]:
+    """Redirect page path → entry uuid, for the old addresses (from another site) of entries published
+    now; an address this export writes a page at itself keeps that page."""
+    redirects: dict[str, str] = {}
+    for uuid, aliases in addresses.items():
+        if pages.get(uuid) is None:
+            continue  # a draft, or left out of a partial export
+        for address in aliases:
+            path = alias_path(address)
+            if path and path not in pages and path not in redirects:
+                redirects[path] = uuid
+    return redirects
+
+
+def redirect_page(theme: Theme, site: SiteProfile, entry: EntrySummary, path: str = "") -> str:
+    """A small page at `path` that sends readers (and search engines, via canonical) to the entry's
+    address; `path` is the page's own (its depth decides the links), an old entry page by default."""
+    depth = "../" * path.count("/") if path else _DEPTH
+    href = relative_linker(depth)(entry_path(entry.slug)) or ""
     canonical = urljoin(site.base_url, page_path(entry.slug)) if site.base_url else href
     title = shown_title(entry, site_typography(site))
     return theme.render(
         REDIRECT_TEMPLATE,
         site=site,
-        chrome=linked_chrome(relative_linker(_DEPTH)),
+        chrome=linked_chrome(relative_linker(depth)),
         site_label=(site.title.strip() or "Field Notes").upper(),
         kicker="Moved",
         heading=title,

@@ -39,7 +39,7 @@ from fieldnotes_desktop.export.site import (
 )
 from fieldnotes_desktop.export.theme import Theme
 from fieldnotes_desktop.export.disk import describe_os_error, write_file_atomically
-from fieldnotes_desktop.export.redirects import REDIRECT_TEMPLATE, plan_redirects, redirect_page
+from fieldnotes_desktop.export.redirects import REDIRECT_TEMPLATE, plan_alias_redirects, plan_redirects, redirect_page
 from fieldnotes_desktop.export.writer import SiteWriter
 from fieldnotes_desktop.records import FINISHED, Entry, EntrySummary
 from fieldnotes_desktop.render.section_cache import TemplateStore
@@ -96,7 +96,7 @@ class ExportReport:
     seconds: float
     changed: int = 0  # files written this time; the others already held the same bytes
     removed: int = 0  # files of the previous export that the site no longer has
-    redirected: int = 0  # redirect pages at old addresses of renamed entries
+    redirected: int = 0  # redirect pages at old addresses of renamed or moved-in entries
 
     def summary(self) -> str:
         """`Exported 14 pages (8 entries), 4 assets and 0 warnings to site in 0.41 s: 3 files changed.`"""
@@ -104,7 +104,7 @@ class ExportReport:
         if self.removed:
             changes.append(f"{counted(self.removed, 'file')} removed")
         if self.redirected:
-            changes.append(f"{counted(self.redirected, 'redirect')} to renamed entries")
+            changes.append(f"{counted(self.redirected, 'redirect')} from old addresses")
         return (
             f"Exported {counted(self.pages, 'page')} ({counted(self.entries, 'entry', 'entries')}), "
             f"{counted(self.assets, 'asset')} and {counted(len(self.warnings), 'warning')} "
@@ -197,10 +197,14 @@ class ExportService:
         later = builder.stylesheet_jobs() + ([] if options.slugs else builder.site_jobs())
         published = PublishedPages(snapshot.entries, (j.path for j in later))
         redirects = plan_redirects(writer.previous, published)
+        redirects |= {
+            path: uuid for path, uuid in plan_alias_redirects(export_reads.old_addresses(session), published).items()
+            if path not in redirects
+        }
         moved = set(redirects.values())
         by_uuid = {e.uuid: e for e in snapshot.entries if e.uuid in moved} if moved else {}
         later += [
-            Job(path, f"redirect {path}", partial(redirect_page, theme, snapshot.site, by_uuid[uuid]))
+            Job(path, f"redirect {path}", partial(redirect_page, theme, snapshot.site, by_uuid[uuid], path))
             for path, uuid in sorted(redirects.items())
         ]
         total = len(snapshot.entries) + len(later)

@@ -35,5 +35,10 @@ def bodies(session: Session, ids: Sequence[int]) -> dict[int, str]:
     return found
 
 
+def old_addresses(session: Session) -> dict[str, tuple[str, ...]]:
+    """Entry uuid → its old addresses elsewhere, for the entries that have some."""
+    return plain_read.old_addresses(_connection(session))
+
+
 def _connection(session: Session) -> sqlite3.Connection:
     return cast(sqlite3.Connection, session.connection().connection.driver_connection)

@@ -87,6 +87,12 @@ def bodies_by_id(db: sqlite3.Connection, ids: Sequence[int]) -> dict[int, str]:
     return dict(rows.fetchall())
 
 
+def old_addresses(db: sqlite3.Connection) -> dict[str, tuple[str, ...]]:
+    """Entry uuid → the old addresses it was given (entries outside the trash that have some)."""
+    rows = db.execute("SELECT uuid, aliases FROM entries WHERE aliases != '' AND trashed_at IS NULL")
+    return {uuid: tuple(aliases.split("\n")) for uuid, aliases in rows}
+
+
 def _listing(stack: contextlib.ExitStack, db: sqlite3.Connection, status: str | None) -> Iterator[EntrySummary]:
     with stack:
         cursor = db.execute(_LISTING.format(status=" AND status = ?" if status else ""), (status,) if status else ())
