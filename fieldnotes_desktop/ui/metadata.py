@@ -1,5 +1,5 @@
 """The entry's metadata above the text: title, slug, category, status, date, volume, elevation, tags,
-its language and its word goal."""
+its language, word goal, author, cover image and old addresses."""
 
 from __future__ import annotations
 
@@ -110,6 +110,17 @@ class MetadataPanel(QWidget):
         self.language.setToolTip("For the spell check; empty writes in the site's language")
         self.language.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.language.addItems(["", *COMMON_LANGUAGES])
+        self.author = QLineEdit(placeholderText="the site's")
+        self.author.setObjectName("authorField")
+        self.author.setAccessibleName("Author of this entry")
+        self.cover = QLineEdit(placeholderText="an image's name")
+        self.cover.setObjectName("coverField")
+        self.cover.setAccessibleName("Cover image")
+        self.cover.setToolTip("A stored image's name (as in the text's assets/…) or an address")
+        self.aliases = QLineEdit(placeholderText="/2019/05/old-address/")
+        self.aliases.setToolTip("Addresses this entry had on another site; the export writes a redirect at each")
+        self.aliases.setObjectName("aliasesField")
+        self.aliases.setAccessibleName("Old addresses")
         self.tags = QLineEdit(placeholderText="tag, another tag")
         self.tags.setObjectName("tagsField")
         self.tags.setAccessibleName("Tags")
@@ -135,7 +146,9 @@ class MetadataPanel(QWidget):
             ("Tags", self.tags, 2, 0, 2), ("Volume", self.volume, 2, 2, 1),
             ("Elevation", self.elevation, 2, 3, 1), ("Reading time", self.reading, 2, 4, 2),
             ("Slug", self.slug, 4, 0, 2), ("Summary", self.summary, 4, 2, 4),
-            ("Language", self.language, 6, 0, 2), ("Word goal", self.word_goal, 6, 2, 2),
+            ("Author", self.author, 6, 0, 2), ("Cover", self.cover, 6, 2, 2),
+            ("Word goal", self.word_goal, 6, 4, 2),
+            ("Language", self.language, 8, 0, 2), ("Old addresses", self.aliases, 8, 2, 4),
         ]
         for label, widget, row, column, span in cells:
             caption = QLabel(label)
@@ -174,6 +187,9 @@ class MetadataPanel(QWidget):
         self.tags.textEdited.connect(lambda text: self._emit("tags", parse_tags(text)))
         self.slug.editingFinished.connect(self._on_slug_editing_finished)
         self.summary.textEdited.connect(lambda text: self._emit("summary", text))
+        self.author.textEdited.connect(lambda text: self._emit("author", text.strip()))
+        self.cover.textEdited.connect(lambda text: self._emit("cover", text.strip()))
+        self.aliases.editingFinished.connect(self._on_aliases_editing_finished)
 
     # -- loading -----------------------------------------------------------------------------
 
@@ -197,6 +213,10 @@ class MetadataPanel(QWidget):
             self.slug.setCursorPosition(0)
             self.summary.setText(entry.summary)
             self.summary.setCursorPosition(0)
+            self.author.setText(entry.author)
+            self.cover.setText(entry.cover)
+            self.aliases.setText(" ".join(entry.aliases))
+            self.aliases.setModified(False)
             # A draft's address follows its title until the writer sets one by hand.
             self._slug_follows_title = entry.status == DRAFT and (
                 entry.slug.startswith("untitled") or entry.slug == slugify(entry.title or "untitled")
@@ -215,7 +235,7 @@ class MetadataPanel(QWidget):
         self._tag_names.setStringList(tags)
 
     def set_read_only(self, read_only: bool) -> None:
-        for widget in (self.title, self.tags, self.slug, self.summary):
+        for widget in (self.title, self.tags, self.slug, self.summary, self.author, self.cover, self.aliases):
             widget.setReadOnly(read_only)
         for other in (self.category, self.status, self.date, self.volume, self.elevation,
                       self.reading, self.word_goal, self.language):
@@ -232,6 +252,7 @@ class MetadataPanel(QWidget):
         focus leaves the field, so waiting for editingFinished would lose it (a language too)."""
         self._on_slug_editing_finished()
         self._on_language_chosen()
+        self._on_aliases_editing_finished()
 
     # -- edits -------------------------------------------------------------------------------
 
@@ -249,13 +270,19 @@ class MetadataPanel(QWidget):
         """The language an entry without its own is written in, shown in the empty field."""
         line = self.language.lineEdit()
         if line is not None:
-            line.setPlaceholderText(f"{code} (site)")
+            line.setPlaceholderText(code)  # grey: the site's, until the entry has one of its own
+        self.language.setToolTip(f"For the spell check; empty writes in the site's language ({code})")
 
     def _on_language_chosen(self) -> None:
         code = self.language.currentText().strip()
         if code != self._language:
             self._language = code
             self._emit("language", code)
+
+    def _on_aliases_editing_finished(self) -> None:
+        if self.aliases.isModified():
+            self.aliases.setModified(False)
+            self._emit("aliases", parse_addresses(self.aliases.text()))
 
     def _on_slug_editing_finished(self) -> None:
         if self.slug.isModified():
@@ -275,6 +302,11 @@ class MetadataPanel(QWidget):
     def _on_details_toggle_toggled(self, shown: bool) -> None:
         self.details.setVisible(shown)
         self.details_toggle.setArrowType(Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow)
+
+
+def parse_addresses(text: str) -> tuple[str, ...]:
+    """Old addresses typed one after another, by spaces or commas (an address has neither)."""
+    return tuple(dict.fromkeys(part for part in text.replace(",", " ").split() if part))
 
 
 def parse_tags(text: str) -> tuple[str, ...]:

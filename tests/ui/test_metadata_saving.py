@@ -62,3 +62,19 @@ def test_the_editor_refuses_typing_between_a_trash_and_the_neighbour_opening(
     qtbot.waitUntil(lambda: window.desk.entry is not None, timeout=5000)
     assert window.desk.entry.id != trashed.id
     assert not window.editor.isReadOnly()
+
+
+def test_author_cover_and_old_addresses_typed_in_the_panel_are_stored(open_window, seeded_db, qtbot):
+    window = open_window(seeded_db)
+    entry = window.desk.entry
+    panel = window.metadata
+    for field, text in ((panel.author, "Ines Moreau"), (panel.cover, "summit view.jpg"),
+                        (panel.aliases, "2019/05/glacier, /old/glacier.html")):
+        field.setFocus()
+        qtbot.keyClicks(field, text)
+    panel.aliases.editingFinished.emit()
+    window.desk.saver.save_now()
+    qtbot.waitUntil(lambda: not window.desk.saver.has_unsaved(), timeout=5000)
+    stored = _stored(seeded_db, entry.id)
+    assert (stored.author, stored.cover) == ("Ines Moreau", "summit view.jpg")
+    assert stored.aliases == ("/2019/05/glacier/", "/old/glacier.html")
