@@ -83,6 +83,8 @@ def _entry_values(row: Mapping[str, object], stamp: dt.datetime) -> dict[str, An
         raise ValueError(f"not an entry field: {sorted(unknown)}")  # a programming error
     values: dict[str, Any] = {**_DEFAULTS, "created_at": stamp, "updated_at": stamp}
     values.update((name, value) for name, value in row.items() if name != "tags")
+    if not isinstance(values["aliases"], str):  # a tuple of site paths, kept one per line
+        values["aliases"] = "\n".join(values["aliases"])
     if not isinstance(values.get("date"), dt.date):
         raise ValueError("a new entry needs its date")  # the caller checks it; a programming error
     return values
@@ -91,6 +93,7 @@ def _entry_values(row: Mapping[str, object], stamp: dt.datetime) -> dict[str, An
 _DEFAULTS: dict[str, object] = {
     "title": "", "body": "", "summary": "", "category": "", "status": DRAFT, "volume": None,
     "elevation_m": None, "reading_minutes": None, "words": 0, "version": 1, "trashed_at": None,
+    "language": "", "word_goal": None, "cover": "", "author": "", "aliases": "", "published_time": "",
 }
 _COLUMNS = frozenset(_DEFAULTS) | {"uuid", "slug", "date"}
 
