@@ -11,15 +11,27 @@ from typing import TYPE_CHECKING
 
 from fieldnotes_desktop.cli.common import EXIT_OK, Handler, Subparsers
 from fieldnotes_desktop.cli.json_out import write_array
-from fieldnotes_desktop.records import STATUSES, EntryFilter, EntrySummary, SearchHit
+from fieldnotes_desktop.records import DRAFT, FINISHED, STATUSES, EntryFilter, EntrySummary, ImportReport, SearchHit
 
 if TYPE_CHECKING:
     from fieldnotes_desktop.services import Services
 
 
 def add_commands(commands: Subparsers) -> None:
-    p = commands.add_parser("import", help="import Markdown files or folders (YAML front matter honoured)")
+    p = commands.add_parser(
+        "import",
+        help="import Markdown files or folders, a Jekyll or Hugo site, or a WordPress export (.xml)",
+    )
     p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument(
+        "--status", choices=STATUSES, default=DRAFT,
+        help="what a plain file without a status becomes (default: draft; a site's posts follow the site)",
+    )
+    p.add_argument("--dry-run", action="store_true", help="print what would be imported, and store nothing")
+    p.add_argument(
+        "--media", metavar="DIR", type=Path,
+        help="a WordPress export's uploads folder (wp-content/uploads), where its posts' images are",
+    )
 
     p = commands.add_parser("list", help="list entries, newest first")
     p.add_argument("--status", choices=STATUSES)
@@ -57,15 +69,33 @@ def _print_table(rows: Sequence[tuple[str, ...]]) -> None:
 
 
 def _import(services: Services, args: argparse.Namespace) -> int:
-    report = services.imports.import_paths([Path(p) for p in args.paths])
+    report = services.imports.import_paths(
+        [Path(p) for p in args.paths], status=args.status, dry_run=args.dry_run, media=args.media
+    )
+    verb = "would import" if args.dry_run else "imported"
     for entry in report.created:
-        print(f"imported  {entry.slug}  ({entry.status}, {entry.words} words)")
+        print(f"{verb}  {entry.slug}  ({entry.status}, {entry.words} words)")
+    for note in report.notes:
+        where = f"{note.file}:{note.line}" if note.line is not None else note.file
+        print(f"note: {where}: {note.construct}: {note.text}")
     for warning in report.skipped:
         print(f"warning: {warning}", file=sys.stderr)
-    images = f", {report.assets} images" if report.assets else ""
-    noun = "entry" if len(report.created) == 1 else "entries"
-    print(f"{len(report.created)} {noun} imported{images}.")
+    print(import_summary(report, dry_run=args.dry_run))
     return EXIT_OK
+
+
+def import_summary(report: ImportReport, *, dry_run: bool = False) -> str:
+    """`3 entries imported, 2 images.` and, on a line of its own, `2 finished, 1 draft; 4 notes.`"""
+    finished = sum(1 for entry in report.created if entry.status == FINISHED)
+    drafts = len(report.created) - finished
+    noun = "entry" if len(report.created) == 1 else "entries"
+    images = f", {report.assets} images" if report.assets else ""
+    if dry_run:
+        first = f"Dry run: {len(report.created)} {noun} would be imported{images}; nothing was stored."
+    else:
+        first = f"{len(report.created)} {noun} imported{images}."
+    notes = f"; {len(report.notes)} note{'s' * (len(report.notes) != 1)} above" if report.notes else ""
+    return f"{first}\n{finished} finished, {drafts} draft{'s' * (drafts != 1)}{notes}."
 
 
 def list_directly(db_path: Path, args: argparse.Namespace) -> int | None:

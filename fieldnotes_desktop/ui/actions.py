@@ -129,7 +129,7 @@ def create_actions(window: QWidget) -> Actions:
     actions = Actions(
         new=_action(window, "&New entry", Key.New, tip="Start a new draft"),
         duplicate=_action(window, "&Duplicate entry", "Ctrl+Shift+D"),
-        import_files=_action(window, "&Import Markdown…", "Ctrl+Shift+I"),
+        import_files=_action(window, "&Import…", "Ctrl+Shift+I"),
         export=_action(window, "&Export site…", "Ctrl+E"),
         site_settings=_action(window, "Site &settings…", "Ctrl+,"),
         restore_backup=_action(window, "Restore from &backup…",

@@ -1,4 +1,4 @@
-"""Opens the history, export, site, backup and about dialogs, each with exactly what it needs."""
+"""Opens the history, export, import, site, backup and about dialogs, each with exactly what it needs."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from PySide6.QtCore import QSettings
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDialog, QWidget
 
-from fieldnotes_desktop.records import Entry, SiteProfile
+from fieldnotes_desktop.records import Entry, ImportReport, SiteProfile
 from fieldnotes_desktop.services import Services
 from fieldnotes_desktop.ui.tasks import Tasks
 
@@ -69,6 +69,13 @@ class DialogLauncher:
 
         dialog = RestoreBackupDialog(self._services, self._tasks, self._parent)
         dialog.restored.connect(self._on_backup_restored)
+        return self._show(dialog)
+
+    def import_entries(self, on_imported: Callable[[ImportReport], None]) -> QDialog:
+        from fieldnotes_desktop.ui.dialogs.import_preview import ImportDialog
+
+        dialog = ImportDialog(self._services.imports, self._tasks.jobs, self._parent)
+        dialog.imported.connect(on_imported)
         return self._show(dialog)
 
     def compare(self, stored: str, mine: str) -> QDialog:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from urllib.parse import quote
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QTextCursor
 
 from fieldnotes_desktop.errors import FieldnotesError
 from fieldnotes_desktop.records import Asset
+from fieldnotes_desktop.render.image_refs import asset_destination
 from fieldnotes_desktop.services import Services
 from fieldnotes_desktop.ui.editor import ImageSource, MarkdownEditor
 from fieldnotes_desktop.ui.preview import PreviewView
@@ -67,20 +67,9 @@ class ImagePaste(QObject):
 
 
 def image_markdown(filename: str) -> str:
-    """`![summit view](<assets/summit view.jpg>)`: an image that parses whatever its file is called.
-
-    A destination with a space or a bracket in it ends the link early (the image is never
-    published) unless it is written between `<` and `>`; a name with `<`, `>` or a line break
-    in it cannot be, and is percent-encoded instead. The renderer decodes both to the name.
-    """
-    path = f"assets/{filename}"
-    if _PLAIN.fullmatch(filename):
-        destination = path
-    elif any(c in filename for c in "<>\n\r"):
-        destination = quote(path, safe="/")
-    else:
-        destination = f"<{path}>"
-    return f"![{alt_text(filename)}]({destination})"
+    """`![summit view](<assets/summit view.jpg>)`: an image that parses whatever its file is called
+    (`asset_destination`), with its name in words as the alt text."""
+    return f"![{alt_text(filename)}]({asset_destination(filename)})"
 
 
 def alt_text(filename: str) -> str:
@@ -90,5 +79,4 @@ def alt_text(filename: str) -> str:
     return " ".join(words.split()) or "image"
 
 
-_PLAIN = re.compile(r"[\w.\-]+")  # letters, digits, _ . - : a destination as it is
 _NOT_WORDS = re.compile(r"[\[\]\\*`<>!]")

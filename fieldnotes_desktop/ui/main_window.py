@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QFont, QKeySequence, QPaintEvent, QShortcut
-from PySide6.QtWidgets import (QApplication, QFileDialog, QFontDialog, QHBoxLayout, QLabel, QMainWindow, QMessageBox, QSplitter, QStackedWidget, QVBoxLayout,
+from PySide6.QtWidgets import (QApplication, QFontDialog, QHBoxLayout, QLabel, QMainWindow, QMessageBox, QSplitter, QStackedWidget, QVBoxLayout,
                                QWidget)
 
 from fieldnotes_desktop.errors import FieldnotesError
@@ -30,7 +30,7 @@ from fieldnotes_desktop.ui.metadata import MetadataPanel
 from fieldnotes_desktop.ui.preview import PreviewView
 from fieldnotes_desktop.ui.preview.view import DARK_PAPER, LIGHT_PAPER
 from fieldnotes_desktop.ui.spell_check import SpellCheck
-from fieldnotes_desktop.ui.tasks import Changes, JobControl, Op, Tasks
+from fieldnotes_desktop.ui.tasks import Changes, Op, Tasks
 from fieldnotes_desktop.ui.theme import Colors, ThemeController, ThemeMode
 from fieldnotes_desktop.ui.window_prompts import QuitChoice, ask_unsaved_on_quit, damage_notice
 from fieldnotes_desktop.ui.window_state import WindowState
@@ -554,18 +554,9 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(text, 8000)
 
     def _on_import_triggered(self) -> None:
-        paths, _filter = QFileDialog.getOpenFileNames(
-            self, "Import Markdown", str(Path.home()), "Markdown (*.md *.markdown *.txt)")
-        if not paths:
-            return
-        imports = self.services.imports
-
-        def run_import(control: JobControl) -> ImportReport:
-            return imports.import_paths([Path(p) for p in paths], progress=control.progress)
-
-        job = self.tasks.jobs.start("import", run_import, self._on_imported, self.presenter.present)
-        job.progressed.connect(lambda done, total, name: self.statusBar().showMessage(
-            f"Importing {done:,} of {total:,}: {name}", 2000))
+        """Files or a folder (a Jekyll or Hugo site too), previewed before anything is stored."""
+        if self.dialogs is not None:
+            self.dialogs.import_entries(self._on_imported)
 
     def _on_imported(self, report: ImportReport) -> None:
         self.statusBar().showMessage(f"{len(report.created)} entries imported.", 5000)
