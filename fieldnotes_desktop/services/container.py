@@ -12,6 +12,7 @@ from fieldnotes_desktop.services.clock import Clock, utc_now
 
 if TYPE_CHECKING:
     from fieldnotes_desktop.services.assets import AssetService
+    from fieldnotes_desktop.services.bulk_edits import BulkEditService
     from fieldnotes_desktop.services.dictionary import DictionaryService
     from fieldnotes_desktop.services.entries import EntryService
     from fieldnotes_desktop.services.importer import ImportService
@@ -68,6 +69,12 @@ class Services:
         from fieldnotes_desktop.services.entries import EntryService
 
         return EntryService(self.store, self._clock)
+
+    @cached_property
+    def bulk_edits(self) -> BulkEditService:
+        from fieldnotes_desktop.services.bulk_edits import BulkEditService
+
+        return BulkEditService(self.store, self._clock)
 
     @cached_property
     def site(self) -> SiteService:

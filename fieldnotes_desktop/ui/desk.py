@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from fieldnotes_desktop.errors import EntryConflict, FieldnotesError, ValidationError
-from fieldnotes_desktop.records import Entry, EntryChanges, EntryFields
+from fieldnotes_desktop.records import Entry, EntryChanges, EntryFields, EntrySummary
 from fieldnotes_desktop.render import reading_minutes
 from fieldnotes_desktop.services import Services
 from fieldnotes_desktop.ui.editor import MarkdownEditor
@@ -220,6 +220,32 @@ class Desk(QObject):
         if open_in_trash:
             self.close_entry()
 
+    def take_stored_values(self, changed: Iterable[EntrySummary], field: str) -> None:
+        """A bulk edit from the list (or its undo) stored a new `field` for these entries: the open
+        one shows it, what is typed and unsaved stays, and its saves go on from the version the
+        edit left (it was flushed before, as switching entries does)."""
+        entry = self._entry
+        mine = next((s for s in changed if entry is not None and s.id == entry.id), None)
+        if entry is None or mine is None:
+            return
+        self.saver.adopt_version(mine.id, mine.version - 1, mine.version)
+        self._entry = dataclasses.replace(entry, version=mine.version, **{field: getattr(mine, field)})
+        with self._quiet():
+            self._metadata.set_entry(self._entry)
+        # The page's header shows the category and the volume.
+        self._preview.show_entry(dataclasses.replace(self._entry, body=self.mirror.text))
+
+    def move_on(self, entry_id: int | None) -> None:
+        """The open entry left the list (to the trash, or out of it): open `entry_id` instead, or nothing."""
+        if entry_id is None:
+            self.close_entry()
+            return
+        self._entry = None
+        # Until the neighbour is loaded nothing is open: keystrokes would go nowhere.
+        self._editor.setReadOnly(True)
+        self._metadata.set_read_only(True)
+        self.open_entry(entry_id)
+
     def refresh_preview(self) -> None:
         """The site settings changed (author card, now text): redraw the page around the text."""
         if self._entry is not None:
@@ -349,14 +375,7 @@ class Desk(QObject):
         else:
             # Not in the list yet (made a moment ago, the list still loading): the top entry, then.
             neighbour = next((s for s in (model.summary_at(0), model.summary_at(1)) if s and s.id != left), None)
-        if neighbour is not None:
-            self._entry = None
-            # Until the neighbour is loaded nothing is open: keystrokes would go nowhere.
-            self._editor.setReadOnly(True)
-            self._metadata.set_read_only(True)
-            self.open_entry(neighbour.id)
-        else:
-            self.close_entry()
+        self.move_on(neighbour.id if neighbour is not None else None)
 
     def leave_trash(self) -> None:
         """The trash view is closing: a trashed entry open there gives way to the list's first

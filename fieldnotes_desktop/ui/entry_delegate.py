@@ -17,6 +17,7 @@ class EntryCardDelegate(QStyledItemDelegate):
     def __init__(self, colors: Colors = LIGHT) -> None:
         super().__init__()
         self.colors = colors
+        self.open_id: int | None = None  # the entry in the editor
 
     def _fonts(self, option: QStyleOptionViewItem) -> tuple[QFont, QFont, QFont]:
         title = QFont(option.font)
@@ -55,7 +56,10 @@ class EntryCardDelegate(QStyledItemDelegate):
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(background)
             painter.drawRoundedRect(QRectF(rect.adjusted(6, 2, -6, -2)), 7, 7)
-        if selected:
+        # The accent marks the entry open in the editor: one among several selected, or the
+        # open one left out of a selection.
+        if summary.id == self.open_id or (selected and self.open_id is None):
+            painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(QColor(c.accent))
             painter.drawRoundedRect(QRectF(rect.left() + 6, rect.top() + 10, 3, rect.height() - 20), 1.5, 1.5)
 

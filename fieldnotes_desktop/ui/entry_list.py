@@ -1,18 +1,22 @@
-"""The left pane: search as you type, filters, the list of entries and the trash."""
+"""The left pane: search as you type, filters, the list of entries (one open, several selected) and the trash."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, QTimer, Signal
+import contextlib
+from collections.abc import Iterable, Iterator
+
+from PySide6.QtCore import QEvent, QItemSelection, QItemSelectionModel, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView, QButtonGroup, QComboBox, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QListView,
     QPushButton, QToolButton, QVBoxLayout, QWidget,
 )
 
-from fieldnotes_desktop.records import DRAFT, FINISHED, EntryFilter
+from fieldnotes_desktop.records import DRAFT, FINISHED, EntryFilter, EntrySummary
 from fieldnotes_desktop.services import Services
+from fieldnotes_desktop.ui.bulk_edit_widgets import SelectionBar
 from fieldnotes_desktop.ui.entry_delegate import EntryCardDelegate
-from fieldnotes_desktop.ui.entry_model import ID_ROLE, EntryListModel, with_filter
+from fieldnotes_desktop.ui.entry_model import ID_ROLE, EntryListModel, row_runs, with_filter
 from fieldnotes_desktop.ui.tasks import Op, Tasks
 from fieldnotes_desktop.ui.theme import Colors
 
@@ -36,6 +40,13 @@ class SearchField(QLineEdit):
 
 
 class EntryListPanel(QWidget):
+    """One entry is open; Shift and Ctrl select several for a bulk edit (ui/bulk_edit.py).
+
+    While several are selected the editor keeps the entry that was open: a writer gathering
+    entries to change is not asking to read each one, and every switch would save, reload and
+    re-render. When the selection comes back to one entry, that one opens, as a plain click does.
+    """
+
     entry_selected = Signal(int)  # the writer moved to another entry
     open_requested = Signal()  # Enter on an entry: go and write
     restore_requested = Signal()
@@ -49,6 +60,10 @@ class EntryListPanel(QWidget):
         self._tasks = tasks
         self._services = services
         self._current_id: int | None = None
+        self._following = True  # the selection opens entries (not while rows leave after a bulk edit)
+        self._kept: set[int] = set()  # selected when the rows were last asked for again
+        self.categories: list[str] = []  # in use, as last loaded: for the bulk edits' questions
+        self.tags: list[str] = []
         self.model = EntryListModel(tasks, services)
 
         self.search = SearchField(placeholderText="Search entries  (Ctrl+L)")
@@ -93,7 +108,8 @@ class EntryListPanel(QWidget):
         self.view.setModel(self.model)
         self.delegate = EntryCardDelegate()
         self.view.setItemDelegate(self.delegate)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.view.setUniformItemSizes(False)
         self.view.setMouseTracking(True)
@@ -110,6 +126,7 @@ class EntryListPanel(QWidget):
         trash_row.addWidget(self.restore_button)
         trash_row.addWidget(self.empty_button)
         self.trash_bar.hide()
+        self.selection_bar = SelectionBar()
 
         top = QVBoxLayout()
         top.setContentsMargins(12, 12, 12, 6)
@@ -122,6 +139,7 @@ class EntryListPanel(QWidget):
         layout.setSpacing(0)
         layout.addLayout(top)
         layout.addWidget(self.view, 1)
+        layout.addWidget(self.selection_bar)
         layout.addWidget(self.trash_bar)
 
         self.search.textChanged.connect(self._search_timer.start)
@@ -131,11 +149,14 @@ class EntryListPanel(QWidget):
         for combo in (self.category_filter, self.tag_filter, self.volume_filter):
             combo.activated.connect(self._on_filters_changed)
         self.view.selectionModel().currentChanged.connect(self._on_view_current_changed)
+        self.view.selectionModel().selectionChanged.connect(self._on_view_selection_changed)
+        self.model.modelAboutToBeReset.connect(self._on_model_about_to_be_reset)
         self.model.reloaded.connect(self._on_model_reloaded)
         self.model.rowsInserted.connect(self._update_count)
         self.model.rowsRemoved.connect(self._update_count)
         self.restore_button.clicked.connect(self.restore_requested)
         self.empty_button.clicked.connect(self.empty_trash_requested)
+        self.selection_bar.clear_requested.connect(self._on_selection_bar_clear_requested)
 
     def _combo(self, name: str, accessible: str) -> QComboBox:
         combo = QComboBox()
@@ -178,6 +199,7 @@ class EntryListPanel(QWidget):
 
     def _on_facets_loaded(self, facets: tuple[list[str], list[str], list[int]]) -> None:
         categories, tags, volumes = facets
+        self.categories, self.tags = list(categories), list(tags)
         _fill(self.category_filter, "Categories", [(c, c) for c in categories])
         _fill(self.tag_filter, "Tags", [(f"#{t}", t) for t in tags])
         _fill(self.volume_filter, "Volumes", [(f"Vol. {v:02d}", v) for v in volumes])
@@ -186,6 +208,8 @@ class EntryListPanel(QWidget):
     def select_entry(self, entry_id: int | None) -> None:
         """Marks `entry_id` as the open entry; selects its row when the list holds it."""
         self._current_id = entry_id
+        self.delegate.open_id = entry_id
+        self.view.viewport().update()
         row = self.model.row_of(entry_id) if entry_id is not None else None
         selection = self.view.selectionModel()
         if row is None:
@@ -195,6 +219,40 @@ class EntryListPanel(QWidget):
         if self.view.currentIndex() != index:
             selection.setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
         self.view.scrollTo(index)
+
+    # -- several entries -------------------------------------------------------------------
+
+    def selected_rows(self) -> list[int]:
+        """The selected rows, in list order (of column 0, the list's: `selectedRows` wants every column)."""
+        return sorted({index.row() for index in self.view.selectionModel().selectedIndexes()})
+
+    def selected_summaries(self) -> list[EntrySummary]:
+        model = self.model
+        return [s for s in (model.summary_at(row) for row in self.selected_rows()) if s is not None]
+
+    def selected_ids(self) -> list[int]:
+        return [s.id for s in self.selected_summaries()]
+
+    def select_ids(self, entry_ids: Iterable[int]) -> None:
+        """Adds the loaded rows of `entry_ids` to the selection; the open entry stays the current one."""
+        selection = QItemSelection()
+        for first, last in row_runs(self.model.rows_of(entry_ids)):
+            selection.select(self.model.index(first, 0), self.model.index(last, 0))
+        self.view.selectionModel().select(selection, QItemSelectionModel.SelectionFlag.Select)
+
+    def keep_selection(self, entry_ids: Iterable[int]) -> None:
+        """Selects `entry_ids` once the list has been asked again (an undo brings rows back)."""
+        self._kept = set(entry_ids)
+
+    @contextlib.contextmanager
+    def still(self) -> Iterator[None]:
+        """Rows change under the selection (a bulk edit): nothing opens because of it."""
+        self._following = False
+        try:
+            yield
+        finally:
+            self._following = True
+        self.selection_bar.show_count(len(self.selected_rows()))
 
     def focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -225,17 +283,48 @@ class EntryListPanel(QWidget):
             self.model.set_query(self.search.text())
         self.view.setFocus(Qt.FocusReason.ShortcutFocusReason)
         if self.model.rowCount() and not self.view.currentIndex().isValid():
-            self.view.setCurrentIndex(self.model.index(0, 0))
+            # Explicitly one row: the view's own setCurrentIndex reads the modifiers still held
+            # (Ctrl from the Ctrl+L that got here) and would add to a selection instead.
+            self.view.selectionModel().setCurrentIndex(
+                self.model.index(0, 0), QItemSelectionModel.SelectionFlag.ClearAndSelect)
 
-    def _on_view_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        entry_id = current.data(ID_ROLE) if current.isValid() else None
+    def _on_view_current_changed(self, _current: QModelIndex, _previous: QModelIndex) -> None:
+        self._follow_selection()
+
+    def _on_view_selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
+        self._follow_selection()
+
+    def _follow_selection(self) -> None:
+        """One selected entry opens; none selected, the current one does (the open row left the
+        list and its neighbour took its place); several, the open entry stays."""
+        if not self._following:
+            return
+        rows = self.selected_rows()
+        self.selection_bar.show_count(len(rows))
+        if len(rows) == 1:
+            entry_id = self.model.index(rows[0], 0).data(ID_ROLE)
+        elif not rows and self.view.currentIndex().isValid():
+            entry_id = self.view.currentIndex().data(ID_ROLE)
+        else:
+            return
         if entry_id is not None and entry_id != self._current_id:
             self._current_id = entry_id
             self.entry_selected.emit(entry_id)
 
+    def _on_selection_bar_clear_requested(self) -> None:
+        self.select_entry(self._current_id)
+
+    def _on_model_about_to_be_reset(self) -> None:
+        if not self._kept:
+            self._kept = set(self.selected_ids())
+
     def _on_model_reloaded(self) -> None:
         self._update_count()
-        self.select_entry(self._current_id)
+        kept, self._kept = self._kept, set()
+        with self.still():
+            self.select_entry(self._current_id)
+            if len(kept) > 1 or kept - {self._current_id}:
+                self.select_ids(kept)
 
     def _update_count(self, *_args: object) -> None:
         if self.model.query:
@@ -245,11 +334,15 @@ class EntryListPanel(QWidget):
             self.count_label.setText(f"{total:,} {'entry' if total == 1 else 'entries'}")
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
-        if (watched is self.view and isinstance(event, QKeyEvent)
-                and event.type() == QKeyEvent.Type.KeyPress
-                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)):
-            self.open_requested.emit()
-            return True
+        if watched is self.view and isinstance(event, QKeyEvent) and event.type() == QKeyEvent.Type.KeyPress:
+            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self.open_requested.emit()
+                return True
+            # Edit ▸ Select all reaches the list where the platform binds it; Ctrl+A is the list's
+            # own where it binds nothing (offscreen) or Edit's shortcut is not in reach.
+            if event.key() == Qt.Key.Key_A and event.modifiers() == Qt.KeyboardModifier.ControlModifier:
+                self.view.selectAll()
+                return True
         return super().eventFilter(watched, event)
 
 

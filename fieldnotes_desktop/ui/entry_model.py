@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
@@ -163,19 +164,37 @@ class EntryListModel(QAbstractTableModel):
     def summary_at(self, row: int) -> EntrySummary | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
 
+    def rows_of(self, entry_ids: Iterable[int]) -> list[int]:
+        """The rows of those of `entry_ids` that are loaded, in list order: one pass over the rows."""
+        wanted = set(entry_ids)
+        return [row for row, summary in enumerate(self._rows) if summary.id in wanted]
+
     def update_summary(self, summary: EntrySummary) -> None:
         """A saved entry's new title, status or date, shown in place without a query."""
-        row = self.row_of(summary.id)
-        if row is None:
-            return
-        if not _passes(summary, self._filter):
-            self.beginRemoveRows(QModelIndex(), row, row)
-            del self._rows[row]
-            self._total -= 1
+        self.update_summaries([summary])
+
+    def update_summaries(self, summaries: Iterable[EntrySummary]) -> None:
+        """Entries' new values shown in place without a query; those the filter no longer
+        admits leave the list (a bulk edit changes hundreds: one pass, a signal per run of rows)."""
+        fresh = {summary.id: summary for summary in summaries}
+        changed: list[int] = []
+        leaving: list[int] = []
+        for row, summary in enumerate(self._rows):
+            new = fresh.get(summary.id)
+            if new is None:
+                continue
+            if _passes(new, self._filter):
+                self._rows[row] = new
+                changed.append(row)
+            else:
+                leaving.append(row)
+        for first, last in row_runs(changed):
+            self.dataChanged.emit(self.index(first, 0), self.index(last, len(COLUMNS) - 1))
+        for first, last in reversed(row_runs(leaving)):
+            self.beginRemoveRows(QModelIndex(), first, last)
+            del self._rows[first : last + 1]
+            self._total -= last - first + 1
             self.endRemoveRows()
-            return
-        self._rows[row] = summary
-        self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
 
     # -- the table ---------------------------------------------------------------------------
 
@@ -216,6 +235,17 @@ class EntryListModel(QAbstractTableModel):
             snippet = self._snippets.get(summary.id)
             return _plain(snippet) if snippet else summary.summary or None
         return None
+
+
+def row_runs(rows: list[int]) -> list[tuple[int, int]]:
+    """Ascending row numbers as runs of consecutive ones: [1, 2, 3, 7] → [(1, 3), (7, 7)]."""
+    runs: list[tuple[int, int]] = []
+    for row in rows:
+        if runs and runs[-1][1] == row - 1:
+            runs[-1] = (runs[-1][0], row)
+        else:
+            runs.append((row, row))
+    return runs
 
 
 def _plain(snippet: str) -> str:

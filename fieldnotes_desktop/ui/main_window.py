@@ -15,6 +15,7 @@ from fieldnotes_desktop.errors import FieldnotesError
 from fieldnotes_desktop.records import Entry, EntrySummary, ImportReport
 from fieldnotes_desktop.services import Services
 from fieldnotes_desktop.ui.actions import Actions, build_menus, create_actions
+from fieldnotes_desktop.ui.bulk_edit import BulkEdits
 from fieldnotes_desktop.ui.conflict_bar import ConflictBar
 from fieldnotes_desktop.ui.desk import Desk
 from fieldnotes_desktop.ui.desk_care import DeskCare
@@ -131,6 +132,8 @@ class MainWindow(QMainWindow):
         self.save_state_label = QLabel("Saved")
         self.save_state_label.setObjectName("saveStateLabel")
         self.save_state_label.setAccessibleName("Save state")
+        self.bulk = BulkEdits(services, tasks, entry_list, desk, self)  # the list's bulk edits and their Undo
+        self.statusBar().addPermanentWidget(self.bulk.notice)
         self.statusBar().addPermanentWidget(self.today_label)
         self.statusBar().addPermanentWidget(self.word_count_label)
         self.statusBar().addPermanentWidget(self.save_state_label)
@@ -148,7 +151,7 @@ class MainWindow(QMainWindow):
         desk = self.desk
         a.new.triggered.connect(desk.new_entry)
         a.duplicate.triggered.connect(desk.duplicate_entry)
-        a.trash.triggered.connect(desk.trash_entry)
+        a.trash.triggered.connect(self.bulk.trash_requested)  # the selection, when several are selected
         a.trash.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)  # Delete edits text elsewhere
         self.entry_list.view.addAction(a.trash)
         a.restore.triggered.connect(desk.restore_entry)

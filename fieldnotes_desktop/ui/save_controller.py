@@ -86,6 +86,12 @@ class SaveController(QObject):
     def base_version(self, entry_id: int) -> int | None:
         return self._versions.get(entry_id)
 
+    def adopt_version(self, entry_id: int, before: int, after: int) -> None:
+        """This desk itself moved the stored entry from `before` to `after` (a bulk edit from the
+        list): the text typed over `before` is saved over `after`, not refused as a conflict."""
+        if self._versions.get(entry_id) == before:
+            self._versions[entry_id] = after
+
     def has_unsaved_for(self, entry_id: int) -> bool:
         dirty = self._body_dirty and entry_id == self._current
         return dirty or bool(self.pending.get(entry_id)) or entry_id in self._snapshots

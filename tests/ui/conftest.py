@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QEvent
+from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtWidgets import QApplication
 
 from fieldnotes_desktop.records import EntryFields
@@ -28,6 +28,19 @@ def _private_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         folder = tmp_path / "home" / name.lower()
         folder.mkdir(parents=True, exist_ok=True)
         monkeypatch.setenv(name, str(folder))
+
+
+@pytest.fixture(autouse=True)
+def _no_key_held(qapp: QApplication) -> None:
+    """No modifier left held by an earlier test: Qt keeps the last key event's modifiers, and with
+    Ctrl still down (after a Ctrl+S) a click on the list adds to the selection instead of opening."""
+    if qapp.keyboardModifiers() != Qt.KeyboardModifier.NoModifier:
+        from PySide6.QtTest import QTest
+        from PySide6.QtWidgets import QLineEdit
+
+        scratch = QLineEdit()
+        QTest.keyClick(scratch, Qt.Key.Key_Escape)  # a key event with no modifier resets them
+        scratch.deleteLater()
 
 
 @pytest.fixture
