@@ -16,9 +16,10 @@ QT_PACKAGES=(libegl1 libgl1 libopengl0 libglib2.0-0 libfontconfig1 libdbus-1-3 l
   libxshmfence1 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0
   libxcb-randr0 libxcb-render-util0 libxcb-image0 fonts-dejavu-core
   libenchant-2-2 hunspell-en-us)
-# Only the tests and the screenshot script need these: a browser for exported pages, and a
+# Only the tests and the screenshot script need these: a browser for exported pages, Hugo (it
+# builds the Markdown export), pdftotext (it reads the PDF export), and a
 # virtual screen (xvfb-run needs xauth, which apt would only recommend).
-TEST_PACKAGES=(chromium xvfb xauth)
+TEST_PACKAGES=(chromium xvfb xauth hugo poppler-utils)
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 

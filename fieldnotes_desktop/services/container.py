@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from fieldnotes_desktop.services.entries import EntryService
     from fieldnotes_desktop.services.importer import ImportService
     from fieldnotes_desktop.services.maintenance import MaintenanceService
+    from fieldnotes_desktop.services.markdown_export import MarkdownExportService
     from fieldnotes_desktop.services.publish import ExportService
     from fieldnotes_desktop.services.site import SiteService
     from fieldnotes_desktop.store import Store
@@ -105,6 +106,12 @@ class Services:
         from fieldnotes_desktop.services.publish import ExportService
 
         return ExportService(self.store, self.entries, self.site, self.assets, self._clock)
+
+    @cached_property
+    def markdown_exports(self) -> MarkdownExportService:
+        from fieldnotes_desktop.services.markdown_export import MarkdownExportService
+
+        return MarkdownExportService(self.store)
 
     @cached_property
     def maintenance(self) -> MaintenanceService:

@@ -20,6 +20,8 @@ class Actions:
     duplicate: QAction
     import_files: QAction
     export: QAction
+    export_markdown: QAction
+    export_pdf: QAction
     site_settings: QAction
     restore_backup: QAction
     trash: QAction
@@ -29,6 +31,7 @@ class Actions:
     redo: QAction
     cut: QAction
     copy: QAction
+    copy_html: QAction
     paste: QAction
     select_all: QAction
     bold: QAction
@@ -131,6 +134,9 @@ def create_actions(window: QWidget) -> Actions:
         duplicate=_action(window, "&Duplicate entry", "Ctrl+Shift+D"),
         import_files=_action(window, "&Import…", "Ctrl+Shift+I"),
         export=_action(window, "&Export site…", "Ctrl+E"),
+        export_markdown=_action(window, "Export as &Markdown…",
+                                tip="Every entry as Markdown with front matter, laid out for Hugo or Jekyll"),
+        export_pdf=_action(window, "Export as &PDF…", tip="The entry's page, as the preview shows it, as a PDF"),
         site_settings=_action(window, "Site &settings…", "Ctrl+,"),
         restore_backup=_action(window, "Restore from &backup…",
                                tip="Put every entry back as it was in one of the daily backups"),
@@ -141,6 +147,8 @@ def create_actions(window: QWidget) -> Actions:
         redo=_action(window, "&Redo", Key.Redo),
         cut=_action(window, "Cu&t", Key.Cut),
         copy=_action(window, "&Copy", Key.Copy),
+        copy_html=_action(window, "Copy as &HTML", "Ctrl+Alt+C",
+                          tip="The entry's body, rendered, for pasting into a mail or a web editor"),
         paste=_action(window, "&Paste", Key.Paste),
         select_all=_action(window, "Select &all", Key.SelectAll),
         bold=_action(window, "&Bold", Key.Bold, "Ctrl+B", tip="**Strong** words, or the selection made so"),
@@ -185,11 +193,12 @@ def create_actions(window: QWidget) -> Actions:
 
 def build_menus(menubar: QMenuBar, a: Actions) -> None:
     file = menubar.addMenu("&File")
-    for item in (a.new, a.duplicate, None, a.import_files, a.export, a.site_settings, None,
+    for item in (a.new, a.duplicate, None, a.import_files, a.export, a.export_markdown, a.export_pdf,
+                 a.site_settings, None,
                  a.restore_backup, None, a.trash, None, a.quit):
         file.addSeparator() if item is None else file.addAction(item)
     edit = menubar.addMenu("&Edit")
-    for item in (a.undo, a.redo, None, a.cut, a.copy, a.paste, a.select_all, None, a.find, a.replace,
+    for item in (a.undo, a.redo, None, a.cut, a.copy, a.copy_html, a.paste, a.select_all, None, a.find, a.replace,
                  None, a.find_entry, a.save):
         edit.addSeparator() if item is None else edit.addAction(item)
     format_menu = menubar.addMenu("F&ormat")

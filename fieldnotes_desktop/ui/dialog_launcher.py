@@ -57,6 +57,13 @@ class DialogLauncher:
         default = default_export_dir(self._services.db_path)
         return self._show(ExportDialog(self._services, self._tasks, self._settings, self._parent, default_dir=default))
 
+    def markdown_export(self) -> QDialog:
+        from fieldnotes_desktop.ui.dialogs.markdown_export import MarkdownExportDialog
+
+        default = self._services.db_path.parent / "markdown"
+        return self._show(MarkdownExportDialog(self._services, self._tasks, self._settings, self._parent,
+                                               default_dir=default))
+
     def site(self) -> QDialog:
         from fieldnotes_desktop.ui.dialogs import SiteSettingsDialog
 

@@ -21,6 +21,7 @@ from fieldnotes_desktop.ui.desk import Desk
 from fieldnotes_desktop.ui.desk_care import DeskCare
 from fieldnotes_desktop.ui.dialog_launcher import DialogLauncher
 from fieldnotes_desktop.ui.editor import MarkdownEditor
+from fieldnotes_desktop.ui.entry_exports import EntryExports
 from fieldnotes_desktop.ui.entry_list import EntryListPanel
 from fieldnotes_desktop.ui.errors import ErrorPresenter
 from fieldnotes_desktop.ui.external_changes import ExternalChanges
@@ -143,6 +144,7 @@ class MainWindow(QMainWindow):
         self.commands = create_actions(self)
         build_menus(self.menuBar(), self.commands)
         self.spelling = SpellCheck(tasks, services, editor, self.commands.spell_check, self)
+        self.entry_exports = EntryExports(services, tasks, presenter.present, self)
         self._connect(self.commands)
 
     # -- wiring ------------------------------------------------------------------------------
@@ -196,6 +198,10 @@ class MainWindow(QMainWindow):
         a.history.triggered.connect(self._on_history_triggered)
         a.restore_backup.triggered.connect(self._on_restore_backup_triggered)
         a.export.triggered.connect(lambda: self.dialogs and self.dialogs.export())
+        a.export_markdown.triggered.connect(lambda: self.dialogs and self.dialogs.markdown_export())
+        a.export_pdf.triggered.connect(self._on_export_pdf_triggered)
+        a.copy_html.triggered.connect(lambda: self.entry_exports.copy_html(self.editor.toPlainText()))
+        self.entry_exports.message.connect(lambda text: self.statusBar().showMessage(text, 4000))
         a.site_settings.triggered.connect(lambda: self.dialogs and self.dialogs.site())
         a.about.triggered.connect(lambda: self.dialogs and self.dialogs.about())
         a.cheat_sheet.triggered.connect(lambda: self.dialogs and self.dialogs.cheat_sheet())
@@ -464,8 +470,9 @@ class MainWindow(QMainWindow):
 
     def _on_desk_entry_opened(self, entry: Entry) -> None:
         for action in (self.commands.duplicate, self.commands.history, self.commands.snapshot,
-                       self.commands.save):
+                       self.commands.save, self.commands.export_pdf):
             action.setEnabled(not entry.trashed)
+        self.commands.copy_html.setEnabled(True)
         self.commands.trash.setEnabled(not entry.trashed)
         self.commands.restore.setEnabled(entry.trashed)
         self.spelling.set_entry_language(entry.language)
@@ -476,7 +483,8 @@ class MainWindow(QMainWindow):
 
     def _on_desk_entry_closed(self) -> None:
         for action in (self.commands.duplicate, self.commands.history, self.commands.snapshot,
-                       self.commands.save, self.commands.trash, self.commands.restore):
+                       self.commands.save, self.commands.trash, self.commands.restore,
+                       self.commands.export_pdf, self.commands.copy_html):
             action.setEnabled(False)
         self.setWindowTitle("Field Notes")
 
@@ -512,6 +520,12 @@ class MainWindow(QMainWindow):
         if self._saved_first("History", "The history opens once they are saved, so that restoring "
                              "an earlier version cannot replace them.", entry.id):
             self.dialogs.history(entry.id, self.metadata.title.text(), self.editor.toPlainText())
+
+    def _on_export_pdf_triggered(self) -> None:
+        entry = self.desk.entry
+        if entry is not None and self._saved_first(
+                "Export as PDF", "The PDF is made once they are saved, so that it shows them.", entry.id):
+            self.entry_exports.export_pdf(entry.id, entry.slug)
 
     def _on_conflict_compare_requested(self) -> None:
         conflict = self.conflict_bar.conflict
