@@ -91,7 +91,9 @@ def site_posts(site: Site, walk: Walk, skipped: list[str]) -> list[tuple[str, st
         if pages:
             shown = ", ".join(printable(n) for n in pages[:5]) + (", …" if len(pages) > 5 else "")
             skipped.append(
-                f"{len(pages)} page(s) of the site ({shown}) are not posts, so they were not imported; "
+                f"The site's page {shown} is not a post, so it was not imported; import it by name to bring it in"
+                if len(pages) == 1 else
+                f"{len(pages)} pages of the site ({shown}) are not posts, so they were not imported; "
                 "import them by name to bring them in"
             )
         return posts

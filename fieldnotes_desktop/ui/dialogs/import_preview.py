@@ -32,6 +32,9 @@ from fieldnotes_desktop.ui.dialogs.style import error_label, hint_label
 from fieldnotes_desktop.ui.tasks import JobControl, LongJob, LongJobLane
 
 
+NOTES_WIDTH, NOTES_HEIGHT = 860, 560  # enough for a few notes read whole
+
+
 class ImportDialog(QDialog):
     """Nothing is stored until Import is pressed; Cancel, at any point before, stores nothing."""
 
@@ -87,6 +90,7 @@ class ImportDialog(QDialog):
         self.notes.setAccessibleName("What the import could not carry over")
         self.notes.setHeaderLabels(["File", "Line", "What", "Note"])
         self.notes.setRootIsDecorated(False)
+        self.notes.setWordWrap(True)  # a note is a sentence: read whole, not cut at the column's edge
         self.notes.hide()
         self.error = error_label()
 
@@ -175,12 +179,20 @@ class ImportDialog(QDialog):
 
     def _show_notes(self, report: ImportReport) -> None:
         self.notes.clear()
-        for note in report.notes:
-            self.notes.addTopLevelItem(QTreeWidgetItem(
-                [note.file, "" if note.line is None else str(note.line), note.construct, note.text]))
-        for warning in report.skipped:
-            self.notes.addTopLevelItem(QTreeWidgetItem(["", "", "warning", warning]))
-        self.notes.setVisible(self.notes.topLevelItemCount() > 0)
+        rows = [[note.file, "" if note.line is None else str(note.line), note.construct, note.text]
+                for note in report.notes]
+        rows += [["", "", "warning", warning] for warning in report.skipped]
+        for row in rows:
+            item = QTreeWidgetItem(row)
+            item.setToolTip(0, row[0])
+            item.setToolTip(3, row[3])
+            self.notes.addTopLevelItem(item)
+        for column in (0, 1, 2):
+            self.notes.resizeColumnToContents(column)
+        self.notes.setColumnWidth(0, min(self.notes.columnWidth(0), 260))  # the note keeps the room
+        self.notes.setVisible(bool(rows))
+        if rows and self.height() < NOTES_HEIGHT:
+            self.resize(max(self.width(), NOTES_WIDTH), NOTES_HEIGHT)
 
     # -- choosing ----------------------------------------------------------------------------
 
