@@ -98,7 +98,9 @@ class ImportService:
         skipped: list[str] = []
         given = [Path(p) for p in paths]
         exports = [p for p in given if p.suffix.lower() == ".xml" and p.is_file()]
-        wordpress = [(p, read_wxr(p, media)) for p in exports]  # read before the transaction: no lock held
+        # Read before the transaction (no lock held); the uploads folder is the one given, or one
+        # that lies beside the export as WordPress lays a site out (what File ▸ Import… finds).
+        wordpress = [(p, read_wxr(p, media or _uploads_beside(p))) for p in exports]
         files = collect_files([p for p in given if p not in exports], skipped, status) if len(exports) < len(given) else []
         if not files and not any(read.files for _p, read in wordpress):
             raise ImportFailed(
@@ -165,6 +167,14 @@ class ImportService:
         fields = _attach_images(session, item, found, skipped, images)
         fields = kept_aliases(fields, found.shown, notes)
         return fields if fields.status is not UNSET else replace(fields, status=found.status)
+
+
+def _uploads_beside(export: Path) -> Path | None:
+    """`uploads/` or `wp-content/uploads/` next to a WordPress export, if there is one."""
+    for folder in (export.parent / "uploads", export.parent / "wp-content" / "uploads"):
+        if folder.is_dir():
+            return folder
+    return None
 
 
 def spare_workers() -> int:

@@ -48,3 +48,11 @@ def test_the_command_line_imports_an_export_with_its_media_folder(tmp_path: Path
     assert "would import" in printed and "ridge-walk" in printed
     assert main(["--db", str(tmp_path / "notes.db"), "list", "--json"]) == 0
     assert capsys.readouterr().out.strip() == "[]"  # a dry run stores nothing
+
+
+def test_an_uploads_folder_beside_the_export_is_found_without_being_named(services: Services, tmp_path: Path) -> None:
+    xml, media = write_export(tmp_path)
+    assert media == xml.parent / "uploads"  # as WordPress lays a site out
+    report = services.imports.import_paths([xml])
+    assert report.assets == 2
+    assert sorted(a.filename for a in services.assets.list()) == ["ridge.jpg", "summit.png"]
