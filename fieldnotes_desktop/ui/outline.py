@@ -20,10 +20,16 @@ _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 
 
 def headings(editor: QPlainTextEdit) -> list[tuple[int, int, str]]:
-    """(line, level, text) of each ATX heading, fenced code left out (a `# comment` is not one)."""
+    """(line, level, text) of each ATX heading, front matter and fenced code left out (a `# comment`
+    is not one)."""
     found = []
     fence: str | None = None
     block = editor.document().firstBlock()
+    if block.text().rstrip() == "---":  # front matter: its `# comment` lines are YAML
+        block = block.next()
+        while block.isValid() and block.text().rstrip() not in ("---", "..."):
+            block = block.next()
+        block = block.next()
     while block.isValid():
         line = block.text()
         opened = _FENCE.match(line)

@@ -379,6 +379,14 @@ def test_typewriter_scrolling_and_dimming_are_view_toggles_remembered_across_sta
     assert again.editor.extraSelections() == []
 
 
+def test_the_outline_leaves_out_the_comments_of_front_matter(open_window, seeded_db, qtbot):
+    window = open_window(seeded_db)
+    window.editor.set_text("---\ntitle: Col\n# a YAML comment\n---\n\n# Part one\n\nScree.\n")
+    window.commands.outline.setChecked(True)
+    outline = window.outline
+    assert [outline.item(i).text() for i in range(outline.count())] == ["Part one"]
+
+
 def test_the_outline_lists_the_headings_follows_the_cursor_and_jumps(open_window, seeded_db, qtbot, tmp_path):
     settings = tmp_path / "outline.ini"
     window = open_window(seeded_db, settings)
