@@ -8,6 +8,8 @@ Edit ▸ Undo, which stays the editor's: one undoes typing, the other a change m
 
 from __future__ import annotations
 
+import itertools
+
 from collections.abc import Sequence
 
 from PySide6.QtCore import QObject, QPoint
@@ -160,7 +162,7 @@ class BulkEdits(QObject):
             return None
         below = (model.summary_at(r) for r in range(row + 1, model.rowCount()))
         above = (model.summary_at(r) for r in range(row - 1, -1, -1))
-        for summary in (*below, *above):
+        for summary in itertools.chain(below, above):  # lazily: the list may hold 100,000 rows
             if summary is not None and summary.id not in leaving:
                 return summary.id
         return None
