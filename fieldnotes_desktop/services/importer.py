@@ -98,10 +98,8 @@ class ImportService:
         skipped: list[str] = []
         given = [Path(p) for p in paths]
         exports = [p for p in given if p.suffix.lower() == ".xml" and p.is_file()]
-        # Read before the transaction (no lock held); the uploads folder is the one given, or one
-        # that lies beside the export as WordPress lays a site out (what File ▸ Import… finds).
-        wordpress = [(p, read_wxr(p, media or _uploads_beside(p))) for p in exports]
-        files = collect_files([p for p in given if p not in exports], skipped, status) if len(exports) < len(given) else []
+        wordpress = [(p, read_wxr(p, media)) for p in exports]  # read before the transaction: no lock held
+        files = collect_files([p for p in given if p not in exports], skipped, status)
         if not files and not any(read.files for _p, read in wordpress):
             raise ImportFailed(
                 "No posts were found to import: give Markdown files (.md, .markdown, .txt), folders of them, "
@@ -135,8 +133,11 @@ class ImportService:
                 for export, read in wordpress:
                     root = read.media or export.absolute().parent.resolve()
                     for item in read.files:
+                        if cancelled is not None and cancelled():
+                            raise ImportFailed("The import was cancelled; nothing was imported.")
                         found = Found(str(item.path), root, walked=False)
-                        fields = kept_aliases(_attach_images(s, item, found, skipped, images), export.name, notes)
+                        fields = kept_aliases(
+                            _attach_images(s, item, found, skipped, images), printable(export.name), notes)
                         batch.add(printable(item.path.name), fields)
                     notes.extend(read.notes)
                 batch.flush()
@@ -167,14 +168,6 @@ class ImportService:
         fields = _attach_images(session, item, found, skipped, images)
         fields = kept_aliases(fields, found.shown, notes)
         return fields if fields.status is not UNSET else replace(fields, status=found.status)
-
-
-def _uploads_beside(export: Path) -> Path | None:
-    """`uploads/` or `wp-content/uploads/` next to a WordPress export, if there is one."""
-    for folder in (export.parent / "uploads", export.parent / "wp-content" / "uploads"):
-        if folder.is_dir():
-            return folder
-    return None
 
 
 def spare_workers() -> int:

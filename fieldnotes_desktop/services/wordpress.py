@@ -22,6 +22,7 @@ from urllib.parse import unquote, urlsplit
 from fieldnotes_desktop.errors import ImportFailed
 from fieldnotes_desktop.records import DRAFT, FINISHED, UNSET, EntryFields, ImportNote
 from fieldnotes_desktop.render.entry_slugs import slugify
+from fieldnotes_desktop.services.front_fields import shown
 from fieldnotes_desktop.services.markdown_files import ParsedFile, printable
 from fieldnotes_desktop.services.wxr_html import convert_body
 from fieldnotes_desktop.services.wxr_media import MediaFolder
@@ -49,16 +50,22 @@ class WxrRead:
 
 
 def read_wxr(path: Path, media: Path | None = None) -> WxrRead:
-    """The posts of the WordPress export at `path`, their images found in `media` when given.
+    """The posts of the WordPress export at `path`, their images found in `media` when given, or
+    in an `uploads/` (or `wp-content/uploads/`) beside the export, as WordPress lays a site out.
 
     Raises ImportFailed, with one sentence to act on, for a file that is not a readable export.
     """
     channel = read_channel(path)
+    if media is None and any((path.parent / inner).is_dir() for inner in _INNER):
+        media = path.parent  # laid out as WordPress lays a site: uploads beside the export
     folder = MediaFolder(_uploads(media)) if media is not None else None
     base = folder.root if folder is not None else path.absolute().parent
     reader = _PostReader(printable(path.name), base, channel, folder)
     files = [parsed for item in channel.items if (parsed := reader.read(item)) is not None]
     return WxrRead(tuple(files), tuple(reader.notes + reader.summary()), folder.root if folder else None)
+
+
+_INNER = ("wp-content/uploads", "uploads")
 
 
 def _uploads(media: Path) -> Path:
@@ -68,7 +75,7 @@ def _uploads(media: Path) -> Path:
             f"{printable(str(media))} is not a folder; give the folder that holds the export's images, "
             f"a copy of wp-content/uploads ({OUTCOME})."
         )
-    for inner in ("wp-content/uploads", "uploads"):
+    for inner in _INNER:
         if (media / inner).is_dir():
             return media / inner
     return media
@@ -207,4 +214,4 @@ def _first_words(markdown: str, count: int = 8) -> str:
 
 
 def _shown(title: str) -> str:
-    return f"“{title[:60]}”" if title else "A post without a title"
+    return f"“{shown(title)}”" if title else "A post without a title"

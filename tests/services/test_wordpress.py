@@ -114,8 +114,13 @@ def test_an_image_missing_from_the_media_folder_keeps_its_address_with_a_note(
     assert "2023/01/lost.jpg" in line_of(export[0], missing.line)
 
 
-def test_without_a_media_folder_images_stay_on_the_old_site_with_one_note_a_post(export: tuple[Path, Path]) -> None:
-    read = read_wxr(export[0])
+def test_without_a_media_folder_images_stay_on_the_old_site_with_one_note_a_post(
+    export: tuple[Path, Path], tmp_path: Path
+) -> None:
+    alone = tmp_path / "alone" / export[0].name  # no uploads folder beside it
+    alone.parent.mkdir()
+    alone.write_bytes(export[0].read_bytes())
+    read = read_wxr(alone)
     assert read.media is None
     assert all(f.image_refs == () for f in read.files)
     assert "](https://blog.example/wp-content/uploads/2024/05/ridge-1024x768.jpg)" in str(post(read, "ridge-walk").fields.body)
