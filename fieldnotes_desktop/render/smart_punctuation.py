@@ -29,7 +29,9 @@ _EN_DASH = re.compile(r"(?:^|(?<=\s))--(?=\s|$)|(?<=[^\s<-])--(?=[^\s>-])")
 _ELLIPSIS = re.compile(r"(?<!\.)\.\.\.(?!\.)")
 # "the '90s": markdown-it would take the apostrophe for a quote that never closes.
 _DECADE = re.compile(r"(?<![\w'])'(?=\d\ds\b)")
-_BARE_URL = re.compile(r"(?:\b[A-Za-z][A-Za-z0-9+.-]*://|\bwww\.)[^\s<>]+")
+# An address ends before the quotes and punctuation of the sentence around it (`"https://x.org".`);
+# an apostrophe inside one (`/it's-here`) is part of it.
+_BARE_URL = re.compile(r"(?:\b[A-Za-z][A-Za-z0-9+.-]*://|\bwww\.)[^\s<>\"“”‘’]*[^\s<>\"'“”‘’.,;:!?)\]]")
 
 Rule = Callable[[StateCore], None]
 

@@ -166,3 +166,9 @@ def test_sections_kept_as_typed_are_not_served_smart(source: str) -> None:
     # and each is served to its own kind again
     again = SectionRenderer(shared=store, typography=PLAIN)
     assert again.render(source) == plain and again.stats.sections_rendered == 0
+
+
+def test_quotes_around_a_bare_address_are_curled_and_the_address_kept() -> None:
+    html = render_markdown('Go to "https://example.com" now, or to \'https://ex.org/a_(b)\'.')
+    assert "“https://example.com”" in html
+    assert "‘https://ex.org/a_(b)’." in html  # the address itself as typed
