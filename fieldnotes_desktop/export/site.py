@@ -49,7 +49,7 @@ from fieldnotes_desktop.render.typography import site_typography
 
 # Raise by one whenever the export's own code changes what an entry page looks like (the
 # context, the page's parts): pages kept by their inputs (`entry_inputs`) are then built again.
-PAGE_VERSION = 1
+PAGE_VERSION = 2  # 2: body headings as written, smart typography
 SITE_TEMPLATES = ("index.html", "archive.html", "now.html", "feed.xml", "sitemap.xml")
 # Assets a browser would open as a document that runs script, on the site's own origin.
 ACTIVE_ASSET_SUFFIXES = (".svg", ".svgz", ".xml", ".xhtml", ".xht", ".html", ".htm")

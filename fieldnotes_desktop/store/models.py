@@ -54,7 +54,7 @@ class EntryRow(Base):
     # Raised by one with every change to the row, in the statement that takes the write lock
     # (store/editing.py `claim`), so that a save based on an older version can be refused.
     version: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
-    # The entry's own language code for the spell check and the quotes; "" follows the site's.
+    # The entry's own language code for the spell check; "" follows the site's (the quotes always do).
     language: Mapped[str] = mapped_column(Text, default="", server_default="")
     # Words the writer means this entry to reach, shown against its count; None sets no goal.
     word_goal: Mapped[int | None] = mapped_column(Integer)
