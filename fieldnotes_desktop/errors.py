@@ -71,3 +71,20 @@ class ExportFailed(FieldnotesError):
 
 class ExportCancelled(FieldnotesError):
     """The writer stopped an export; files already replaced are complete, the rest untouched."""
+
+
+class PublishFailed(FieldnotesError):
+    """The site could not be sent to its target (unreachable, refused, unknown host key, full disk)."""
+
+
+class PublishCancelled(FieldnotesError):
+    """The writer stopped a publish; the next one finishes it."""
+
+
+class PasswordNeeded(PublishFailed):
+    """The server wants a password and none was given or kept (or the kept one was refused);
+    asking the writer for one and publishing again may succeed."""
+
+
+class UnknownHost(PublishFailed):
+    """An SFTP server whose key is not in known_hosts; trusting it (after checking) and publishing again works."""

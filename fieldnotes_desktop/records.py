@@ -168,6 +168,7 @@ class SiteProfile:
     base_url: str = ""
     language: str = "en"
     typography: str = "smart"  # or "plain" (`TYPOGRAPHY`)
+    publish_to: str = ""  # the publish target: a folder, sftp://… or git+…#branch
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,7 @@ from fieldnotes_desktop.cli.common import EXIT_OK, Handler, Subparsers
 if TYPE_CHECKING:
     from fieldnotes_desktop.services import Services
 
-_TEXT_OPTIONS = ("title", "author", "role", "location", "base_url", "language", "typography")
+_TEXT_OPTIONS = ("title", "author", "role", "location", "base_url", "language", "typography", "publish_to")
 
 
 def add_commands(commands: Subparsers) -> None:
@@ -28,6 +28,11 @@ def add_commands(commands: Subparsers) -> None:
     p.add_argument(
         "--typography", choices=("smart", "plain"),
         help="smart: publish curly quotes, dashes and ellipses for straight ones (the default); plain: as typed",
+    )
+    p.add_argument(
+        "--publish-to", metavar="TARGET",
+        help="where `fieldnotes publish` sends the site: a folder, sftp://user@host[:port]/path, "
+        "git+file:///…/repo.git#branch or git+ssh://…#branch (an empty value forgets it)",
     )
 
 

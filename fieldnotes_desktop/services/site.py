@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from urllib.parse import urlparse
 
-from fieldnotes_desktop.errors import ValidationError
+from fieldnotes_desktop.errors import PublishFailed, ValidationError
+from fieldnotes_desktop.export.targets.address import Kind, parse_target
 from fieldnotes_desktop.records import SiteProfile
 from fieldnotes_desktop.store import Store
 from fieldnotes_desktop.store import site as site_rows
@@ -46,6 +48,8 @@ class SiteService:
                 "dashes and ellipses) or “plain” (as typed).",
                 field="typography",
             )
+        if changes.get("publish_to", "").strip():
+            changes["publish_to"] = _check_target(changes["publish_to"])
         if "title" in changes and not changes["title"].strip():
             raise ValidationError("The site needs a title, such as “Field Notes”.", field="title")
         # The "now" text is Markdown, where leading spaces and a last line break can matter.
@@ -65,3 +69,15 @@ def _check_base_url(url: str) -> str:
             field="base_url",
         )
     return url if url.endswith("/") else url + "/"
+
+
+def _check_target(text: str) -> str:
+    """A target is checked when saved, so a typo is found now and not at the next publish; a
+    relative folder is saved whole, or the app started elsewhere would publish elsewhere."""
+    try:
+        address = parse_target(text)
+    except PublishFailed as exc:
+        raise ValidationError(str(exc), field="publish_to") from None
+    if address.kind is Kind.FOLDER and not text.strip().startswith("file:"):
+        return str(Path(address.path).absolute())
+    return text

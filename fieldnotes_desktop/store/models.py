@@ -124,6 +124,8 @@ class SiteRow(Base):
     language: Mapped[str] = mapped_column(Text, default="en")
     # "smart" publishes curly quotes, dashes and ellipses for straight ones; "plain" as typed.
     typography: Mapped[str] = mapped_column(Text, default="smart", server_default="smart")
+    # The publish target (a folder, sftp://… or git+…#branch); never a password (the keyring has it).
+    publish_to: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class PersonalWordRow(Base):
