@@ -98,6 +98,7 @@ def build_main_window(db_path: Path, settings_path: Path | None = None) -> MainW
     from fieldnotes_desktop.ui.metadata import MetadataPanel
     from fieldnotes_desktop.ui.preview import PreviewView
     from fieldnotes_desktop.ui.preview.images import AssetIndex
+    from fieldnotes_desktop.ui.scheduled_releases import ScheduledReleases
     from fieldnotes_desktop.ui.tasks import Changes, Op, Tasks
     from fieldnotes_desktop.ui.theme import ThemeController
     from fieldnotes_desktop.ui.window_state import WindowState
@@ -180,6 +181,8 @@ def build_main_window(db_path: Path, settings_path: Path | None = None) -> MainW
     external.changed.connect(lambda: tasks.changed.emit(Changes.EVERYTHING))
     external.changed.connect(desk.check_stored_version)
     window.external = external
+    releases = ScheduledReleases(services, tasks, desk, entry_list, window)
+    window.releases = releases
 
     def usable() -> None:
         # Queued once the first screen is up, so that nothing opens the store before: first
@@ -187,6 +190,7 @@ def build_main_window(db_path: Path, settings_path: Path | None = None) -> MainW
         tasks.run(Op(images.reload, key="asset-index"))
         care.start()
         external.start()
+        releases.start()  # at start, then once a minute: what came due while the app was closed
         # Another program may have changed the open entry after the first look, before the
         # probe's first reading (it notices only later changes): read again if it did.
         desk.check_stored_version()

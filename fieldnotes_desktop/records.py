@@ -8,7 +8,10 @@ from dataclasses import dataclass, field
 
 DRAFT = "draft"
 FINISHED = "finished"
-STATUSES = (DRAFT, FINISHED)
+# Left out of the site like a draft until its moment (date and published_time) has passed; the
+# next export then makes it finished (services/schedule.py).
+SCHEDULED = "scheduled"
+STATUSES = (DRAFT, SCHEDULED, FINISHED)
 
 # "conflict": the text another writer had stored, kept when the writer chose to keep theirs over it.
 REVISION_REASONS = ("autosave", "manual", "export", "restore", "import", "conflict")

@@ -31,7 +31,7 @@ APP_USES = {
     "code_fg": ("base", "code_bg"),
     "error": ("window", "base"),  # the save state, a dialog's error line
 }
-CHIPS = (("draft_fg", "draft_bg"), ("finished_fg", "finished_bg"))  # status chips, the conflict bar
+CHIPS = (("draft_fg", "draft_bg"), ("finished_fg", "finished_bg"), ("scheduled_fg", "scheduled_bg"))  # status chips, the conflict bar
 SITE_USES = {
     "ink": ("paper", "paper-deep", "code-bg", "mark"),
     "ink-soft": ("paper", "paper-deep", "code-bg"),

@@ -11,7 +11,9 @@ from typing import TYPE_CHECKING
 
 from fieldnotes_desktop.cli.common import EXIT_OK, Handler, Subparsers
 from fieldnotes_desktop.cli.json_out import write_array
-from fieldnotes_desktop.records import DRAFT, FINISHED, STATUSES, EntryFilter, EntrySummary, ImportReport, SearchHit
+from fieldnotes_desktop.records import (
+    DRAFT, FINISHED, SCHEDULED, STATUSES, EntryFilter, EntrySummary, ImportReport, SearchHit,
+)
 
 if TYPE_CHECKING:
     from fieldnotes_desktop.services import Services
@@ -85,9 +87,11 @@ def _import(services: Services, args: argparse.Namespace) -> int:
 
 
 def import_summary(report: ImportReport, *, dry_run: bool = False) -> str:
-    """`3 entries imported, 2 images.` and, on a line of its own, `2 finished, 1 draft; 4 notes.`"""
+    """`3 entries imported, 2 images.` and, on a line of its own, `2 finished, 1 draft; 4 notes.`
+    (`1 scheduled` among them when some are)."""
     finished = sum(1 for entry in report.created if entry.status == FINISHED)
-    drafts = len(report.created) - finished
+    waiting = sum(1 for entry in report.created if entry.status == SCHEDULED)
+    drafts = len(report.created) - finished - waiting
     noun = "entry" if len(report.created) == 1 else "entries"
     images = f", {report.assets} images" if report.assets else ""
     if dry_run:
@@ -95,7 +99,8 @@ def import_summary(report: ImportReport, *, dry_run: bool = False) -> str:
     else:
         first = f"{len(report.created)} {noun} imported{images}."
     notes = f"; {len(report.notes)} note{'s' * (len(report.notes) != 1)} above" if report.notes else ""
-    return f"{first}\n{finished} finished, {drafts} draft{'s' * (drafts != 1)}{notes}."
+    scheduled = f"{waiting} scheduled, " if waiting else ""
+    return f"{first}\n{finished} finished, {scheduled}{drafts} draft{'s' * (drafts != 1)}{notes}."
 
 
 def list_directly(db_path: Path, args: argparse.Namespace) -> int | None:

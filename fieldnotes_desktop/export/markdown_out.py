@@ -90,8 +90,9 @@ def front_matter(entry: Entry, layout: str, *, cover: str | None = None, liquid:
 
     `date` is the day, or the day and `published_time` as one ISO 8601 value. Hugo drafts also
     say `draft: true`; Jekyll keeps drafts in `_drafts/` instead and old addresses under
-    `redirect_from` (the jekyll-redirect-from plugin's key). `liquid`: the body holds `{{` or `{%`,
-    which Jekyll would otherwise run as Liquid.
+    `redirect_from` (the jekyll-redirect-from plugin's key). A scheduled entry is no draft to either
+    (both hold back a post dated in the future by themselves); `status` brings it back scheduled.
+    `liquid`: the body holds `{{` or `{%`, which Jekyll would otherwise run as Liquid.
     """
     fields: list[tuple[str, Any]] = [("title", entry.title), ("slug", entry.slug), ("date", None),
                                      ("status", entry.status)]

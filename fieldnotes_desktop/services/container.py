@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from fieldnotes_desktop.services.maintenance import MaintenanceService
     from fieldnotes_desktop.services.markdown_export import MarkdownExportService
     from fieldnotes_desktop.services.publish import ExportService
+    from fieldnotes_desktop.services.schedule import ScheduleService
     from fieldnotes_desktop.services.site import SiteService
     from fieldnotes_desktop.store import Store
 
@@ -78,6 +79,12 @@ class Services:
         return BulkEditService(self.store, self._clock)
 
     @cached_property
+    def schedule(self) -> ScheduleService:
+        from fieldnotes_desktop.services.schedule import ScheduleService
+
+        return ScheduleService(self.store, self._clock)
+
+    @cached_property
     def site(self) -> SiteService:
         from fieldnotes_desktop.services.site import SiteService
 
@@ -105,7 +112,7 @@ class Services:
     def exports(self) -> ExportService:
         from fieldnotes_desktop.services.publish import ExportService
 
-        return ExportService(self.store, self.entries, self.site, self.assets, self._clock)
+        return ExportService(self.store, self.entries, self.site, self.assets, self._clock, schedule=self.schedule)
 
     @cached_property
     def markdown_exports(self) -> MarkdownExportService:

@@ -9,13 +9,14 @@ from pathlib import Path
 from typing import Any
 
 from fieldnotes_desktop.errors import ImportFailed
-from fieldnotes_desktop.records import DRAFT, FINISHED, UNSET, Unset
+from fieldnotes_desktop.records import DRAFT, FINISHED, SCHEDULED, UNSET, Unset
 from fieldnotes_desktop.services.printable import printable
 
 _STATUS = {
     "draft": DRAFT, "drafts": DRAFT, "wip": DRAFT, "unpublished": DRAFT,
     "finished": FINISHED, "final": FINISHED, "done": FINISHED, "published": FINISHED,
     "publish": FINISHED, "public": FINISHED,
+    "scheduled": SCHEDULED, "schedule": SCHEDULED,  # ours; "future" stays WordPress's, a draft
 }
 _DATE_FORMATS = ("%Y-%m-%d %H:%M:%S %z", "%Y-%m-%d %H:%M %z", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d", "%d.%m.%Y")
 _TIME = re.compile(r"^\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})?$")
@@ -89,7 +90,7 @@ def status_of(path: Path, meta: Mapping[str, Any]) -> str | Unset:
         status = _STATUS.get(str(value).strip().lower())
         if status is None:
             raise ImportFailed(
-                f"{printable(path.name)}: status “{shown(value)}” is unknown; use draft or finished (nothing was imported)."
+                f"{printable(path.name)}: status “{shown(value)}” is unknown; use draft, scheduled or finished (nothing was imported)."
             )
         return status
     if meta.get("draft") is True or meta.get("published") is False:

@@ -41,11 +41,12 @@ from fieldnotes_desktop.export.theme import Theme
 from fieldnotes_desktop.export.disk import describe_os_error, write_file_atomically
 from fieldnotes_desktop.export.redirects import REDIRECT_TEMPLATE, plan_alias_redirects, plan_redirects, redirect_page
 from fieldnotes_desktop.export.writer import SiteWriter
-from fieldnotes_desktop.records import FINISHED, Entry, EntrySummary
+from fieldnotes_desktop.records import FINISHED, SCHEDULED, Entry, EntrySummary
 from fieldnotes_desktop.render.section_cache import TemplateStore
 from fieldnotes_desktop.services.assets import AssetService
 from fieldnotes_desktop.services.clock import Clock, utc_now
 from fieldnotes_desktop.services.entries import EntryService
+from fieldnotes_desktop.services.schedule import ScheduleService
 from fieldnotes_desktop.services.section_cache import StoredSections, trim_section_cache
 from fieldnotes_desktop.services.site import SiteService
 from fieldnotes_desktop.store import Store
@@ -124,8 +125,10 @@ class ExportService:
         clock: Clock = utc_now,
         default_theme_dir: Path | None = None,
         workers: int | None = None,
+        schedule: ScheduleService | None = None,
     ) -> None:
-        """`workers`: processes a large export renders bodies in (None: one per core; 1: none)."""
+        """`workers`: processes a large export renders bodies in (None: one per core; 1: none);
+        `schedule` releases the scheduled entries that are due before each export."""
         self._store = store
         self._entries = entries
         self._site = site
@@ -133,6 +136,7 @@ class ExportService:
         self._clock = clock
         self._default_theme_dir = default_theme_dir or theme_override_dir(store.path)
         self._workers = workers
+        self._schedule = schedule or ScheduleService(store, clock)
         # Shared with the preview: `SectionRenderer(image_url=…, shared=exports.section_cache, typography=…)`.
         self.section_cache: TemplateStore = StoredSections(store)
 
@@ -166,6 +170,9 @@ class ExportService:
     ) -> ExportReport:
         started = time.perf_counter()
         options.check()
+        # Scheduled entries whose moment has passed become finished first, in a transaction of
+        # their own, so that the snapshot below (and so this export) publishes them.
+        self._schedule.release_due(self._clock())
         theme = Theme(options.theme_dir or self._default_theme_dir)
         # One snapshot for the whole export: bodies are read from it a batch at a time, so the
         # site is made of one state of the database without holding every body at once.
@@ -381,7 +388,8 @@ class ExportService:
                     raise NotFoundError(f"The entry “{slug}” is in the trash; restore it to export it.")
                 raise NotFoundError(f"There is no entry with the slug “{slug}”; `fieldnotes list` shows them.")
             if entry.status != FINISHED and not options.include_drafts:
-                raise ExportFailed(f"“{slug}” is a draft; add --include-drafts to export it anyway.")
+                kind = "is a draft" if entry.status != SCHEDULED else "is scheduled for later"
+                raise ExportFailed(f"“{slug}” {kind}; add --include-drafts to export it anyway.")
             chosen.append(entry)
         return chosen
 

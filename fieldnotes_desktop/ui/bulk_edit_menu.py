@@ -10,7 +10,7 @@ from typing import Protocol
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu
 
-from fieldnotes_desktop.records import DRAFT, FINISHED, EntrySummary
+from fieldnotes_desktop.records import DRAFT, FINISHED, SCHEDULED, EntrySummary
 from fieldnotes_desktop.services.bulk_records import BulkChange, BulkEdit, BulkKind, BulkUndo
 from fieldnotes_desktop.ui.bulk_edit_widgets import entries
 
@@ -30,7 +30,7 @@ def fill_menu(menu: QMenu, chosen: Sequence[EntrySummary], *, in_trash: bool, co
         _add(menu, f"Restore {many} from the trash", partial(commands.apply, BulkChange(BulkKind.RESTORE)))
         return
     status = menu.addMenu("Set status")
-    for value, label in ((DRAFT, "Draft"), (FINISHED, "Finished")):
+    for value, label in ((DRAFT, "Draft"), (SCHEDULED, "Scheduled"), (FINISHED, "Finished")):
         _add(status, f"Set {many} to {label}", partial(commands.apply, BulkChange(BulkKind.STATUS, value)))
     _add(menu, f"Set category of {many}…", commands.ask_category)
     _add(menu, f"Add a tag to {many}…", commands.ask_tag)

@@ -6,11 +6,20 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QRectF, QS
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
-from fieldnotes_desktop.records import FINISHED, EntrySummary
+from fieldnotes_desktop.records import FINISHED, SCHEDULED, EntrySummary
 from fieldnotes_desktop.ui.entry_model import SNIPPET_ROLE, SUMMARY_ROLE
 from fieldnotes_desktop.ui.theme import LIGHT, Colors
 
 PAD_X, PAD_Y, GAP = 14, 9, 3
+
+
+def chip(summary: EntrySummary, c: Colors) -> tuple[str, str, str]:
+    """The status chip of an entry's card: its text, background and text colour."""
+    if summary.status == FINISHED:
+        return "Finished", c.finished_bg, c.finished_fg
+    if summary.status == SCHEDULED:
+        return "Scheduled", c.scheduled_bg, c.scheduled_fg
+    return "Draft", c.draft_bg, c.draft_fg
 
 
 class EntryCardDelegate(QStyledItemDelegate):
@@ -68,19 +77,18 @@ class EntryCardDelegate(QStyledItemDelegate):
         title_metrics, meta_metrics = QFontMetrics(title_font), QFontMetrics(meta_font)
 
         # status chip, right-aligned on the meta line
-        chip_text = "Finished" if summary.status == FINISHED else "Draft"
+        chip_text, chip_bg, chip_fg = chip(summary, c)
         chip_metrics = QFontMetrics(chip_font)
         chip_w = chip_metrics.horizontalAdvance(chip_text) + 14
         chip_h = chip_metrics.height() + 2
         meta_top = inner.top() + title_metrics.height() + GAP
         chip_rect = QRectF(inner.right() - chip_w, meta_top + (meta_metrics.height() - chip_h) / 2,
                            chip_w, chip_h)
-        finished = summary.status == FINISHED
         painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QColor(c.finished_bg if finished else c.draft_bg))
+        painter.setBrush(QColor(chip_bg))
         painter.drawRoundedRect(chip_rect, chip_h / 2, chip_h / 2)
         painter.setFont(chip_font)
-        painter.setPen(QColor(c.finished_fg if finished else c.draft_fg))
+        painter.setPen(QColor(chip_fg))
         painter.drawText(chip_rect, Qt.AlignmentFlag.AlignCenter, chip_text)
 
         painter.setFont(title_font)

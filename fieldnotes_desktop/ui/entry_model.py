@@ -8,7 +8,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
-from fieldnotes_desktop.records import EntryFilter, EntrySummary, SearchHit
+from fieldnotes_desktop.records import SCHEDULED, EntryFilter, EntrySummary, SearchHit
 from fieldnotes_desktop.services import Services
 from fieldnotes_desktop.ui.tasks import Op, Tasks
 
@@ -233,7 +233,12 @@ class EntryListModel(QAbstractTableModel):
             return self._snippets.get(summary.id, "")
         if role == Qt.ItemDataRole.ToolTipRole:
             snippet = self._snippets.get(summary.id)
-            return _plain(snippet) if snippet else summary.summary or None
+            text = _plain(snippet) if snippet else summary.summary or None
+            if summary.status != SCHEDULED:
+                return text
+            # The day only: the list's records carry no time of day (the details show it).
+            when = f"Scheduled for {_date_text(summary)}"
+            return f"{when}\n{text}" if text else when
         return None
 
 

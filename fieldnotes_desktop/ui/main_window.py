@@ -31,6 +31,7 @@ from fieldnotes_desktop.ui.instance import InstanceLock
 from fieldnotes_desktop.ui.metadata import MetadataPanel
 from fieldnotes_desktop.ui.preview import PreviewView
 from fieldnotes_desktop.ui.preview.view import DARK_PAPER, LIGHT_PAPER
+from fieldnotes_desktop.ui.scheduled_releases import ScheduledReleases
 from fieldnotes_desktop.ui.spell_check import SpellCheck
 from fieldnotes_desktop.ui.tasks import Changes, Op, Tasks
 from fieldnotes_desktop.ui.theme import Colors, ThemeController, ThemeMode
@@ -84,6 +85,7 @@ class MainWindow(QMainWindow):
         self.dialogs: DialogLauncher | None = None  # set by the composition root, which parents it here
         self.care: DeskCare | None = None
         self.external: ExternalChanges | None = None  # other writers' changes, noticed once a second
+        self.releases: ScheduledReleases | None = None  # scheduled entries made finished when due
         self.damage_box: QMessageBox | None = None
 
         self.find_bar = FindBar(editor)
@@ -356,6 +358,8 @@ class MainWindow(QMainWindow):
             self.care.stop()
         if self.external is not None:
             self.external.stop()
+        if self.releases is not None:
+            self.releases.stop()
         self.preview.shutdown()  # the page goes now, before its profile
         # Long jobs (an export) cancelled and awaited, then the lanes, then the database closes.
         self.tasks.shutdown(QUIT_WAIT_S)

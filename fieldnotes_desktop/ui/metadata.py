@@ -1,8 +1,9 @@
-"""The entry's metadata above the text: title, slug, category, status, date, volume, elevation, tags,
-its language, word goal, author, cover image and old addresses."""
+"""The entry's metadata above the text: title, slug, category, status, date and time, volume, elevation,
+tags, its language, word goal, author, cover image and old addresses."""
 
 from __future__ import annotations
 
+import datetime as dt
 
 from PySide6.QtCore import QDate, QModelIndex, QPersistentModelIndex, QStringListModel, Qt, Signal
 from PySide6.QtGui import QFont
@@ -11,8 +12,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout, QWidget,
 )
 
-from fieldnotes_desktop.records import DRAFT, FINISHED, Entry
+from fieldnotes_desktop.records import DRAFT, FINISHED, SCHEDULED, Entry
 from fieldnotes_desktop.render.entry_slugs import slugify
+from fieldnotes_desktop.services.schedule import moment_of
 
 NO_VOLUME = -1
 NO_ELEVATION = -11001
@@ -92,12 +94,20 @@ class MetadataPanel(QWidget):
         self.status.setObjectName("statusField")
         self.status.setAccessibleName("Status")
         self.status.addItem("Draft", DRAFT)
+        self.status.addItem("Scheduled", SCHEDULED)
         self.status.addItem("Finished", FINISHED)
         self.date = QDateEdit()
         self.date.setCalendarPopup(True)
         self.date.setObjectName("dateField")
         self.date.setAccessibleName("Date")
         self.date.setDisplayFormat("MMM d, yyyy")
+        # Under the date, shown for a scheduled entry and for one that has a time of day already.
+        self.time = QLineEdit(placeholderText="00:00")
+        self.time.setObjectName("timeField")
+        self.time.setAccessibleName("Time of day")
+        self.time.setToolTip("The time of day, like 09:00 (your local time) or 09:00+01:00; "
+                             "empty: the start of the day")
+        self.time.hide()
         self.volume = _spin("volumeField", "Volume", NO_VOLUME, 99, "—")
         self.elevation = _spin("elevationField", "Elevation in metres", NO_ELEVATION, 9000, "—", " m")
         self.reading = _spin("readingField", "Reading time override in minutes", AUTO_MINUTES,
@@ -140,19 +150,25 @@ class MetadataPanel(QWidget):
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setHorizontalSpacing(10)
         grid.setVerticalSpacing(2)
+        # The time has rows of its own under the date: beside it, a narrow window would leave it
+        # too little room for "07:30:00+01:00". Hidden, its rows take no space.
         cells = [
             ("Category", self.category, 0, 0, 2), ("Status", self.status, 0, 2, 2),
             ("Date", self.date, 0, 4, 2),
-            ("Tags", self.tags, 2, 0, 2), ("Volume", self.volume, 2, 2, 1),
-            ("Elevation", self.elevation, 2, 3, 1), ("Reading time", self.reading, 2, 4, 2),
-            ("Slug", self.slug, 4, 0, 2), ("Summary", self.summary, 4, 2, 4),
-            ("Author", self.author, 6, 0, 2), ("Cover", self.cover, 6, 2, 2),
-            ("Word goal", self.word_goal, 6, 4, 2),
-            ("Language", self.language, 8, 0, 2), ("Old addresses", self.aliases, 8, 2, 4),
+            ("Time", self.time, 2, 4, 2),
+            ("Tags", self.tags, 4, 0, 2), ("Volume", self.volume, 4, 2, 1),
+            ("Elevation", self.elevation, 4, 3, 1), ("Reading time", self.reading, 4, 4, 2),
+            ("Slug", self.slug, 6, 0, 2), ("Summary", self.summary, 6, 2, 4),
+            ("Author", self.author, 8, 0, 2), ("Cover", self.cover, 8, 2, 2),
+            ("Word goal", self.word_goal, 8, 4, 2),
+            ("Language", self.language, 10, 0, 2), ("Old addresses", self.aliases, 10, 2, 4),
         ]
         for label, widget, row, column, span in cells:
             caption = QLabel(label)
             caption.setBuddy(widget)
+            if widget is self.time:
+                self._time_caption = caption
+                caption.hide()
             grid.addWidget(caption, row, column, 1, span)
             grid.addWidget(widget, row + 1, column, 1, span)
         for column in range(6):
@@ -170,8 +186,9 @@ class MetadataPanel(QWidget):
         self.details_toggle.toggled.connect(self._on_details_toggle_toggled)
         self.title.textEdited.connect(self._on_title_edited)
         self.category.editTextChanged.connect(lambda text: self._emit("category", text.strip()))
-        self.status.activated.connect(lambda _i: self._emit("status", self.status.currentData()))
-        self.date.dateChanged.connect(lambda d: self._emit("date", d.toPython()))
+        self.status.activated.connect(self._on_status_activated)
+        self.date.dateChanged.connect(self._on_date_changed)
+        self.time.editingFinished.connect(self._on_time_editing_finished)
         self.volume.valueChanged.connect(
             lambda v: self._emit("volume", None if v == NO_VOLUME else v))
         self.elevation.valueChanged.connect(
@@ -202,6 +219,9 @@ class MetadataPanel(QWidget):
             _show_start(self.category)
             self.status.setCurrentIndex(max(0, self.status.findData(entry.status)))
             self.date.setDate(QDate(entry.date.year, entry.date.month, entry.date.day))
+            self.time.setText(entry.published_time)
+            self.time.setCursorPosition(0)
+            self.time.setModified(False)
             self.volume.setValue(NO_VOLUME if entry.volume is None else entry.volume)
             self.elevation.setValue(NO_ELEVATION if entry.elevation_m is None else entry.elevation_m)
             self.reading.setValue(entry.reading_minutes or AUTO_MINUTES)
@@ -223,6 +243,7 @@ class MetadataPanel(QWidget):
             )
         finally:
             self._loading = False
+        self._show_schedule()
 
     def set_completions(self, categories: list[str], tags: list[str]) -> None:
         current = self.category.currentText()
@@ -235,7 +256,8 @@ class MetadataPanel(QWidget):
         self._tag_names.setStringList(tags)
 
     def set_read_only(self, read_only: bool) -> None:
-        for widget in (self.title, self.tags, self.slug, self.summary, self.author, self.cover, self.aliases):
+        for widget in (self.title, self.tags, self.slug, self.summary, self.author, self.cover, self.aliases,
+                       self.time):
             widget.setReadOnly(read_only)
         for other in (self.category, self.status, self.date, self.volume, self.elevation,
                       self.reading, self.word_goal, self.language):
@@ -253,6 +275,7 @@ class MetadataPanel(QWidget):
         self._on_slug_editing_finished()
         self._on_language_chosen()
         self._on_aliases_editing_finished()
+        self._on_time_editing_finished()
 
     # -- edits -------------------------------------------------------------------------------
 
@@ -278,6 +301,36 @@ class MetadataPanel(QWidget):
         if code != self._language:
             self._language = code
             self._emit("language", code)
+
+    def _on_status_activated(self, _index: int) -> None:
+        self._show_schedule()
+        self._emit("status", self.status.currentData())
+
+    def _on_date_changed(self, day: QDate) -> None:
+        self._show_schedule()
+        self._emit("date", day.toPython())
+
+    def _on_time_editing_finished(self) -> None:
+        # When the writer is done, not per key: "07:" on the way to "07:30" is no time yet.
+        if self.time.isModified():
+            self.time.setModified(False)
+            self._show_schedule()
+            self._emit("published_time", self.time.text().strip())
+
+    def _show_schedule(self) -> None:
+        """The time beside the date while it matters, and when a scheduled entry goes out."""
+        scheduled = self.status.currentData() == SCHEDULED
+        shown = scheduled or bool(self.time.text().strip())
+        self.time.setVisible(shown)
+        self._time_caption.setVisible(shown)
+        if not scheduled:
+            self.status.setToolTip("")
+            return
+        date = self.date.date()
+        day = dt.date(date.year(), date.month(), date.day())
+        moment = moment_of(day, self.time.text()).astimezone()  # in the writer's own time
+        self.status.setToolTip(f"Scheduled for {moment:%b} {moment.day}, {moment:%Y, %H:%M}: "
+                               "the first export or publish after that puts it on the site")
 
     def _on_aliases_editing_finished(self) -> None:
         if self.aliases.isModified():

@@ -36,6 +36,8 @@ class Colors:
     draft_fg: str
     finished_bg: str
     finished_fg: str
+    scheduled_bg: str  # a chip of its own: waiting for its moment, neither draft nor published
+    scheduled_fg: str
     code_bg: str
     code_fg: str
     link: str
@@ -48,6 +50,7 @@ LIGHT = Colors(
     muted="#645e56", faint="#6e675a", border="#dcd7cd", accent="#b5562d",
     selection="#eadfcb", row_selected="#e2dacb", draft_bg="#f3e7c4", draft_fg="#80600f",
     finished_bg="#d9eadb", finished_fg="#2d6637", code_bg="#efeae0", code_fg="#8b4a2b",
+    scheduled_bg="#dde6f3", scheduled_fg="#2f5488",
     link="#2f6690", quote="#6d675d", error="#b3261e",
 )
 
@@ -57,6 +60,7 @@ DARK = Colors(
     muted="#9f9a91", faint="#8c877f", border="#35332d", accent="#e0895c",
     selection="#4a4036", row_selected="#34312c", draft_bg="#4a3f22", draft_fg="#e9c76f",
     finished_bg="#23402b", finished_fg="#93d3a2", code_bg="#2b2924", code_fg="#eaa57c",
+    scheduled_bg="#22334a", scheduled_fg="#9cc3ee",
     link="#86b8e4", quote="#aca69c", error="#f28b82",
 )
 

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fieldnotes_desktop.records import DRAFT, FINISHED, ImportReport
+from fieldnotes_desktop.records import DRAFT, FINISHED, SCHEDULED, ImportReport
 from fieldnotes_desktop.services.importer import ImportService
 from fieldnotes_desktop.ui.dialogs.job_dialog import failure_message, percent, progress_bar
 from fieldnotes_desktop.ui.dialogs.style import error_label, hint_label
@@ -225,7 +225,8 @@ def describe(report: ImportReport) -> str:
     """`3 entries (2 finished, 1 draft), 2 images; 4 notes to look at.`"""
     statuses = Counter(entry.status for entry in report.created)
     count = len(report.created)
-    parts = f"{statuses[FINISHED]} finished, {statuses[DRAFT]} draft{'s' * (statuses[DRAFT] != 1)}"
+    waiting = f"{statuses[SCHEDULED]} scheduled, " if statuses[SCHEDULED] else ""
+    parts = f"{statuses[FINISHED]} finished, {waiting}{statuses[DRAFT]} draft{'s' * (statuses[DRAFT] != 1)}"
     text = f"{count} {'entry' if count == 1 else 'entries'} ({parts}), {report.assets} image{'s' * (report.assets != 1)}"
     noted = len(report.notes) + len(report.skipped)
     return text + (f"; {noted} note{'s' * (noted != 1)} to look at below." if noted else "; nothing left over.")
