@@ -1,7 +1,7 @@
 """Builds the entry pages of one export batch by batch: in worker processes, or here.
 
 For each batch the kept sections are asked of the store in one call. Pages whose bodies hold
-no image (an image's address is resolved against the database, which only this process
+no image, nor a stored cover (an image's address is resolved against the database, which only this process
 reads) go to worker processes, with the sections kept for them, once the export is large
 enough to be worth the workers' start; the workers render what is missing, apply the theme
 and write the finished pages into the writer's staging folder. The rest are built here, and
@@ -29,7 +29,7 @@ from fieldnotes_desktop.export.page_workers import PageJob, PageKit, ThemeChange
 from fieldnotes_desktop.records import EntrySummary
 from fieldnotes_desktop.render import RenderedDocument
 from fieldnotes_desktop.render.parallel import start_pool, worker_count
-from fieldnotes_desktop.render.section_cache import Gathered, TemplateStore, keys_for, load_many, may_hold_images
+from fieldnotes_desktop.render.section_cache import Gathered, TemplateStore, keys_for, load_many
 from fieldnotes_desktop.render.section_renderer import SectionRenderer
 from fieldnotes_desktop.render.sections import SourceScan, scan_source
 from fieldnotes_desktop.render.typography import Typography
@@ -56,6 +56,8 @@ class PageSite(Protocol):
     def page_context(self, entry: EntrySummary) -> EntryPageContext: ...
 
     def in_feed(self, entry: EntrySummary) -> bool: ...
+
+    def holds_images(self, entry: EntrySummary, body: str) -> bool: ...
 
     def entry_page(self, entry: EntrySummary, document: RenderedDocument, ctx: EntryPageContext) -> BuiltPage: ...
 
@@ -137,7 +139,7 @@ class BodyRenderer:
     def _prepare(self, entries: Sequence[EntrySummary], bodies: Mapping[int, str], site: PageSite, total: int) -> _Batch:
         texts = [bodies.get(e.id, "") for e in entries]
         batch = _Batch(entries, texts, [None] * len(texts), [None] * len(texts), {}, [None] * len(texts))
-        portable = [i for i, text in enumerate(texts) if not may_hold_images(text)]
+        portable = [i for i, text in enumerate(texts) if not site.holds_images(entries[i], text)]
         kit = self._kit_for(site)
         if self._pool is None:
             self._scan(batch, range(len(texts)))

@@ -14,6 +14,7 @@ from html.parser import HTMLParser
 from fieldnotes_desktop.export.context import absolute_linker
 from fieldnotes_desktop.export.html import fit_headings, relink_up_anchors, strip_source_lines
 from fieldnotes_desktop.export.images import AssetData, FindAsset, ImageResolver, data_uri
+from fieldnotes_desktop.export.published_images import PublishedImages
 from fieldnotes_desktop.records import Asset, SiteProfile
 from fieldnotes_desktop.render import SectionRenderer
 from fieldnotes_desktop.render.svg import UnsafeSvg, is_svg, sanitize_svg
@@ -33,17 +34,20 @@ def clipboard_body(markdown: str, site: SiteProfile, find: FindAsset, data: Asse
     when the site has no address yet.
     """
     inlined: dict[str, str] = {}
+    published = PublishedImages(data, copies=False)  # a photo travels without where it was taken
 
     def inline(asset: Asset) -> str:
         if asset.sha256 not in inlined:
-            raw = data(asset.sha256)
             try:
-                inlined[asset.sha256] = data_uri(asset, sanitize_svg(raw) if is_svg(asset.filename, asset.mime) else raw)
+                svg = is_svg(asset.filename, asset.mime)
+                shown = sanitize_svg(data(asset.sha256)) if svg else published.original(asset)
+                inlined[asset.sha256] = data_uri(asset, shown)
             except UnsafeSvg:
                 inlined[asset.sha256] = ""  # no image rather than one that could run script
         return inlined[asset.sha256]
 
-    renderer = SectionRenderer(image_url=ImageResolver(find, inline), cache_size=0, typography=site_typography(site))
+    images = ImageResolver(find, inline, lambda asset, url: published.source(asset, url, lazy=False))
+    renderer = SectionRenderer(image_url=images, cache_size=0, typography=site_typography(site))
     fragment = strip_source_lines(fit_headings(renderer.render(markdown).inner_html))
     fragment = relink_up_anchors(fragment, absolute_linker(site.base_url))
     return ClipboardBody(fragment, plain_text(fragment))

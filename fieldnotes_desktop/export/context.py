@@ -9,7 +9,7 @@ from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
-from fieldnotes_desktop.records import DRAFT, FINISHED, EntrySummary, SiteProfile
+from fieldnotes_desktop.records import DRAFT, FINISHED, Entry, EntrySummary, SiteProfile
 from fieldnotes_desktop.render import reading_minutes
 from fieldnotes_desktop.render.typography import Typography, site_typography
 
@@ -49,6 +49,18 @@ class Link:
 
 
 @dataclass(frozen=True, slots=True)
+class PageExtras:
+    """What an entry may hold beyond its summary that its page's head tells link previews."""
+
+    cover: str = ""  # a stored image's name, or an address
+    author: str = ""  # the entry's own author, when not the site's
+    published_time: str = ""  # "07:30:00+01:00", or "" when only the day is known
+
+
+NO_EXTRAS = PageExtras()
+
+
+@dataclass(frozen=True, slots=True)
 class EntryPageContext:
     """Everything the entry templates need besides the rendered body."""
 
@@ -73,6 +85,7 @@ class EntryPageContext:
     now_href: str | None
     home_href: str | None
     more: tuple[Link, ...]
+    extras: PageExtras = NO_EXTRAS
 
     @property
     def masthead(self) -> str:
@@ -289,10 +302,20 @@ def entry_path(slug: str) -> str:
 
 
 def build_page_context(
-    entry: EntrySummary, catalog: Catalog, around: Surroundings, now_html: str, link: Linker
+    entry: EntrySummary,
+    catalog: Catalog,
+    around: Surroundings,
+    now_html: str,
+    link: Linker,
+    extras: PageExtras | None = None,
 ) -> EntryPageContext:
-    """The page context of `entry`; `link` turns site paths into hrefs for where it is shown."""
+    """The page context of `entry`; `link` turns site paths into hrefs for where it is shown.
+
+    `extras`: the entry's cover, author and time, when read apart from it (None: a whole `Entry`'s own).
+    """
     site = catalog.site
+    if extras is None:
+        extras = entry_extras(entry)
     typography = site_typography(site)
     category_slug = catalog.category_slugs.get(entry.category)
     more = [Link(shown_title(e, typography), link(entry_path(e.slug)), date_label(e.date)) for e in around.more]
@@ -323,4 +346,12 @@ def build_page_context(
         now_href=link("now/"),
         home_href=link(""),
         more=tuple(more),
+        extras=extras,
     )
+
+
+def entry_extras(entry: EntrySummary) -> PageExtras:
+    """The extras a whole entry carries (a summary carries none)."""
+    if not isinstance(entry, Entry) or not (entry.cover or entry.author or entry.published_time):
+        return NO_EXTRAS
+    return PageExtras(entry.cover.strip(), entry.author.strip(), entry.published_time.strip())

@@ -10,7 +10,15 @@ from markupsafe import Markup
 
 from fieldnotes_desktop.export.context import EntryPageContext, relative_linker, shown_summary
 from fieldnotes_desktop.export.disk import WrittenFile
-from fieldnotes_desktop.export.html import demote_headings, excerpt, fit_headings, has_level_one, strip_source_lines
+from fieldnotes_desktop.export.head_meta import PageMeta, SocialImage, entry_meta
+from fieldnotes_desktop.export.html import (
+    demote_headings,
+    drop_image_copies,
+    excerpt,
+    fit_headings,
+    has_level_one,
+    strip_source_lines,
+)
 from fieldnotes_desktop.export.pages import PageChrome, linked_chrome
 from fieldnotes_desktop.export.theme import Theme
 from fieldnotes_desktop.records import SiteProfile
@@ -20,7 +28,7 @@ from fieldnotes_desktop.render.typography import site_typography
 ENTRY_TEMPLATE = "entry.html"
 HEADER_TEMPLATE = "_entry_header.html"
 FOOTER_TEMPLATE = "_entry_footer.html"
-ENTRY_TEMPLATES = (ENTRY_TEMPLATE, HEADER_TEMPLATE, FOOTER_TEMPLATE, "_author_card.html")
+ENTRY_TEMPLATES = (ENTRY_TEMPLATE, HEADER_TEMPLATE, FOOTER_TEMPLATE, "_author_card.html", "_head_meta.html")
 ENTRY_DEPTH = "../"  # from an entry's page (`slug/index.html`) to the site's root
 
 
@@ -50,23 +58,35 @@ def page_inputs(base: bytes, ctx: EntryPageContext, body: str) -> str:
     return digest.hexdigest()
 
 
-def build_entry_page(theme: Theme, ctx: EntryPageContext, document: RenderedDocument, *, in_feed: bool) -> BuiltPage:
-    """The exported page of `ctx.entry`; the same in this process and in an export's workers."""
+def build_entry_page(
+    theme: Theme,
+    ctx: EntryPageContext,
+    document: RenderedDocument,
+    *,
+    in_feed: bool,
+    image: SocialImage | None = None,
+) -> BuiltPage:
+    """The exported page of `ctx.entry`; the same in this process and in an export's workers.
+
+    `image`: what link previews of the page show (the cover, or else the body's first image).
+    """
     entry, site = ctx.entry, ctx.site
     body = body_html(document)
     summary = shown_summary(entry, site_typography(site))
     opening = None if summary else excerpt(body)
     # feed readers get the body without the preview's section wrappers and line marks
-    feed_body = strip_source_lines(fit_headings(document.inner_html)) if in_feed else None
+    feed_body = drop_image_copies(strip_source_lines(fit_headings(document.inner_html))) if in_feed else None
+    description = summary or opening or ""
     html = entry_document(
         theme,
         site=site,
         chrome=linked_chrome(relative_linker(ENTRY_DEPTH)),
         page_title=f"{ctx.title} — {site.title}",
-        description=summary or opening or "",
+        description=description,
         header=header_html(theme, ctx),
         body=body,
         footer=footer_html(theme, ctx),
+        meta=entry_meta(ctx, description, image),
     )
     return BuiltPage(html, opening, feed_body)
 
@@ -100,8 +120,12 @@ def entry_document(
     header: str = "",
     body: str | Iterable[str] = "",
     footer: str = "",
+    meta: PageMeta | None = None,
 ) -> str:
-    """The whole entry page: `entry.html` with the three regions filled (or left empty)."""
+    """The whole entry page: `entry.html` with the three regions filled (or left empty).
+
+    `description` stays beside `meta` (which holds it too) for themes whose `entry.html` predates `meta`.
+    """
     body_text = body if isinstance(body, str) else "".join(body)
     return theme.render(
         ENTRY_TEMPLATE,
@@ -109,6 +133,7 @@ def entry_document(
         chrome=chrome,
         page_title=page_title,
         description=description,
+        meta=meta,
         header_html=Markup(header),
         body_html=Markup(body_text),
         footer_html=Markup(footer),

@@ -17,6 +17,8 @@ _FIRST_PARAGRAPH = re.compile(r"<p(?:\s[^>]*)?>(.*?)</p>", re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
 _SPACE = re.compile(r"\s+")
 _SOURCE_LINE_ATTR = re.compile(r'\sdata-line="\d+"')
+_IMG_TAG = re.compile(r'<img\b(?:[^>"]|"[^"]*")*>', re.IGNORECASE)
+_COPIES_ATTR = re.compile(r'\s(?:srcset|sizes)="[^"]*"')
 
 
 def has_level_one(fragment: str) -> bool:
@@ -80,6 +82,12 @@ def relink_up_anchors(fragment: str, link: Callable[[str], str | None]) -> str:
 def strip_source_lines(fragment: str) -> str:
     """Drops the editor's `data-line` markers, which mean nothing to a feed reader."""
     return _SOURCE_LINE_ATTR.sub("", fragment)
+
+
+def drop_image_copies(fragment: str) -> str:
+    """Images without their `srcset` and `sizes`: the feed carries a body away from the page its
+    copies' relative addresses were written for, and a feed reader shows one size anyway."""
+    return _IMG_TAG.sub(lambda m: _COPIES_ATTR.sub("", m.group(0)), fragment)
 
 
 def plain_text(fragment: str) -> str:

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from fieldnotes_desktop.export.context import EntryPageContext
 from fieldnotes_desktop.export.disk import StagingFolder
+from fieldnotes_desktop.export.head_meta import external_cover
 from fieldnotes_desktop.export.entry_page import ENTRY_TEMPLATES, BuiltPage, build_entry_page, page_inputs
 from fieldnotes_desktop.export.theme import Theme
 from fieldnotes_desktop.render.section_cache import Gathered, keys_for, load_many
@@ -105,7 +106,8 @@ def build_pages(
     for job, scan, some in zip(jobs, scans, keys):
         held = job.held if job.held is not None else {k: read[k] for k in some if k in read}
         document = renderer.render_scan(scan, load_many(held))
-        page = build_entry_page(theme, job.ctx, document, in_feed=job.in_feed)
+        # a worker's pages hold no image of the database: an image on the web is all a preview can show
+        page = build_entry_page(theme, job.ctx, document, in_feed=job.in_feed, image=external_cover(job.ctx))
         if staging is not None and job.staged_as is not None:
             # a page in the feed is always built (the feed wants its body): it is kept by no inputs
             inputs = None if job.in_feed else page_inputs(kit.page_base, job.ctx, job.body)

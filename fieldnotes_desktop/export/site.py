@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import cached_property, partial
 
 from fieldnotes_desktop import __version__
@@ -18,6 +18,7 @@ from fieldnotes_desktop.export.context import (
     Catalog,
     EntryPageContext,
     Linker,
+    PageExtras,
     author_line,
     build_page_context,
     counted,
@@ -26,8 +27,18 @@ from fieldnotes_desktop.export.context import (
 )
 from fieldnotes_desktop.store.scratch import Excerpts
 from fieldnotes_desktop.export.feed import NO_BASE_URL_WARNING, build_feed, feed_entries, sitemap_urls
-from fieldnotes_desktop.export.html import demote_headings
-from fieldnotes_desktop.export.images import AssetData, FindAsset, ImageResolver, asset_path
+from fieldnotes_desktop.export.head_meta import listing_meta
+from fieldnotes_desktop.export.html import demote_headings, excerpt
+from fieldnotes_desktop.export.image_copies import copy_inputs
+from fieldnotes_desktop.export.images import (
+    AssetData,
+    FindAsset,
+    ImageResolver,
+    asset_path,
+    copy_path,
+    is_external,
+)
+from fieldnotes_desktop.export.published_images import PublishedImages, original_inputs
 from fieldnotes_desktop.export.pages import (
     FEED,
     PYGMENTS_CSS,
@@ -40,8 +51,9 @@ from fieldnotes_desktop.export.page_workers import PageKit
 from fieldnotes_desktop.export.template_page import TemplatePage
 from fieldnotes_desktop.export.published import entry_page_path
 from fieldnotes_desktop.export.shelf import Picked, Shelf
+from fieldnotes_desktop.export.social_image import social_image
 from fieldnotes_desktop.export.theme import Theme
-from fieldnotes_desktop.records import EntrySummary, SiteProfile
+from fieldnotes_desktop.records import Asset, EntrySummary, SiteProfile
 from fieldnotes_desktop.render import RenderedDocument, pygments_css, render_inline
 from fieldnotes_desktop.render.section_cache import may_hold_images, renderer_version
 from fieldnotes_desktop.render.svg import UnsafeSvg, is_svg, sanitize_svg
@@ -49,7 +61,7 @@ from fieldnotes_desktop.render.typography import site_typography
 
 # Raise by one whenever the export's own code changes what an entry page looks like (the
 # context, the page's parts): pages kept by their inputs (`entry_inputs`) are then built again.
-PAGE_VERSION = 2  # 2: body headings as written, smart typography
+PAGE_VERSION = 3  # 2: body headings as written, smart typography; 3: head tags, image sizes and copies
 SITE_TEMPLATES = ("index.html", "archive.html", "now.html", "feed.xml", "sitemap.xml")
 # Assets a browser would open as a document that runs script, on the site's own origin.
 ACTIVE_ASSET_SUFFIXES = (".svg", ".svgz", ".xml", ".xhtml", ".xht", ".html", ".htm")
@@ -65,6 +77,7 @@ class SiteSnapshot:
     # For a whole site, a `Shelf` of every entry outside the trash or a `Picked` of it.
     entries: Sequence[EntrySummary]
     finished: Sequence[EntrySummary]  # every finished entry: numbering and "More field notes"
+    extras: Mapping[int, PageExtras] = field(default_factory=dict)  # by entry id, for those that have any
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,15 +150,20 @@ class SiteBuilder:
         self.find_asset = find_asset
         self.asset_data = asset_data
         self.catalog = catalog_for(snapshot.site, snapshot.finished, snapshot.entries)
+        self.warnings: list[str] = []
+        self.published = PublishedImages(asset_data, warnings=self.warnings)
         # Bodies are rendered by the caller (export/bodies.py) through this resolver.
-        self.images = ImageResolver(find_asset, lambda asset: ENTRY_DEPTH + asset_path(asset))
+        self.images = ImageResolver(
+            find_asset,
+            lambda asset: ENTRY_DEPTH + asset_path(asset),
+            lambda asset, url: self.published.source(asset, url, _entry_copy_url),
+        )
         self.alt_text = AltTextCheck()
         self._now_html = now_html(snapshot.site)
         self._summaries = Excerpts()
         self._feed_ids = {e.id for e in feed_entries(snapshot.entries)}
         self._feed_bodies: dict[int, str] = {}
         self._archives = archive_members(snapshot.entries)
-        self.warnings: list[str] = []
 
     # -- plans -----------------------------------------------------------------------------
 
@@ -159,9 +177,17 @@ class SiteBuilder:
         and so are pages with images, whose addresses depend on the images in the database.
         `ctx`: the page's context, when the caller has made it already.
         """
-        if entry.id in self._feed_ids or may_hold_images(body):
+        if entry.id in self._feed_ids or self.holds_images(entry, body):
             return None
         return parts.page_inputs(self._page_base, ctx or self.page_context(entry), body)
+
+    def holds_images(self, entry: EntrySummary, body: str) -> bool:
+        """Whether the page of `entry` shows (or previews) an image stored in the database: then only
+        this process can build it, and no later export keeps it by its inputs."""
+        if may_hold_images(body):
+            return True
+        cover = self.snapshot.extras.get(entry.id, _NO_COVER).cover
+        return bool(cover) and not is_external(cover)
 
     def kept(self, entry: EntrySummary, excerpt: str) -> None:
         """The page of `entry` was kept as the last export made it; its excerpt still feeds the lists."""
@@ -172,8 +198,9 @@ class SiteBuilder:
         return self._summaries.get(entry.id, "")
 
     def close(self) -> None:
-        """Lets go of the excerpts kept for the lists, once the export is written or given up."""
+        """Lets go of what the lists and the image files held, once the export is written or given up."""
         self._summaries.close()
+        self.published.release()
 
     @cached_property
     def _page_base(self) -> bytes:
@@ -228,7 +255,7 @@ class SiteBuilder:
         for asset in sorted(self.images.needed.values(), key=asset_path):
             path = asset_path(asset)
             if not (path.endswith(ACTIVE_ASSET_SUFFIXES) or is_svg(asset.filename, asset.mime)):
-                jobs.append(Job(path, asset.filename, partial(self.asset_data, asset.sha256)))
+                jobs += self._raster_jobs(asset, path)
                 continue
             try:
                 inert = sanitize_svg(self.asset_data(asset.sha256))
@@ -238,6 +265,17 @@ class SiteBuilder:
             jobs.append(Job(path, asset.filename, partial(bytes, inert)))
         return jobs
 
+    def _raster_jobs(self, asset: Asset, path: str) -> list[Job]:
+        """An image's file without its metadata, and its smaller copies: each kept by the writer
+        when the last export made it from the same bytes, so nothing is encoded twice."""
+        jobs = [Job(path, asset.filename, partial(self.published.original, asset), partial(original_inputs, asset))]
+        for width in self.published.facts(asset).copies:
+            jobs.append(Job(
+                copy_path(asset, width), f"{asset.filename} at {width} px",
+                partial(self.published.copy, asset, width), partial(copy_inputs, asset.sha256, width),
+            ))
+        return jobs
+
     def check_templates(self, names: Sequence[str]) -> None:
         self.theme.check(tuple(names))
 
@@ -245,7 +283,10 @@ class SiteBuilder:
 
     def page_context(self, entry: EntrySummary, link: Linker | None = None) -> EntryPageContext:
         around = self.catalog.surroundings(entry)
-        return build_page_context(entry, self.catalog, around, self._now_html, link or relative_linker(ENTRY_DEPTH))
+        extras = self.snapshot.extras.get(entry.id)
+        return build_page_context(
+            entry, self.catalog, around, self._now_html, link or relative_linker(ENTRY_DEPTH), extras
+        )
 
     def entry_page(
         self, entry: EntrySummary, document: RenderedDocument, ctx: EntryPageContext | None = None
@@ -255,9 +296,9 @@ class SiteBuilder:
         Every page with an image is built here (workers get none, and none is kept by its inputs),
         so its images' alt text is checked here.
         """
-        page = parts.build_entry_page(
-            self.theme, ctx or self.page_context(entry), document, in_feed=self.in_feed(entry)
-        )
+        ctx = ctx or self.page_context(entry)
+        image = social_image(ctx, document.inner_html, self.images, self.published)
+        page = parts.build_entry_page(self.theme, ctx, document, in_feed=self.in_feed(entry), image=image)
         self.alt_text.check(entry, document.inner_html, self.images.name_of)
         self.record(entry, page)
         return page
@@ -276,6 +317,7 @@ class SiteBuilder:
         link = relative_linker("")
         return {
             **self._header_vars(link, kicker=counted(len(self.snapshot.entries), "entry", "entries")),
+            "meta": listing_meta(self.site, "", self.site.title, self._byline()),
             "heading": self.site.title,
             "intro": self._byline(),
             "volumes": volume_groups(
@@ -287,6 +329,7 @@ class SiteBuilder:
         link = relative_linker(ENTRY_DEPTH)
         return {
             **self._header_vars(link, kicker="Now"),
+            "meta": listing_meta(self.site, "now/", "What I am doing now", excerpt(self._now_html)),
             "heading": "What I am doing now",
             "intro": "",
             "now_html": self._now_html,
@@ -298,10 +341,14 @@ class SiteBuilder:
     def _archive_values(self, kind: str, name: str) -> dict[str, object]:
         link = relative_linker(ARCHIVE_DEPTH)
         members = self._archives[kind][name]
+        heading = name if kind == "category" else f"#{name}"
+        intro = f"{counted(len(members), 'entry', 'entries')} filed under {name}."
+        slugs = self.catalog.category_slugs if kind == "category" else self.catalog.tag_slugs
         return {
             **self._header_vars(link, kicker=kind),
-            "heading": name if kind == "category" else f"#{name}",
-            "intro": f"{counted(len(members), 'entry', 'entries')} filed under {name}.",
+            "meta": listing_meta(self.site, f"{kind}/{slugs[name]}/", heading, intro),
+            "heading": heading,
+            "intro": intro,
             "items": list_items(members, link, self.catalog.category_slugs, self._summaries, self.typography),
         }
 
@@ -336,3 +383,10 @@ class SiteBuilder:
         if name and line:
             return f"Field notes by {name}, {line}."
         return f"Field notes by {name}." if name else ""
+
+
+_NO_COVER = PageExtras()
+
+
+def _entry_copy_url(asset: Asset, width: int) -> str:
+    return ENTRY_DEPTH + copy_path(asset, width)

@@ -7,7 +7,11 @@ from urllib.parse import unquote
 
 import nh3
 
-ImageUrl = Callable[[str], str | None]
+from fieldnotes_desktop.render.image_source import ImageSource, add_image_attributes
+
+# An image source as written → its address (with, as an `ImageSource`, its size and copies), or
+# None to leave it as written.
+ImageUrl = Callable[[str], str | ImageSource | None]
 
 _TAGS = frozenset(
     {
@@ -58,6 +62,7 @@ class Sanitizer:
 
     def __init__(self, image_url: ImageUrl | None = None) -> None:
         self._image_url = image_url
+        self._sources: dict[str, ImageSource] = {}  # what `image_url` said during one `clean`
         self._cleaner = nh3.Cleaner(
             tags=set(_TAGS),
             clean_content_tags=set(_DROP_WITH_CONTENT),
@@ -71,7 +76,12 @@ class Sanitizer:
         )
 
     def clean(self, html: str) -> str:
-        return self._cleaner.clean(html)
+        """`html` sanitized; every `<img>` also told how to load, and its size when `image_url` knows it."""
+        self._sources = {}
+        try:
+            return add_image_attributes(self._cleaner.clean(html), self._sources)
+        finally:
+            self._sources = {}
 
     def _filter(self, tag: str, attribute: str, value: str) -> str | None:
         # nh3 does not check what this returns, so everything returned here is vetted.
@@ -84,6 +94,9 @@ class Sanitizer:
             return value if is_image and _is_data_image(value) else None
         if is_image and self._image_url is not None:
             mapped = self._image_url(unquote(value))
+            if isinstance(mapped, ImageSource):
+                self._sources[mapped.url] = mapped
+                return mapped.url
             return value if mapped is None else mapped
         return value
 

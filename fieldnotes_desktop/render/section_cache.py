@@ -24,7 +24,7 @@ from fieldnotes_desktop.render.typography import Typography
 # Raise by one whenever our own rendering changes what a section's HTML looks like (a rule in
 # parser.py, the allow-list in sanitize.py, the slots in template.py): every kept section then
 # misses once and is rendered again. Library upgrades are caught by their versions below.
-RENDER_VERSION = 1
+RENDER_VERSION = 2  # 2: every <img> loads lazily, with its size when the caller knows it
 _LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "Pygments", "nh3")
 # Markdown images all start `![` (inline and reference style); raw HTML ones are `<img`.
 _IMAGE = re.compile(r"!\[|<img", re.IGNORECASE)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from fieldnotes_desktop.errors import ExportCancelled, ExportFailed, NotFoundError
 from fieldnotes_desktop.export.context import counted
+from fieldnotes_desktop.export.image_strip import strip_metadata
 from fieldnotes_desktop.export.markdown_folder import MarkdownFolder
 from fieldnotes_desktop.export.markdown_out import HUGO, LAYOUT_NAMES, LAYOUTS, MarkdownLayout
 from fieldnotes_desktop.records import Asset, EntrySummary
@@ -127,10 +128,11 @@ def _find(session: Session, reference: str) -> Asset | None:
 
 
 def _image_bytes(session: Session, asset: Asset, warnings: list[str]) -> bytes | None:
-    """The image as published; an SVG made inert first, as the site export does, or left out."""
+    """The image as published; an SVG made inert first, as the site export does, or left out; a
+    photo without the metadata that says where it was taken (its pixels as stored)."""
     data = asset_rows.asset_data(session, asset.sha256)
     if not is_svg(asset.filename, asset.mime):
-        return data
+        return strip_metadata(data).data
     try:
         return sanitize_svg(data)
     except UnsafeSvg as exc:

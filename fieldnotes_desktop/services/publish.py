@@ -19,6 +19,7 @@ from fieldnotes_desktop.export.context import (
     MORE_LINKS,
     Catalog,
     EntryPageContext,
+    PageExtras,
     Surroundings,
     build_page_context,
     counted,
@@ -201,6 +202,7 @@ class ExportService:
         snapshot, theme = builder.snapshot, builder.theme
         builder.check_templates(ENTRY_TEMPLATES + (REDIRECT_TEMPLATE,) + (() if options.slugs else SITE_TEMPLATES))
         writer = SiteWriter(options.out)  # also finishes an export of this folder that was interrupted
+        builder.published.published_before(partial(_wrote_before, writer))
         later = builder.stylesheet_jobs() + ([] if options.slugs else builder.site_jobs())
         published = PublishedPages(snapshot.entries, (j.path for j in later))
         redirects = plan_redirects(writer.previous, published)
@@ -375,7 +377,11 @@ class ExportService:
             chosen: Sequence[EntrySummary] = self._chosen(session, everything, options)
         else:
             chosen = everything if options.include_drafts else finished
-        return SiteSnapshot(site=site, entries=chosen, finished=finished)
+        extras = {
+            entry_id: PageExtras(cover.strip(), author.strip(), time.strip())
+            for entry_id, (cover, author, time) in export_reads.page_extras(session).items()
+        }
+        return SiteSnapshot(site=site, entries=chosen, finished=finished, extras=extras)
 
     @staticmethod
     def _chosen(session: Session, entries: Shelf, options: ExportOptions) -> list[EntrySummary]:
@@ -430,6 +436,12 @@ class _RecentBodies:
             if entry_id in batch:
                 return batch[entry_id]
         return ""
+
+
+def _wrote_before(writer: SiteWriter, path: str, inputs: str) -> bool:
+    """Whether the last export into the writer's folder wrote `path` from these `inputs`."""
+    recorded = writer.previous.page(path)
+    return recorded is not None and recorded[1] == inputs
 
 
 def _close_shelf(snapshot: SiteSnapshot) -> None:

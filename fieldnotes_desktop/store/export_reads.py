@@ -40,5 +40,11 @@ def old_addresses(session: Session) -> dict[str, tuple[str, ...]]:
     return plain_read.old_addresses(_connection(session))
 
 
+def page_extras(session: Session) -> dict[int, tuple[str, str, str]]:
+    """Entry id → (cover, author, published_time), for the entries that have any: what their
+    pages tell link previews, read once (few entries have them) rather than with every body."""
+    return plain_read.page_extras(_connection(session))
+
+
 def _connection(session: Session) -> sqlite3.Connection:
     return cast(sqlite3.Connection, session.connection().connection.driver_connection)

@@ -93,6 +93,15 @@ def old_addresses(db: sqlite3.Connection) -> dict[str, tuple[str, ...]]:
     return {uuid: tuple(aliases.split("\n")) for uuid, aliases in rows}
 
 
+def page_extras(db: sqlite3.Connection) -> dict[int, tuple[str, str, str]]:
+    """Entry id → (cover, author, published_time), for the entries outside the trash that have any."""
+    rows = db.execute(
+        "SELECT id, cover, author, published_time FROM entries "
+        "WHERE (cover != '' OR author != '' OR published_time != '') AND trashed_at IS NULL"
+    )
+    return {entry_id: (cover, author, time) for entry_id, cover, author, time in rows}
+
+
 def _listing(stack: contextlib.ExitStack, db: sqlite3.Connection, status: str | None) -> Iterator[EntrySummary]:
     with stack:
         cursor = db.execute(_LISTING.format(status=" AND status = ?" if status else ""), (status,) if status else ())

@@ -12,6 +12,7 @@ from export_helpers import MOMENT, count_calls, generated_services, site_files
 from fieldnotes_desktop.errors import ExportFailed
 from fieldnotes_desktop.records import EntryFields
 from fieldnotes_desktop.export import bodies as bodies_module
+from fieldnotes_desktop.export.context import PageExtras
 from fieldnotes_desktop.export.disk import StagingFolder
 from fieldnotes_desktop.export.entry_page import build_entry_page
 from fieldnotes_desktop.export.page_workers import PageJob, PageKit, ThemeChanged, build_pages, theme_for
@@ -69,6 +70,26 @@ def test_a_page_built_by_a_worker_is_the_page_built_here(tmp_path: Path) -> None
         kit = replace(builder.page_kit, sections=tmp_path / "a.db")
         ((read, nothing),) = build_pages(kit, [PageJob(ctx, entry.body, None, True)])
         assert read == here and nothing == {}
+    finally:
+        services.close()
+
+
+def test_a_worker_shows_a_cover_on_the_web_and_leaves_a_stored_cover_to_this_process(tmp_path: Path) -> None:
+    services = generated_services(tmp_path / "a.db", 3)
+    try:
+        builder = builder_for(services)
+        summary = builder.snapshot.entries[0]
+        body = services.entries.get(summary.id).body
+        ctx = replace(builder.page_context(summary), extras=PageExtras(cover="https://img.example.net/c.jpg"))
+        ((page, _rendered),) = build_pages(builder.page_kit, [PageJob(ctx, body, {}, False)])
+        assert '<meta property="og:image" content="https://img.example.net/c.jpg">' in page.html
+        assert not builder.holds_images(summary, body)
+        stored = replace(builder.snapshot, extras={summary.id: PageExtras(cover="ridge.png")})
+        with_cover = SiteBuilder(
+            Theme(), stored, now=MOMENT, find_asset=services.assets.find, asset_data=services.assets.data
+        )
+        # the cover's address is the database's to say: built here (and never kept by its inputs)
+        assert with_cover.holds_images(summary, body)
     finally:
         services.close()
 

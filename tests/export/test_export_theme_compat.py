@@ -47,3 +47,38 @@ def test_a_theme_copying_the_new_macro_alone_uses_the_packaged_rows(services: Se
     (theme / "_entry_list.html").write_bytes((packaged_theme() / "_entry_list.html").read_bytes())
     page = _export(services, tmp_path / "site", theme)  # no loop through the macro and back
     assert 'class="entry-item"' in page and "Crossing the col" in page
+
+
+OLD_ENTRY = """{% extends "base.html" %}
+{% block title %}{{ page_title }}{% endblock %}
+{% block head_meta %}
+{% if description %}
+<meta name="description" content="{{ description }}">
+{% endif %}
+{% endblock %}
+{% block content %}
+<article class="my-entry">{{ header_html }}{{ body_html }}{{ footer_html }}</article>
+{% endblock %}
+"""
+OLD_BASE = """<!doctype html>
+<html><head><title>{% block title %}{% endblock %}</title>{% block head_meta %}{% endblock %}</head>
+<body>{% block content %}{% endblock %}</body></html>
+"""
+
+
+def test_a_theme_from_before_the_head_tags_still_exports(services: Services, tmp_path: Path) -> None:
+    """Its entry page keeps its own head (the new tags are offered to it, not imposed); the
+    packaged list pages put theirs in the `head_meta` block of its own base template."""
+    theme = tmp_path / "theme"
+    theme.mkdir()
+    (theme / "entry.html").write_text(OLD_ENTRY, encoding="utf-8")
+    (theme / "base.html").write_text(OLD_BASE, encoding="utf-8")
+    services.site.update(base_url="https://notes.example.org/")
+    services.entries.create(EntryFields(title="Crossing the col", summary="Over the col.", body="Ice.", status="finished"))
+    out = tmp_path / "site"
+    services.exports.export(ExportOptions(out=out, theme_dir=theme))
+    entry = (out / "crossing-the-col" / "index.html").read_text(encoding="utf-8")
+    assert '<meta name="description" content="Over the col.">' in entry and 'class="my-entry"' in entry
+    assert "og:" not in entry
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "Crossing the col" in index and '<link rel="canonical" href="https://notes.example.org/">' in index
