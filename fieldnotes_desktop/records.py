@@ -192,3 +192,19 @@ class ImportReport:
     assets: int = 0
     skipped: tuple[str, ...] = field(default_factory=tuple)
     notes: tuple[ImportNote, ...] = ()
+
+
+ERROR = "error"  # stops a publish unless it is forced
+WARNING = "warning"  # worth a look; publishing goes ahead
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One problem the pre-publish checks found, where it is, and what to do about it."""
+
+    level: str  # ERROR or WARNING
+    code: str  # a short stable id: "broken-link", "link-to-draft", "alt-text", "missing-image", …
+    slug: str  # the entry's slug, or "" for the site as a whole
+    entry_id: int | None
+    line: int | None  # 1-based, in the entry's body; None when the finding is not about a line
+    message: str  # one sentence naming the thing and saying what to do

@@ -18,9 +18,9 @@ __all__ = ["build_parser", "main"]
 
 def _groups() -> tuple[ModuleType, ...]:
     """The command modules, in the order `fieldnotes --help` lists their commands."""
-    from fieldnotes_desktop.cli import entries, export, maintenance, site
+    from fieldnotes_desktop.cli import checks, entries, export, maintenance, site
 
-    return (entries, export, site, maintenance)
+    return (entries, export, checks, site, maintenance)
 
 
 def _handler(command: str) -> Handler:
@@ -106,7 +106,7 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _reads_only(args: argparse.Namespace) -> bool:
-    if args.command in ("list", "search", "backup"):
+    if args.command in ("list", "search", "backup", "check"):
         return True
     if args.command == "doctor":
         return not args.repair

@@ -104,8 +104,22 @@ def _export(services: Services, args: argparse.Namespace) -> int:
                 markdown_options_from_args(args), progress=progress)
         else:
             report = services.exports.export(options_from_args(args), progress=progress)
+    if args.format == "site" and not args.self_contained:
+        _print_findings(services, args)
     _print_outcome(report.warnings, report.summary())
     return EXIT_OK
+
+
+# What the export's own warnings say already, in a line per entry: not said twice.
+SAID_BY_THE_EXPORT = frozenset({"alt-text", "missing-image", "no-site-address"})
+
+
+def _print_findings(services: Services, args: argparse.Namespace) -> None:
+    """The pre-publish checks of what was exported, as `error:`/`warning:` lines: they tell, never stop, an export."""
+    from fieldnotes_desktop.cli.checks import print_findings
+
+    findings = services.checks.run(slugs=tuple(args.entry) or None, include_drafts=bool(args.include_drafts))
+    print_findings((f for f in findings if f.code not in SAID_BY_THE_EXPORT), sys.stderr, prefix=": ")
 
 
 def _print_outcome(warnings: Sequence[str], summary: str) -> None:

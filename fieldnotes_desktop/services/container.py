@@ -13,6 +13,7 @@ from fieldnotes_desktop.services.clock import Clock, utc_now
 if TYPE_CHECKING:
     from fieldnotes_desktop.services.assets import AssetService
     from fieldnotes_desktop.services.bulk_edits import BulkEditService
+    from fieldnotes_desktop.services.checks import CheckService
     from fieldnotes_desktop.services.dictionary import DictionaryService
     from fieldnotes_desktop.services.entries import EntryService
     from fieldnotes_desktop.services.importer import ImportService
@@ -113,6 +114,12 @@ class Services:
         from fieldnotes_desktop.services.publish import ExportService
 
         return ExportService(self.store, self.entries, self.site, self.assets, self._clock, schedule=self.schedule)
+
+    @cached_property
+    def checks(self) -> CheckService:
+        from fieldnotes_desktop.services.checks import CheckService
+
+        return CheckService(self.store, self.site, self._clock)
 
     @cached_property
     def markdown_exports(self) -> MarkdownExportService:
