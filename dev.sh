@@ -17,9 +17,9 @@ QT_PACKAGES=(libegl1 libgl1 libopengl0 libglib2.0-0 libfontconfig1 libdbus-1-3 l
   libxcb-randr0 libxcb-render-util0 libxcb-image0 fonts-dejavu-core
   libenchant-2-2 hunspell-en-us)
 # Only the tests and the screenshot script need these: a browser for exported pages, Hugo (it
-# builds the Markdown export), pdftotext (it reads the PDF export), and a
-# virtual screen (xvfb-run needs xauth, which apt would only recommend).
-TEST_PACKAGES=(chromium xvfb xauth hugo poppler-utils)
+# builds the Markdown export), pdftotext (it reads the PDF export), a virtual screen (xvfb-run
+# needs xauth, which apt would only recommend), and git for the git publish target's tests.
+TEST_PACKAGES=(chromium xvfb xauth hugo poppler-utils git)
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 

@@ -40,3 +40,9 @@ def lock_dir() -> Path:
 def theme_override_dir(db_path: Path) -> Path:
     """A `theme/` folder beside the database overrides any packaged template."""
     return db_path.parent / "theme"
+
+
+def publish_dir(db_path: Path) -> Path:
+    """This desk's publish workshop, beside its database: the site as last built to publish
+    (`site/`, exported there incrementally) and the clones of git targets (`git/`)."""
+    return db_path.with_name(db_path.name + ".publish")  # like the backups' `fieldnotes.db.backups/`

@@ -18,9 +18,9 @@ __all__ = ["build_parser", "main"]
 
 def _groups() -> tuple[ModuleType, ...]:
     """The command modules, in the order `fieldnotes --help` lists their commands."""
-    from fieldnotes_desktop.cli import checks, entries, export, maintenance, site
+    from fieldnotes_desktop.cli import checks, entries, export, maintenance, publish, site
 
-    return (entries, export, checks, site, maintenance)
+    return (entries, export, checks, publish, site, maintenance)
 
 
 def _handler(command: str) -> Handler:

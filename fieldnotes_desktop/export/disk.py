@@ -20,16 +20,16 @@ from fieldnotes_desktop.errors import ExportFailed
 TEMP_NAME = re.compile(r"^\..+\.[a-z0-9_]{8}\.fn-tmp$")
 
 
-def describe_os_error(exc: OSError, where: Path) -> str:
-    """One sentence a writer can act on, for the ways a disk says no."""
+def describe_os_error(exc: OSError, where: Path | str, doing: str = "export") -> str:
+    """One sentence a writer can act on, for the ways a disk says no (`doing`: export or publish)."""
     if exc.errno == errno.ENOSPC or exc.errno == errno.EDQUOT:
-        return f"The disk holding {where} is full; free some space and export again."
+        return f"The disk holding {where} is full; free some space and {doing} again."
     if exc.errno in (errno.EACCES, errno.EPERM):
         return f"Field Notes may not write to {where}; choose a folder you can write to."
     if exc.errno == errno.EROFS:
         return f"{where} is on a read-only disk; choose another folder."
     if exc.errno in (errno.ENOTDIR, errno.EEXIST, errno.EISDIR):
-        return f"{where} is in the way of the export (a file where a folder belongs, or the reverse)."
+        return f"{where} is in the way of the {doing} (a file where a folder belongs, or the reverse)."
     return f"Cannot write {where}: {exc.strerror or exc}; choose another folder."
 
 
@@ -142,8 +142,9 @@ def sync_filesystem(inside: Path) -> None:
         os.close(fd)
 
 
-def folder_lock(path: Path, root: Path) -> IO[bytes]:
-    """One export at a time per folder (the app and the command line may both try)."""
+def folder_lock(path: Path, root: Path, busy: str = "") -> IO[bytes]:
+    """One export at a time per folder (the app and the command line may both try); `busy` is
+    the sentence for another holding it, an ExportFailed saying so by default."""
     handle = open(path, "ab")
     try:
         import fcntl
@@ -154,6 +155,8 @@ def folder_lock(path: Path, root: Path) -> IO[bytes]:
     except OSError as exc:
         handle.close()
         if exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+            if busy:
+                raise ExportFailed(busy) from exc
             raise ExportFailed(
                 f"Another export is writing to {root} right now; wait for it to finish and export again."
             ) from exc

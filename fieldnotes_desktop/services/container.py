@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from fieldnotes_desktop.services.publish import ExportService
     from fieldnotes_desktop.services.schedule import ScheduleService
     from fieldnotes_desktop.services.site import SiteService
+    from fieldnotes_desktop.services.site_publish import PublishService
     from fieldnotes_desktop.store import Store
 
 
@@ -132,6 +133,12 @@ class Services:
         from fieldnotes_desktop.services.maintenance import MaintenanceService
 
         return MaintenanceService(self.store, self._clock)
+
+    @cached_property
+    def publishing(self) -> PublishService:
+        from fieldnotes_desktop.services.site_publish import PublishService
+
+        return PublishService(self.exports, self.checks, self.site, self.db_path)
 
     @property
     def db_path(self) -> Path:

@@ -68,6 +68,9 @@ class ExportOptions:
     include_drafts: bool = False
     self_contained: bool = False
     theme_dir: Path | None = None
+    # An `export` revision per entry marks what was published; a publish's dry run builds the
+    # site to compare it, publishes nothing, and so records nothing.
+    record: bool = True
 
     def check(self) -> None:
         """Refuses combinations that cannot work, before anything is read or written.
@@ -269,7 +272,8 @@ class ExportService:
             # The links stay: the page is meant for a folder that holds the site, and will work
             # there; dropping them would publish a poorer page once it is copied alongside.
             warnings.append(partial_site_warning(len(dangling), options.out))
-        warnings += self._record_exports(session, snapshot.entries)
+        if options.record:
+            warnings += self._record_exports(session, snapshot.entries)
         if not options.slugs:
             trim_section_cache(self._store, session, builder.typography)
         site_files = [p for p in (*result.written, *result.unchanged) if p not in redirects]
