@@ -8,8 +8,8 @@ desktop you happen to use:
 It imports `fieldnotes_desktop/data/samples` into a fresh database in a temporary folder
 (settings, logs and caches go there too), opens the main window at 1600×1000 on one entry and
 writes `docs/app-light.png` and `docs/app-dark.png`, then the writing aids: `docs/spell-check.png`
-(a misspelled word's menu), `docs/writing-mode.png` (focus mode, the other paragraphs dimmed)
-and `docs/outline.png`. `--extra DIR` also shoots focus mode in both themes and the History
+(a misspelled word's menu), `docs/writing-mode.png` (focus mode, the other paragraphs dimmed),
+`docs/outline.png` and `docs/publish.png` (the Publish dialog after a publish to a folder). `--extra DIR` also shoots focus mode in both themes and the History
 and Export dialogs into DIR, for looking at, not for the README.
 """
 
@@ -70,6 +70,7 @@ def main() -> int:
             shots.save(window, args.out / f"app-{theme}.png")
         shots.set_theme("light")
         shots.writing_aids(args.out)
+        shots.publish(args.out, Path(tmp) / "www")
         if args.extra is not None:
             shots.extras(args.extra)
         window.close()
@@ -100,6 +101,12 @@ class Shots:
                 self.window.entry_list.view.setCurrentIndex(model.index(row, 0))
         self.wait(2500)
         self.window.editor.setFocus()
+
+    def until(self, done, ms: int = 60000) -> None:  # type: ignore[no-untyped-def]
+        waited = 0
+        while not done() and waited < ms:
+            self.wait(100)
+            waited += 100
 
     def set_theme(self, theme: str) -> None:
         getattr(self.window.commands, f"theme_{theme}").trigger()
@@ -150,6 +157,26 @@ class Shots:
         self.wait(1200)
         self.save(window, folder / "outline.png")
         window.commands.outline.setChecked(False)
+        self.wait(300)
+
+    def publish(self, folder: Path, target: Path) -> None:
+        """The Publish dialog once the site is in a folder: the summary and what was sent, file by file."""
+        window = self.window
+        window.commands.publish.trigger()
+        dialog = window.dialogs.last_dialog
+        self.until(lambda: not dialog.is_running())
+        dialog.target.setText(str(target))
+        dialog.target.editingFinished.emit()
+        self.wait(300)
+        self.until(lambda: not dialog.is_running() and dialog.report is not None)
+        (dialog.publish_anyway if dialog.anyway_button.isVisible() else dialog.start_publish)()
+        self.wait(300)
+        self.until(lambda: not dialog.is_running() and dialog.report is not None and not dialog.report.dry_run)
+        self.wait(800)
+        shot = dialog.grab()  # the dialog alone: no window manager draws a frame under Xvfb
+        shot.save(str(folder / "publish.png"))
+        print(f"{folder / 'publish.png'} ({shot.width()}×{shot.height()})")
+        dialog.reject()
         self.wait(300)
 
     def extras(self, folder: Path) -> None:

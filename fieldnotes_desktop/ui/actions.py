@@ -22,6 +22,8 @@ class Actions:
     export: QAction
     export_markdown: QAction
     export_pdf: QAction
+    publish: QAction
+    check_site: QAction
     site_settings: QAction
     restore_backup: QAction
     trash: QAction
@@ -137,6 +139,10 @@ def create_actions(window: QWidget) -> Actions:
         export_markdown=_action(window, "Export as &Markdown…",
                                 tip="Every entry as Markdown with front matter, laid out for Hugo or Jekyll"),
         export_pdf=_action(window, "Export as &PDF…", tip="The entry's page, as the preview shows it, as a PDF"),
+        publish=_action(window, "P&ublish…", "Ctrl+Shift+P",
+                        tip="Send the site to where it is published: only what changed since the last time"),
+        check_site=_action(window, "&Check before publishing…", "Ctrl+Shift+K",
+                           tip="Broken links, missing images and alt text, entry by entry"),
         site_settings=_action(window, "Site &settings…", "Ctrl+,"),
         restore_backup=_action(window, "Restore from &backup…",
                                tip="Put every entry back as it was in one of the daily backups"),
@@ -194,7 +200,7 @@ def create_actions(window: QWidget) -> Actions:
 def build_menus(menubar: QMenuBar, a: Actions) -> None:
     file = menubar.addMenu("&File")
     for item in (a.new, a.duplicate, None, a.import_files, a.export, a.export_markdown, a.export_pdf,
-                 a.site_settings, None,
+                 None, a.publish, a.check_site, a.site_settings, None,
                  a.restore_backup, None, a.trash, None, a.quit):
         file.addSeparator() if item is None else file.addAction(item)
     edit = menubar.addMenu("&Edit")

@@ -1,4 +1,4 @@
-"""Opens the history, export, import, site, backup and about dialogs, each with exactly what it needs."""
+"""Opens the history, export, import, publish, checks, site, backup and about dialogs, each with exactly what it needs."""
 
 from __future__ import annotations
 
@@ -15,7 +15,11 @@ from fieldnotes_desktop.services import Services
 from fieldnotes_desktop.ui.tasks import Tasks
 
 if TYPE_CHECKING:
+    from fieldnotes_desktop.records import Finding
     from fieldnotes_desktop.services.maintenance import BackupInfo
+    from fieldnotes_desktop.services.site_publish import PublishReport
+    from fieldnotes_desktop.ui.dialogs.checks import ChecksDialog
+    from fieldnotes_desktop.ui.dialogs.publish import PublishDialog
 
 
 class DialogLauncher:
@@ -43,6 +47,9 @@ class DialogLauncher:
         self._on_site_changed = on_site_changed
         self._on_backup_restored = on_backup_restored
         self.last_dialog: QDialog | None = None  # tests drive the dialog they opened
+        # Not modal, so one of each: asked again, the one open comes to the front.
+        self._publish: PublishDialog | None = None
+        self._checks: ChecksDialog | None = None
 
     def history(self, entry_id: int, title: str, body: str) -> QDialog:
         from fieldnotes_desktop.ui.dialogs import RevisionsDialog
@@ -63,6 +70,29 @@ class DialogLauncher:
         default = self._services.db_path.parent / "markdown"
         return self._show(MarkdownExportDialog(self._services, self._tasks, self._settings, self._parent,
                                                default_dir=default))
+
+    def publish(self, flush_edits: Callable[[], None], on_finding: Callable[[Finding], None],
+                on_published: Callable[[PublishReport], None]) -> QDialog:
+        from fieldnotes_desktop.ui.dialogs.publish import PublishDialog
+
+        dialog = self._publish
+        if dialog is None:
+            dialog = PublishDialog(self._services, self._tasks, self._parent, flush_edits=flush_edits)
+            dialog.finding_activated.connect(on_finding)
+            dialog.published.connect(on_published)
+            self._publish = dialog
+        return self._show_beside(dialog, dialog.start)
+
+    def checks(self, flush_edits: Callable[[], None], on_finding: Callable[[Finding], None]) -> QDialog:
+        from fieldnotes_desktop.ui.dialogs.checks import ChecksDialog
+
+        dialog = self._checks
+        if dialog is None:
+            services = self._services
+            dialog = ChecksDialog(lambda: services.checks.run(), self._tasks, flush_edits, self._parent)
+            dialog.finding_activated.connect(on_finding)
+            self._checks = dialog
+        return self._show_beside(dialog, dialog.start)
 
     def site(self) -> QDialog:
         from fieldnotes_desktop.ui.dialogs import SiteSettingsDialog
@@ -104,6 +134,17 @@ class DialogLauncher:
         from fieldnotes_desktop.ui.dialogs import AboutDialog
 
         return self._show(AboutDialog(self._parent))
+
+    def _show_beside(self, dialog: QDialog, start: Callable[[], None]) -> QDialog:
+        """Shown without blocking the window (a finding is fixed in the editor while it stays);
+        started afresh unless it is open already."""
+        self.last_dialog = dialog
+        if not dialog.isVisible():
+            start()
+            dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
+        return dialog
 
     def _show(self, dialog: QDialog) -> QDialog:
         self.last_dialog = dialog

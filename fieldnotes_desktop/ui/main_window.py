@@ -26,6 +26,7 @@ from fieldnotes_desktop.ui.entry_list import EntryListPanel
 from fieldnotes_desktop.ui.errors import ErrorPresenter
 from fieldnotes_desktop.ui.external_changes import ExternalChanges
 from fieldnotes_desktop.ui.find_bar import FindBar
+from fieldnotes_desktop.ui.finding_jump import FindingJump
 from fieldnotes_desktop.ui.outline import Outline
 from fieldnotes_desktop.ui.instance import InstanceLock
 from fieldnotes_desktop.ui.metadata import MetadataPanel
@@ -147,6 +148,7 @@ class MainWindow(QMainWindow):
         build_menus(self.menuBar(), self.commands)
         self.spelling = SpellCheck(tasks, services, editor, self.commands.spell_check, self)
         self.entry_exports = EntryExports(services, tasks, presenter.present, self)
+        self.finding_jump = FindingJump(desk, editor, self)  # a check's finding, opened at its line
         self._connect(self.commands)
 
     # -- wiring ------------------------------------------------------------------------------
@@ -205,6 +207,8 @@ class MainWindow(QMainWindow):
         a.copy_html.triggered.connect(lambda: self.entry_exports.copy_html(self.editor.toPlainText()))
         self.entry_exports.message.connect(lambda text: self.statusBar().showMessage(text, 4000))
         a.site_settings.triggered.connect(lambda: self.dialogs and self.dialogs.site())
+        a.publish.triggered.connect(self._on_publish_triggered)
+        a.check_site.triggered.connect(self._on_check_site_triggered)
         a.about.triggered.connect(lambda: self.dialogs and self.dialogs.about())
         a.cheat_sheet.triggered.connect(lambda: self.dialogs and self.dialogs.cheat_sheet())
         a.shortcuts.triggered.connect(lambda: self.dialogs and self.dialogs.shortcuts(a.commands()))
@@ -530,6 +534,19 @@ class MainWindow(QMainWindow):
         if entry is not None and self._saved_first(
                 "Export as PDF", "The PDF is made once they are saved, so that it shows them.", entry.id):
             self.entry_exports.export_pdf(entry.id, entry.slug)
+
+    def _on_publish_triggered(self) -> None:
+        if self.dialogs is not None:
+            self.dialogs.publish(self._flush_edits, self.finding_jump.go,
+                                 lambda report: self.statusBar().showMessage(report.summary(), 10000))
+
+    def _on_check_site_triggered(self) -> None:
+        if self.dialogs is not None:
+            self.dialogs.checks(self._flush_edits, self.finding_jump.go)
+
+    def _flush_edits(self) -> None:
+        self.desk.commit_edits()
+        self.desk.saver.flush()
 
     def _on_conflict_compare_requested(self) -> None:
         conflict = self.conflict_bar.conflict

@@ -102,10 +102,16 @@ class Outline(QListWidget):
             self._read.start()
 
     def _on_item_clicked(self, item: QListWidgetItem) -> None:
-        block = self._editor.document().findBlockByNumber(int(item.data(Qt.ItemDataRole.UserRole)))
-        if not block.isValid():
-            return
-        cursor = QTextCursor(block)
-        self._editor.setTextCursor(cursor)
-        self._editor.centerCursor()
-        self._editor.setFocus()
+        go_to_line(self._editor, int(item.data(Qt.ItemDataRole.UserRole)))
+
+
+def go_to_line(editor: QPlainTextEdit, line: int) -> bool:
+    """Puts the cursor at the start of `line` (0-based), in the middle of the view, and the focus in
+    the editor; False when the text has no such line. The outline and the pre-publish checks jump so."""
+    block = editor.document().findBlockByNumber(line)
+    if not block.isValid():
+        return False
+    editor.setTextCursor(QTextCursor(block))
+    editor.centerCursor()
+    editor.setFocus()
+    return True
