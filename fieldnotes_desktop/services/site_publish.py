@@ -92,7 +92,7 @@ class PublishReport:
         plan = self.plan
         if plan.empty:
             return f"Nothing to publish: {self.target} already holds this site ({plan.unchanged:,} files)."
-        sent = f"{_files(len(plan.uploads))} ({_bytes(plan.bytes)})"
+        sent = f"{_files(len(plan.uploads))} ({size_text(plan.bytes)})"
         removed = f", {len(plan.deletions):,} removed" if plan.deletions else ""
         if self.dry_run:
             return f"Would send {sent}{removed} to {self.target}; {plan.unchanged:,} unchanged."
@@ -244,7 +244,8 @@ def _files(n: int) -> str:
     return f"{n:,} file" if n == 1 else f"{n:,} files"
 
 
-def _bytes(n: int) -> str:
+def size_text(n: int) -> str:
+    """`812 B`, `41 kB`, `1.2 MB`: as the summary and the Publish dialog count them."""
     if n < 1000:
         return f"{n} B"
     if n < 1_000_000:

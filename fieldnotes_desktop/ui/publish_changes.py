@@ -7,20 +7,13 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeWidget, QTreeWidgetItem, QWidget
 
+from fieldnotes_desktop.services.site_publish import size_text
+
 if TYPE_CHECKING:
     from fieldnotes_desktop.export.targets.sync import PublishPlan
 
 MOST_ROWS = 5000  # a first publish of a big desk: the rest is summed up in one row
 _FILE, _CHANGE, _SIZE = range(3)  # the size last, right-aligned against the edge
-
-
-def size_text(n: int) -> str:
-    """`812 B`, `41 kB`, `1.2 MB`: as the publish summary counts them."""
-    if n < 1000:
-        return f"{n} B"
-    if n < 1_000_000:
-        return f"{n / 1000:.0f} kB"
-    return f"{n / 1_000_000:.1f} MB"
 
 
 class ChangesList(QTreeWidget):
