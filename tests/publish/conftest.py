@@ -9,6 +9,9 @@ from pathlib import Path
 
 import keyring
 import pytest
+
+from fieldnotes_desktop.services import Services
+from tests.publish.publish_helpers import sample_desk
 from memory_keyring import MemoryKeyring
 from sshd_server import IS_ROOT, SSHD, LocalAccount, SshServer, running_sshd, throwaway_account
 
@@ -68,3 +71,11 @@ def account() -> Iterator[LocalAccount]:
         )
     with throwaway_account() as made:
         yield made
+
+
+@pytest.fixture
+def services(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Services]:
+    """The sample desk, imported at a fixed moment so that its site is byte-stable."""
+    services = sample_desk(tmp_path, monkeypatch)
+    yield services
+    services.close()

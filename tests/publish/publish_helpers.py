@@ -15,9 +15,7 @@ from tests.export.export_helpers import open_sample_services
 
 
 def sample_desk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Services:
-    services = open_sample_services(tmp_path / "desk" / "fieldnotes.db", monkeypatch)
-    # The samples are checked elsewhere; here they only need to publish.
-    return services
+    return open_sample_services(tmp_path / "desk" / "fieldnotes.db", monkeypatch)
 
 
 def publish(services: Services, target: str, **options: object) -> PublishReport:

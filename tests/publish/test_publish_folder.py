@@ -17,18 +17,10 @@ from tests.publish.publish_helpers import (
     part_files,
     publish,
     recorded,
-    sample_desk,
     site_files,
 )
 
 SLUG = "reading-the-wal-by-hand"
-
-
-@pytest.fixture
-def services(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
-    services = sample_desk(tmp_path, monkeypatch)
-    yield services
-    services.close()
 
 
 def test_the_first_publish_sends_the_whole_site_and_records_it(services, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

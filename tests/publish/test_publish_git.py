@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from fieldnotes_desktop.errors import PublishFailed
-from tests.publish.publish_helpers import built_files, edit_one_word, publish, sample_desk, site_files
+from tests.publish.publish_helpers import built_files, edit_one_word, publish, site_files
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed (dev.sh installs it)")
 
@@ -27,13 +27,6 @@ def checkout(repo: Path, branch: str, into: Path) -> Path:
         shutil.rmtree(into)
     git("clone", "--quiet", "--branch", branch, str(repo), str(into), cwd=repo.parent)
     return into
-
-
-@pytest.fixture
-def services(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
-    services = sample_desk(tmp_path, monkeypatch)
-    yield services
-    services.close()
 
 
 @pytest.fixture

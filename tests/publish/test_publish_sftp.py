@@ -10,16 +10,9 @@ from sshd_server import SshServer
 
 from fieldnotes_desktop.errors import PublishFailed
 from fieldnotes_desktop.export.targets.base import MANIFEST_NAME
-from tests.publish.publish_helpers import built_files, edit_one_word, part_files, publish, recorded, sample_desk, site_files
+from tests.publish.publish_helpers import built_files, edit_one_word, part_files, publish, recorded, site_files
 
 SLUG = "reading-the-wal-by-hand"
-
-
-@pytest.fixture
-def services(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
-    services = sample_desk(tmp_path, monkeypatch)
-    yield services
-    services.close()
 
 
 def test_publish_edit_trash_over_sftp(services, sshd: SshServer, ssh_home: Path, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]

@@ -38,7 +38,6 @@ class PublishPlan:
     uploads: tuple[Upload, ...]  # in the order they are sent
     deletions: tuple[str, ...]
     unchanged: int
-    first: bool  # nothing was published to the target before
     # files to send that are at the target already but were not published there by this desk
     foreign: tuple[str, ...] = ()
 
@@ -76,7 +75,7 @@ def make_plan(built: Mapping[str, str], size_of: Callable[[str], int], published
     changed = [p for p, digest in built.items() if before.get(p) != digest]
     uploads = tuple(Upload(p, built[p], size_of(p)) for p in sorted(changed, key=lambda p: (stage(p), p)))
     deletions = tuple(sorted((p for p in before if p not in built), key=lambda p: (-stage(p), p)))
-    return PublishPlan(uploads, deletions, len(built) - len(changed), first=not published.found)
+    return PublishPlan(uploads, deletions, len(built) - len(changed))
 
 
 def foreign_files(connection: Connection, plan: PublishPlan, published: RemoteManifest) -> tuple[str, ...]:
