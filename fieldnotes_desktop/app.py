@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from fieldnotes_desktop.export import EntryPageContext, PreviewPage
     from fieldnotes_desktop.records import Entry
     from fieldnotes_desktop.render.section_cache import TemplateStore
+    from fieldnotes_desktop.location import Location
     from fieldnotes_desktop.services import Services
     from fieldnotes_desktop.services.assets import AssetService
     from fieldnotes_desktop.ui.instance import InstanceLock
@@ -73,8 +74,9 @@ def welcome_entry(services: Services) -> Entry | None:
     return entries.create(fields)
 
 
-def build_main_window(db_path: Path, settings_path: Path | None = None) -> MainWindow:
-    """The ready main window over `db_path` (the QApplication must exist); not yet shown.
+def build_main_window(db_path: Location | str, settings_path: Path | None = None) -> MainWindow:
+    """The ready main window over `db_path`, a file or a server desk's address (the QApplication
+    must exist); not yet shown.
 
     Raises `FieldnotesError` when the database cannot be opened or another window has it.
     """
@@ -110,7 +112,13 @@ def build_main_window(db_path: Path, settings_path: Path | None = None) -> MainW
     # it runs a slot: up to the switch interval while a lane holds it. 5 ms a wait, several per
     # keystroke, was a visible stutter; 1 ms costs the lanes little.
     sys.setswitchinterval(min(sys.getswitchinterval(), SWITCH_INTERVAL_S))
-    db_path = Path(db_path)
+    from fieldnotes_desktop.location import ServerDesk
+
+    location = config.location_of(db_path)
+    # A server desk's files on this computer hang off its anchor, as a file desk's off the file.
+    db_path = location.path if isinstance(location, ServerDesk) else location
+    if isinstance(location, ServerDesk):
+        location.local.mkdir(parents=True, exist_ok=True)  # the window lock is made in it
     instance = InstanceLock(db_path)
     instance.acquire()  # before opening: a second window must not even migrate the file
     # One settings file for the window and its dialogs; one set of lanes; one error presenter.
@@ -120,11 +128,11 @@ def build_main_window(db_path: Path, settings_path: Path | None = None) -> MainW
     # a quarter of a second to import) opens on the database lane once the window is up. Any
     # other file is opened first, as it always was: refused, upgraded behind a notice, or given
     # its welcome entry.
-    look = first_look(db_path, state.last_entry_id(), PAGE_SIZE)
+    look = None if isinstance(location, ServerDesk) else first_look(db_path, state.last_entry_id(), PAGE_SIZE)
     if look is not None:
         services = services_package.open_services(db_path, deferred=True)
     else:
-        services = _open_services_now(db_path, instance)
+        services = _open_services_now(location, instance)
     tasks = Tasks()
     tasks.at_shutdown(services.close)  # after every lane has stopped using it
     theme = ThemeController(app, state.theme())
@@ -201,7 +209,7 @@ def build_main_window(db_path: Path, settings_path: Path | None = None) -> MainW
     return window
 
 
-def _open_services_now(db_path: Path, instance: InstanceLock) -> Services:
+def _open_services_now(db_path: Location, instance: InstanceLock) -> Services:
     """Opens the store before the window exists: its refusals stop the start, its upgrade shows a notice."""
     from fieldnotes_desktop import services as services_package
 
@@ -226,7 +234,7 @@ def _export_folders(settings: QSettings, db_path: Path) -> list[Path]:
     return folders + [default_export_dir(db_path)]
 
 
-def upgrade_notice(db_path: Path) -> QWidget | None:
+def upgrade_notice(db_path: Location) -> QWidget | None:
     """A note on screen while an older database is backed up and upgraded, or None when it is current.
 
     The upgrade runs before the window exists and can take a while (rebuilding the search index
@@ -236,8 +244,9 @@ def upgrade_notice(db_path: Path) -> QWidget | None:
     from PySide6.QtWidgets import QLabel
 
     from fieldnotes_desktop.store.engine import needs_upgrade
+    from fieldnotes_desktop.location import ServerDesk
 
-    if not needs_upgrade(db_path):
+    if isinstance(db_path, ServerDesk) or not needs_upgrade(db_path):
         return None
     label = QLabel(
         f"Upgrading {db_path.name} for this version of Field Notes…\n\n"
@@ -310,7 +319,7 @@ def _quit_after_first_render(app: QApplication, window: MainWindow) -> None:
     QTimer.singleShot(SMOKE_TIMEOUT_MS, too_slow)
 
 
-def run_gui(db_path: Path) -> int:
+def run_gui(db_path: Location) -> int:
     """Opens the desktop app over `db_path` and runs until the window closes."""
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication, QMessageBox
@@ -335,11 +344,13 @@ def run_gui(db_path: Path) -> int:
     icon = resources.files("fieldnotes_desktop") / "ui" / "resources" / "fieldnotes.svg"
     if icon.is_file():
         app.setWindowIcon(QIcon(str(icon)))
-    log.info("starting on %s", db_path)
+    log.info("starting on %s", db_path)  # a ServerDesk shows itself without its password
     try:
         window = build_main_window(db_path)
     except AlreadyOpenError as exc:
-        if wake_running_instance(db_path):
+        from fieldnotes_desktop.location import ServerDesk
+
+        if wake_running_instance(db_path.path if isinstance(db_path, ServerDesk) else db_path):
             print(f"fieldnotes: {exc}", file=sys.stderr)
             return 1
         QMessageBox.warning(None, "Field Notes is already open", exc.message)

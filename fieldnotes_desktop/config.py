@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import platformdirs
+
+if TYPE_CHECKING:
+    from fieldnotes_desktop.location import Location
 
 APP_NAME = "fieldnotes-desktop"
 DB_ENV = "FIELDNOTES_DB"
@@ -18,13 +22,34 @@ def default_db_path() -> Path:
 
 
 def resolve_db_path(explicit: str | os.PathLike[str] | None = None) -> Path:
-    """`--db` first, then `FIELDNOTES_DB`, then the platform default."""
+    """`--db` first, then `FIELDNOTES_DB`, then the platform default, as a file's path: for a
+    shared desk's address, the anchor of its files on this computer (`ServerDesk.path`)."""
+    location = resolve_location(explicit)
+    return location if isinstance(location, Path) else location.path
+
+
+def resolve_location(explicit: str | os.PathLike[str] | None = None) -> Location:
+    """`--db` first, then `FIELDNOTES_DB`, then the platform default: a file, or a server's address."""
     if explicit:
-        return Path(explicit).expanduser()
+        return location_of(explicit)
     from_env = os.environ.get(DB_ENV)
     if from_env:
-        return Path(from_env).expanduser()
+        return location_of(from_env)
     return default_db_path()
+
+
+def location_of(text: str | os.PathLike[str] | Location) -> Location:
+    """A file's path or a server's address (`location.parse_location`), its folder among `desks_dir`."""
+    from fieldnotes_desktop.location import ServerDesk, parse_location
+
+    if isinstance(text, ServerDesk):
+        return text
+    return parse_location(text, desks_dir())
+
+
+def desks_dir() -> Path:
+    """This computer's folders for shared desks on a server, one per address (location.py)."""
+    return platformdirs.user_data_path(APP_NAME) / "desks"
 
 
 def log_dir() -> Path:

@@ -27,6 +27,13 @@ class DatabaseLockedError(DatabaseError):
     """Another program holds the database; retrying later may succeed."""
 
 
+class ServerUnreachable(DatabaseLockedError):
+    """The database server of a shared desk cannot be reached (down, or the network is gone).
+
+    Retrying later may succeed; the app keeps unsaved text in its offline journal meanwhile.
+    """
+
+
 class NotFoundError(FieldnotesError):
     """An entry, revision or asset asked for by id or slug does not exist."""
 
@@ -54,7 +61,8 @@ class EntryConflict(FieldnotesError):
     def __init__(self, entry_id: int, stored: Entry) -> None:
         title = f"“{stored.title}”" if stored.title.strip() else "This entry"
         super().__init__(
-            f"{title} was changed elsewhere (another window or the command line) since you opened it; "
+            f"{title} was changed elsewhere (by another writer, another window or the command line) "
+            "since you opened it; "
             "your text is kept — compare the two in History or keep yours."
         )
         self.entry_id = entry_id

@@ -19,8 +19,9 @@ __all__ = ["build_parser", "main"]
 def _groups() -> tuple[ModuleType, ...]:
     """The command modules, in the order `fieldnotes --help` lists their commands."""
     from fieldnotes_desktop.cli import checks, entries, export, maintenance, publish, site
+    from fieldnotes_desktop.cli import copy as desk_copy
 
-    return (entries, export, checks, publish, site, maintenance)
+    return (entries, export, checks, publish, site, maintenance, desk_copy)
 
 
 def _handler(command: str) -> Handler:
@@ -59,9 +60,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)  # `--help` ends here, having imported nothing heavy
     if args.command is None:
         from fieldnotes_desktop.app import run_gui
-        from fieldnotes_desktop.config import resolve_db_path
+        from fieldnotes_desktop.config import resolve_location
 
-        return run_gui(resolve_db_path(args.db))
+        try:
+            location = resolve_location(args.db)
+        except FieldnotesError as exc:
+            print(f"fieldnotes: {exc}", file=sys.stderr)
+            return EXIT_USER_ERROR
+        return run_gui(location)
     try:
         return _run(args)
     except FieldnotesError as exc:
@@ -81,10 +87,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from fieldnotes_desktop.config import resolve_db_path
+    from pathlib import Path
 
-    db_path = resolve_db_path(args.db)
-    if args.command in ("search", "list"):
+    from fieldnotes_desktop.config import resolve_location
+
+    db_path = resolve_location(args.db)
+    if args.command in ("search", "list") and isinstance(db_path, Path):  # a file: read it directly
         from fieldnotes_desktop.cli.entries import list_directly, search_directly
 
         answered = (search_directly if args.command == "search" else list_directly)(db_path, args)
@@ -106,7 +114,7 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _reads_only(args: argparse.Namespace) -> bool:
-    if args.command in ("list", "search", "backup", "check"):
+    if args.command in ("list", "search", "backup", "check", "copy"):
         return True
     if args.command == "doctor":
         return not args.repair

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from fieldnotes_desktop.services.clock import Clock, utc_now
 
 if TYPE_CHECKING:
+    from fieldnotes_desktop.location import Location
     from fieldnotes_desktop.services.assets import AssetService
     from fieldnotes_desktop.services.bulk_edits import BulkEditService
     from fieldnotes_desktop.services.checks import CheckService
@@ -152,22 +153,26 @@ class Services:
 
 
 def open_services(
-    db_path: Path | str, clock: Clock = utc_now, *, read_only: bool = False, create: bool = True,
+    db_path: Location | str, clock: Clock = utc_now, *, read_only: bool = False, create: bool = True,
     deferred: bool = False,
 ) -> Services:
-    """Services over the database at `db_path`; see `open_store` for `read_only` and `create`.
+    """Services over the database at `db_path` (a file, or a server desk's address); see
+    `open_store` for `read_only` and `create`.
 
     `deferred` opens the store when a service is first used instead of now; what opening it
     would refuse is then raised by that use. For a file already looked at and found current
     (the window's `first_look`), so that nothing is left to refuse or upgrade.
     """
-    path = Path(db_path)
+    from fieldnotes_desktop.config import location_of
+    from fieldnotes_desktop.location import ServerDesk
+
+    location = location_of(db_path)
 
     def opened() -> Store:
         from fieldnotes_desktop.store import open_store
 
-        return open_store(path, read_only=read_only, create=create)
+        return open_store(location, read_only=read_only, create=create)
 
     if deferred:
-        return Services(opened, clock, db_path=path)
+        return Services(opened, clock, db_path=location.path if isinstance(location, ServerDesk) else location)
     return Services(opened(), clock)

@@ -41,7 +41,8 @@ class ConflictBar(QWidget):
     def show_conflict(self, conflict: EntryConflict) -> None:
         self.conflict = conflict
         self.label.setText(
-            "This entry was changed elsewhere (another window or the command line) while you wrote. "
+            "This entry was changed elsewhere (by another writer, another window or the command line) "
+            "while you wrote. "
             "Your text is on screen and not saved yet; nothing is lost whichever you keep."
         )
         self.show()
