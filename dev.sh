@@ -19,8 +19,9 @@ QT_PACKAGES=(libegl1 libgl1 libopengl0 libglib2.0-0 libfontconfig1 libdbus-1-3 l
 # Only the tests and the screenshot script need these: a browser for exported pages, Hugo (it
 # builds the Markdown export), pdftotext (it reads the PDF export), a virtual screen (xvfb-run
 # needs xauth, which apt would only recommend), an OpenSSH server the SFTP publish tests start
-# on 127.0.0.1 (tests/publish/sshd_server.py), and git for the git publish target's tests.
-TEST_PACKAGES=(chromium xvfb xauth hugo poppler-utils openssh-server git)
+# on 127.0.0.1 (tests/publish/sshd_server.py), git for the git publish target's tests, and
+# PostgreSQL, whose throw-away cluster the shared-desk tests start (tests/pg_cluster.py).
+TEST_PACKAGES=(chromium xvfb xauth hugo poppler-utils openssh-server git postgresql)
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 

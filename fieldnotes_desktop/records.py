@@ -147,6 +147,7 @@ class Revision:
     reason: str
     created_at: dt.datetime
     words: int
+    author: str = ""  # the name of the writer whose save made it ("" before names were kept)
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,7 +27,7 @@ def add_commands(commands: Subparsers) -> None:
 def _backup(services: Services, args: argparse.Namespace) -> int:
     target = services.maintenance.backup(Path(args.to).expanduser() if args.to else None)
     size = target.stat().st_size
-    print(f"Backed up {services.db_path} to {target} ({size / 1_000_000:.1f} MB).")
+    print(f"Backed up {services.store.where} to {target} ({size / 1_000_000:.1f} MB).")
     return EXIT_OK
 
 

@@ -24,7 +24,7 @@ from fieldnotes_desktop.records import (
 )
 from fieldnotes_desktop.services.clock import Clock, utc_now
 from fieldnotes_desktop.store import Store
-from fieldnotes_desktop.store import editing, writing_aids
+from fieldnotes_desktop.store import editing, searching, writing_aids
 from fieldnotes_desktop.services.site import checked_language
 from fieldnotes_desktop.store import repository as repo
 
@@ -86,7 +86,7 @@ class EntryService:
         if not query.strip():
             return []
         with self._store.transaction() as s:
-            return repo.search_rows(s, query, limit, include_trashed)
+            return searching.search(s, query, limit, include_trashed)
 
     def categories(self) -> list[str]:
         with self._store.transaction() as s:

@@ -29,7 +29,7 @@ __all__ = [
 class DoctorReport:
     """What `doctor` found (after repairing, when asked to) and what it repaired."""
 
-    database: Path
+    database: str  # the file's path, or the server desk's address
     integrity: IntegrityReport
     foreign_keys: tuple[str, ...]  # sentences such as "2 rows of revisions point to missing entries"
     search_index: SearchIndexReport | None  # None when damaged pages kept it from being checked
@@ -60,7 +60,12 @@ class MaintenanceService:
         self._clock = clock
 
     def quick_check(self) -> IntegrityReport:
-        """`PRAGMA quick_check`, for the check the app runs in the background after opening."""
+        """`PRAGMA quick_check`, for the check the app runs in the background after opening.
+
+        A server checks its own pages; asked of a server desk, this only sees that it answers."""
+        if self._store.on_server:
+            self._store.ping()
+            return IntegrityReport(True)
         with self._store.raw_connection() as db:
             return doctor.quick_check(db)
 
@@ -70,6 +75,8 @@ class MaintenanceService:
 
     def daily_backup(self, today: dt.date | None = None) -> BackupOutcome:
         """Today's backup if there is none yet, then the rotation (7 daily, 4 weekly)."""
+        if self._store.on_server:
+            return BackupOutcome(None, skipped=f"The desk at {self._store.where} is backed up by its server.")
         day = today if today is not None else self._clock().astimezone().date()
         return backups.daily_backup(self._store, day)
 
@@ -88,11 +95,13 @@ class MaintenanceService:
         """Integrity, links and search index; with `repair`, the safe repairs in one transaction."""
         if repair and self._store.read_only:
             raise ValueError("doctor(repair=True) needs a store opened for writing")
+        if self._store.on_server:
+            return self._server_doctor()
         with self._store.raw_connection() as db:
             integrity = doctor.integrity_check(db)
         if not integrity.ok:
             # Reading a damaged file further only multiplies the errors; a backup is the cure.
-            return DoctorReport(self._store.path, integrity, (), None)
+            return DoctorReport(self._store.where, integrity, (), None)
         repaired: tuple[str, ...] = ()
         if repair:
             with self._store.raw_transaction() as db:
@@ -103,4 +112,14 @@ class MaintenanceService:
             header = identity.read_header(self._store.path)
             uri = identity.read_only_uri(self._store.path, header)
             search = doctor.check_search_index_of(uri, BUSY_TIMEOUT_MS / 1000)
-        return DoctorReport(self._store.path, integrity, foreign_keys, search, repaired)
+        return DoctorReport(self._store.where, integrity, foreign_keys, search, repaired)
+
+    def _server_doctor(self) -> DoctorReport:
+        """The server keeps its pages whole and its foreign keys enforced, and the search column
+        is computed by the database itself; what is left to ask is that the column agrees."""
+        from fieldnotes_desktop.store.server_search import drifted
+
+        with self._store.snapshot() as session:
+            differing = drifted(session)
+        search = SearchIndexReport(ok=not differing, differing=differing)
+        return DoctorReport(self._store.where, IntegrityReport(True), (), search)

@@ -228,7 +228,8 @@ class ExportService:
             staging = writer.staging_folder() if pages is None else None
             bodies = BodyRenderer(
                 builder.images, self.section_cache, builder.typography,
-                workers=self._workers, staging=staging, sections=self._store.path,
+                workers=self._workers, staging=staging,
+                sections=None if self._store.on_server else self._store.path,
             )
             if pages is None:
                 done, to_build = self._keep_pages(writer, builder, session, cancelled, progress, total)

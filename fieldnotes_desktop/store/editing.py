@@ -81,11 +81,11 @@ def delete_trashed(session: Session) -> int:
     return int(result.rowcount or 0)
 
 
-def add_revision(session: Session, entry: Entry, reason: str, now: dt.datetime) -> Revision:
-    """Keeps `entry`'s title and body as they are in the record, under `reason`."""
+def add_revision(session: Session, entry: Entry, reason: str, now: dt.datetime, author: str = "") -> Revision:
+    """Keeps `entry`'s title and body as they are in the record, under `reason`, by `author`."""
     row = RevisionRow(
         entry_id=entry.id, title=entry.title, body=entry.body, reason=reason, words=entry.words,
-        created_at=naive_utc(now),
+        created_at=naive_utc(now), author=author,
     )
     session.add(row)
     session.flush()

@@ -1,4 +1,8 @@
-"""Opens the database file: checks it is ours and not newer, backs it up, migrates, tunes SQLite.
+"""Opens the database: checks it is ours and not newer, backs it up, migrates, tunes SQLite.
+
+A desk on a PostgreSQL server opens through the same `open_store` (store/server.py does the
+server's part), with the same refusals; what only a file has (backups beside it, PRAGMAs, the
+sqlite3 APIs) says so in one sentence when asked of a server.
 
 SQLAlchemy is imported by what makes or uses an engine, not with this module: the window asks
 `needs_upgrade` and reads its `first_look` before the store opens, and SQLAlchemy takes a
@@ -19,10 +23,14 @@ from fieldnotes_desktop.errors import DatabaseError, FieldnotesError
 from fieldnotes_desktop.store import identity, schema_revisions
 from fieldnotes_desktop.store.errors import disk_full, nearly_full, translate_os_error, translate_sqlite_error
 from fieldnotes_desktop.store.identity import APPLICATION_ID, FileState, Kind
+from fieldnotes_desktop.config import location_of
+from fieldnotes_desktop.location import Location, ServerDesk
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Engine
     from sqlalchemy.orm import Session
+
+    from fieldnotes_desktop.store.server import ChangeNotices
 
 BUSY_TIMEOUT_MS = 5000
 # FULL, not DESIGN §4's NORMAL: in WAL mode NORMAL does not fsync the WAL at commit, so a
@@ -41,16 +49,44 @@ class _Pin(threading.local):
 class Store:
     """An open database: the engine, the session factory, and a transaction helper."""
 
-    def __init__(self, path: Path, engine: Engine, *, read_only: bool = False) -> None:
-        self.path = path
+    def __init__(self, path: Path, engine: Engine, *, read_only: bool = False,
+                 server: ServerDesk | None = None, notices: ChangeNotices | None = None) -> None:
+        self.path = path  # a file desk's database; a server desk's files on this computer hang off it
         self.engine = engine
         self.read_only = read_only
+        self.server = server
+        self._notices = notices
         from sqlalchemy.orm import sessionmaker
 
         self.session_factory = sessionmaker(engine, expire_on_commit=False)
         self._pin = _Pin()
         self._pinned: list[Connection] = []  # every thread's, to close them with the store
         self._pinned_lock = threading.Lock()
+
+    @property
+    def on_server(self) -> bool:
+        return self.server is not None
+
+    @property
+    def location(self) -> Location:
+        return self.server if self.server is not None else self.path
+
+    @property
+    def where(self) -> str:
+        """Where the desk lives, as the writer reads it (never a password)."""
+        return self.server.shown if self.server is not None else str(self.path)
+
+    def ping(self) -> None:
+        """Asks the database for nothing: raises, as any use would, when it cannot be reached."""
+        with self.transaction() as session:
+            session.connection().exec_driver_sql("SELECT 1")
+
+    def file_only(self, what: str) -> DatabaseError:
+        """The refusal of what only a desk file can do, asked of a desk on a server."""
+        return DatabaseError(
+            f"{what} works on a desk file; the desk at {self.where} lives on a server, whose own "
+            "backups keep it (copy it to a file with `fieldnotes copy --to FILE`)."
+        )
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Session]:
@@ -75,9 +111,12 @@ class Store:
     def snapshot(self) -> Iterator[Session]:
         """A transaction whose reads are one consistent snapshot, even while another connection commits."""
         with self.transaction() as session:
-            # sqlite3 opens a transaction only before a write, so each SELECT would otherwise
-            # see the database as it is at that moment.
-            session.connection().exec_driver_sql("BEGIN")
+            if self.server is not None:
+                session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+            else:
+                # sqlite3 opens a transaction only before a write, so each SELECT would otherwise
+                # see the database as it is at that moment.
+                session.connection().exec_driver_sql("BEGIN")
             yield session
 
     def data_version(self) -> int:
@@ -87,7 +126,11 @@ class Store:
         The first call keeps a connection for the calling thread, on which its transactions
         run from then on, so that the thread's own commits leave the number as it was: the app
         asks on its database lane, every write of which is then "mine". Cheap: no disk read.
+
+        On a server, the count of other writers' commits that LISTEN has heard (store/server.py).
         """
+        if self._notices is not None:
+            return self._notices.count()
         pin = self._pin
         if pin.in_use:
             raise RuntimeError("data_version() inside a transaction of the same thread")
@@ -112,6 +155,10 @@ class Store:
         Every connection is FULL already (see SYNCHRONOUS); this stays for callers that must
         not depend on that default.
         """
+        if self.server is not None:  # a server's commit is durable once it returns (synchronous_commit)
+            with self.transaction() as session:
+                yield session
+            return
         # SQLite refuses to change the level inside a transaction ("Safety level may not be
         # changed"), so it is raised on a connection of our own before the transaction starts
         # and put back after it has ended, before the connection goes back to the pool.
@@ -131,6 +178,8 @@ class Store:
 
         What the block leaves uncommitted is rolled back when the connection goes back to the pool.
         """
+        if self.server is not None:
+            raise self.file_only("This check")
         with self.errors_translated(), self.engine.connect() as connection:
             yield cast(sqlite3.Connection, connection.connection.driver_connection)
 
@@ -155,11 +204,17 @@ class Store:
         except FieldnotesError:
             raise
         except (DBAPIError, sqlite3.Error) as exc:
+            if self.server is not None:
+                from fieldnotes_desktop.store.server import translate_error
+
+                raise translate_error(exc, self.server) from exc
             raise translate_sqlite_error(exc, self.path) from exc
         except OSError as exc:
             raise translate_os_error(exc, self.path) from exc
 
     def close(self) -> None:
+        if self._notices is not None:
+            self._notices.stop()
         with self._pinned_lock:
             pinned, self._pinned = self._pinned, []
         for connection in pinned:
@@ -184,6 +239,10 @@ def _upgrade(connection: Any, revision: str) -> None:
     config.set_main_option("script_location", str(_migrations_path()))
     config.attributes["connection"] = connection
     command.upgrade(config, revision)
+
+
+def _located(location: Location | str) -> Location:
+    return location_of(location)
 
 
 def inspect(path: Path) -> FileState:
@@ -232,21 +291,29 @@ def _no_database(path: Path) -> DatabaseError:
     )
 
 
-def needs_upgrade(path: Path) -> bool:
-    """True when opening `path` for writing will back it up and migrate it: ours, at an older revision."""
-    state = inspect(path)
+def needs_upgrade(path: Location | str) -> bool:
+    """True when opening `path` for writing will back it up and migrate it: ours, at an older
+    revision. A server desk is migrated as it opens, in one transaction, with no backup to make."""
+    location = _located(path)
+    if isinstance(location, ServerDesk):
+        return False
+    state = inspect(location)
     return state.kind is Kind.OURS and state.revision != head_revision()
 
 
-def open_store(path: Path | str, *, read_only: bool = False, create: bool = True) -> Store:
-    """Opens the database at `path`: by default for writing, creating or migrating it as needed.
+def open_store(path: Location | str, *, read_only: bool = False, create: bool = True) -> Store:
+    """Opens the database at `path` (a file, or a server's address): by default for writing,
+    creating or migrating it as needed.
 
     `read_only` opens with `mode=ro` and never creates, migrates or changes the file; `create`
     False refuses a missing, 0-byte or table-less file instead of starting a database in it.
     A file that is not ours, is damaged, or was written by a newer version is refused with a
     `DatabaseError` and left byte-identical, with nothing created beside it.
     """
-    path = Path(path)
+    location = _located(path)
+    if isinstance(location, ServerDesk):
+        return _open_server(location, read_only=read_only, create=create)
+    path = location
     if path.is_dir():
         raise DatabaseError(f"{path} is a folder; give the path of a database file with --db.")
     state = inspect(path)
@@ -321,6 +388,40 @@ def _open_for_writing(path: Path, state: FileState, head: str | None) -> Store:
     return Store(path, engine)
 
 
+def _open_server(desk: ServerDesk, *, read_only: bool, create: bool) -> Store:
+    from fieldnotes_desktop.store import server
+
+    known, head = revisions()
+    engine, origin = server.make_engine(desk, read_only=read_only)
+    try:
+        with engine.begin() as connection:
+            if read_only:
+                state = server.classify(connection, desk, known)
+                if state.kind is Kind.NEW:
+                    raise DatabaseError(f"The database at {desk.shown} is empty, not yet a Field Notes desk.")
+                if state.revision != head:
+                    raise DatabaseError(
+                        f"The desk at {desk.shown} was written by an older version of Field Notes Desktop; "
+                        "open it in the app once to upgrade it."
+                    )
+            else:
+                server.migrate_and_stamp(connection, desk, known, head, create=create, upgrade=_upgrade)
+    except FieldnotesError:
+        engine.dispose()
+        raise
+    except Exception as exc:
+        engine.dispose()
+        import psycopg
+        from sqlalchemy.exc import DBAPIError
+
+        if isinstance(exc, (DBAPIError, psycopg.Error)):
+            raise server.translate_error(exc, desk) from exc
+        raise
+    params = {**server.conninfo_params(engine), **server.connect_arguments(desk, origin, read_only=read_only)}
+    notices = server.ChangeNotices(desk, params, origin)
+    return Store(desk.path, engine, read_only=read_only, server=desk, notices=notices)
+
+
 def migrate_and_stamp(connection: Connection, head: str | None) -> None:
     """Migrates to `head` and stamps our application id, in one transaction, when either is needed."""
 
@@ -358,5 +459,7 @@ def _stored_revision(connection: Connection) -> str | None:
 
 def upgrade_in_place(store: Store) -> None:
     """Brings an open store to the current schema (after a restore put an older one in place)."""
+    if store.server is not None:
+        raise store.file_only("Restoring a backup")
     with store.errors_translated(), store.engine.begin() as connection:
         migrate_and_stamp(connection, head_revision())

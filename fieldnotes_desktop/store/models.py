@@ -96,6 +96,8 @@ class RevisionRow(Base):
     reason: Mapped[str] = mapped_column(String(16))
     words: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    # Who wrote it: the name the writer's settings give, so a shared desk's history says whose save it was.
+    author: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class AssetRow(Base):

@@ -66,11 +66,17 @@ def keep_only(session: Session, live: Iterable[Sequence[str]]) -> int:
     itself: other writers wait only for the one DELETE at the end.
     """
     connection = session.connection()
-    connection.exec_driver_sql("CREATE TEMP TABLE IF NOT EXISTS fn_live_sections (key TEXT PRIMARY KEY) WITHOUT ROWID")
+    if connection.dialect.name == "postgresql":
+        create = "CREATE TEMP TABLE IF NOT EXISTS fn_live_sections (key text PRIMARY KEY)"
+        add = "INSERT INTO fn_live_sections (key) VALUES (%s) ON CONFLICT DO NOTHING"
+    else:
+        create = "CREATE TEMP TABLE IF NOT EXISTS fn_live_sections (key TEXT PRIMARY KEY) WITHOUT ROWID"
+        add = "INSERT OR IGNORE INTO fn_live_sections (key) VALUES (?)"
+    connection.exec_driver_sql(create)
     connection.exec_driver_sql("DELETE FROM fn_live_sections")
     for keys in live:
         if keys:
-            connection.exec_driver_sql("INSERT OR IGNORE INTO fn_live_sections (key) VALUES (?)", [(k,) for k in keys])
+            connection.exec_driver_sql(add, [(k,) for k in keys])
     result = connection.exec_driver_sql(
         "DELETE FROM rendered_sections WHERE key NOT IN (SELECT key FROM fn_live_sections)"
     )

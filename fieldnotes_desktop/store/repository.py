@@ -152,6 +152,7 @@ def to_revision(row: RevisionRow) -> Revision:
         reason=row.reason,
         created_at=aware(row.created_at),
         words=row.words,
+        author=row.author,
     )
 
 
@@ -222,6 +223,13 @@ def list_summaries(
     return [to_summary(row) for row in session.scalars(query)]
 
 
+def summaries_in_date_order(session: Session, batch: int = CHUNK) -> Iterator[EntrySummary]:
+    """Every entry outside the trash, oldest first by (date, id), `batch` rows at a time."""
+    query = select(*_SUMMARY_COLUMNS).where(EntryRow.trashed_at.is_(None)).order_by(EntryRow.date, EntryRow.id)
+    for rows in session.execute(query.execution_options(yield_per=batch)).partitions():
+        yield from _summaries_of(session, rows)
+
+
 def iter_summaries(session: Session, entry_filter: EntryFilter, batch: int = CHUNK) -> Iterator[EntrySummary]:
     """Every summary `list_summaries` gives, in its order, read `batch` rows at a time: a listing
     of 100,000 entries never holds more than one batch of them."""
@@ -260,9 +268,15 @@ def tag_names(session: Session) -> list[str]:
     return list(session.scalars(select(TagRow.name).where(TagRow.id.in_(used)).order_by(TagRow.name)))
 
 
+def on_server(session: Session) -> bool:
+    """True when the session's desk is on a PostgreSQL server (not a file)."""
+    return session.get_bind().dialect.name == "postgresql"
+
+
 def search_rows(
     session: Session, query_text: str, limit: int, include_trashed: bool = False
 ) -> list[SearchHit]:
+    """On a file; `store.searching.search` chooses between this and a server's search."""
     return fts.first_reading(query_text, lambda match: _run_search(session, match, limit, include_trashed))
 
 

@@ -1,4 +1,6 @@
-"""Create the entries store: entries, tags, revisions, assets, site profile and FTS5 index.
+"""Create the entries store: entries, tags, revisions, assets, site profile and search index.
+
+The index is FTS5 on SQLite, a kept tsvector column on PostgreSQL.
 
 Revision ID: 0001
 Revises:
@@ -92,6 +94,9 @@ def upgrade() -> None:
     )
     op.execute("INSERT INTO site (id) VALUES (1)")
 
+    if op.get_bind().dialect.name == "postgresql":
+        _server_search()
+        return
     # External-content FTS5: the text lives once, in `entries`; triggers keep the index.
     op.execute(
         "CREATE VIRTUAL TABLE entries_fts USING fts5("
@@ -118,7 +123,42 @@ def upgrade() -> None:
     )
 
 
+# A tsvector of more than a megabyte is refused by PostgreSQL (and with it the save of the text):
+# a body of that many distinct words is indexed by its first 100,000 characters instead.
+_SEARCH_FUNCTION = """
+CREATE FUNCTION fieldnotes_search_vector(title text, summary text, body text) RETURNS tsvector
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+BEGIN
+    RETURN setweight(to_tsvector('simple', title), 'A') || setweight(to_tsvector('simple', summary), 'B')
+        || setweight(to_tsvector('simple', body), 'C');
+EXCEPTION WHEN program_limit_exceeded THEN
+    RETURN setweight(to_tsvector('simple', title), 'A') || setweight(to_tsvector('simple', summary), 'B')
+        || setweight(to_tsvector('simple', left(body, 100000)), 'C');
+END $$
+"""
+
+
+def _server_search() -> None:
+    """PostgreSQL's own full-text search: a column the database keeps, with a GIN index.
+
+    The `simple` configuration, as FTS5's unicode61: every word as written, lower-cased, no
+    stemming, so the same words match on both dialects (accents, which FTS5 folds, do count here).
+    """
+    op.execute(_SEARCH_FUNCTION)
+    op.execute(
+        "ALTER TABLE entries ADD COLUMN search tsvector "
+        "GENERATED ALWAYS AS (fieldnotes_search_vector(title, summary, body)) STORED"
+    )
+    op.execute("CREATE INDEX ix_entries_search ON entries USING GIN (search)")
+
+
 def downgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("ALTER TABLE entries DROP COLUMN search")
+        op.execute("DROP FUNCTION fieldnotes_search_vector(text, text, text)")
+        for table in ("site", "assets", "revisions", "entry_tags", "tags", "entries"):
+            op.drop_table(table)
+        return
     for trigger in ("entries_fts_au", "entries_fts_ad", "entries_fts_ai"):
         op.execute(f"DROP TRIGGER IF EXISTS {trigger}")
     op.execute("DROP TABLE IF EXISTS entries_fts")
