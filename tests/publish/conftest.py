@@ -1,4 +1,4 @@
-"""Fixtures of the publish tests: a real OpenSSH server, a writer's home with its key, an in-memory keyring."""
+"""Fixtures of the publish tests: a real OpenSSH server and a writer's home with its key."""
 
 from __future__ import annotations
 
@@ -7,24 +7,11 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
-import keyring
 import pytest
 
 from fieldnotes_desktop.services import Services
 from tests.publish.publish_helpers import sample_desk
-from memory_keyring import MemoryKeyring
 from sshd_server import IS_ROOT, SSHD, LocalAccount, SshServer, running_sshd, throwaway_account
-
-
-@pytest.fixture
-def memory_keyring() -> Iterator[MemoryKeyring]:
-    before = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    try:
-        yield backend
-    finally:
-        keyring.set_keyring(before)
 
 
 @pytest.fixture(scope="session")
