@@ -38,8 +38,9 @@ def bodies(session: Session, ids: Sequence[int]) -> dict[int, str]:
     found: dict[int, str] = {}
     if on_server(session):
         for start in range(0, len(ids), CHUNK):
-            rows = session.execute(select(EntryRow.id, EntryRow.body).where(EntryRow.id.in_(ids[start : start + CHUNK])))
-            found.update(rows.tuples())
+            chunk = ids[start : start + CHUNK]
+            found.update({entry_id: body for entry_id, body in session.execute(
+                select(EntryRow.id, EntryRow.body).where(EntryRow.id.in_(chunk)))})
         return found
     db = _connection(session)
     for start in range(0, len(ids), CHUNK):

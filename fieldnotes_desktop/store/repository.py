@@ -254,9 +254,10 @@ def distinct_values(session: Session, column: Literal["category", "volume"]) -> 
     # The trash as a set of ids from the listing index, so the column's own index answers the
     # rest: testing `trashed_at` row by row walks every body (270 ms at 100k entries, 25 so).
     trashed = select(EntryRow.id).where(EntryRow.trashed_at.is_not(None))
+    empty = [attribute != ""] if column == "category" else []  # PostgreSQL compares no integer with ""
     query = (
         select(attribute)
-        .where(EntryRow.id.not_in(trashed), attribute.is_not(None), attribute != "")
+        .where(EntryRow.id.not_in(trashed), attribute.is_not(None), *empty)
         .distinct()
         .order_by(attribute)
     )

@@ -197,8 +197,9 @@ def translate_error(exc: BaseException, desk: ServerDesk) -> FieldnotesError:
     if state.startswith("23"):
         return DatabaseError(f"The database refused a change: {text}.")
     if isinstance(original, psycopg.OperationalError) and (not state or state[:2] in ("08", "57")):
+        reason = text.rsplit("failed: ", 1)[-1].rstrip(".")  # libpq nests "connection … failed: Connection refused"
         return ServerUnreachable(
-            f"The database server at {where} cannot be reached ({text.rstrip('.')}); check that it is "
+            f"The database server at {where} cannot be reached ({reason}); check that it is "
             "running and that this computer is online."
         )
     return DatabaseError(f"The database at {desk.shown} reported an error: {text}.")
