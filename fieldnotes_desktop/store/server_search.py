@@ -56,25 +56,29 @@ def search(session: Session, typed: str, limit: int, include_trashed: bool = Fal
         return []
     query, params = made
     trash = "" if include_trashed else _UNTRASHED
-    newest = session.execute(
-        text(f"SELECT id FROM entries WHERE search @@ ({query}) {trash}ORDER BY id DESC LIMIT :cap"),
-        {**params, "cap": max(fts.RANKED_MATCHES + 1, limit)},
-    ).scalars().all()
-    if not newest:
+    # One pass reads each match's vector once (its TOAST is most of the cost): the newest
+    # matches up to the cap, ranked, with their count beside them.
+    ranked = session.execute(
+        text(
+            f"WITH found AS (SELECT id, search FROM entries WHERE search @@ ({query}) {trash}"
+            "ORDER BY id DESC LIMIT :cap) "
+            f"SELECT id, ts_rank_cd(search, ({query})) AS rank, count(*) OVER () FROM found "
+            "ORDER BY rank DESC, id DESC LIMIT :limit"
+        ),
+        {**params, "cap": max(fts.RANKED_MATCHES + 1, limit), "limit": limit},
+    ).all()
+    if not ranked:
         return []
     shown: list[tuple[int, float | None]]
-    if len(newest) > fts.RANKED_MATCHES:
-        shown = [(entry_id, None) for entry_id in newest[:limit]]
-    else:
-        ranked = session.execute(
-            text(
-                f"SELECT id, ts_rank_cd(search, ({query})) AS rank FROM entries "
-                f"WHERE search @@ ({query}) {trash}ORDER BY rank DESC, id DESC LIMIT :limit"
-            ),
+    if ranked[0][2] > fts.RANKED_MATCHES:  # too many to rank: the newest come first, as on a file
+        newest = session.execute(
+            text(f"SELECT id FROM entries WHERE search @@ ({query}) {trash}ORDER BY id DESC LIMIT :limit"),
             {**params, "limit": limit},
-        ).all()
+        ).scalars()
+        shown = [(int(entry_id), None) for entry_id in newest]
+    else:
         # Negated, so that lower is better, as bm25's rank on a file.
-        shown = [(int(entry_id), -float(rank)) for entry_id, rank in ranked]
+        shown = [(int(entry_id), -float(rank)) for entry_id, rank, _count in ranked]
     ids = [entry_id for entry_id, _rank in shown]
     snippets: dict[int, str] = {
         int(entry_id): snippet
