@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from fieldnotes_desktop.errors import DatabaseError
 from fieldnotes_desktop.services.clock import Clock, utc_now
 from fieldnotes_desktop.store import Store
 from fieldnotes_desktop.store import backup as backups
@@ -70,14 +72,43 @@ class MaintenanceService:
             return doctor.quick_check(db)
 
     def backup(self, to: Path | None = None) -> Path:
-        """A backup now: into the backups folder with a timestamped name, or to `to` (a file or folder)."""
+        """A backup now: into the backups folder with a timestamped name, or to `to` (a file or folder).
+
+        A server desk's backup is a desk file on this computer, made by `copy` and checked by it."""
+        if self._store.on_server:
+            moment = self._clock().astimezone()
+            default = backups.manual_path(self._store.path, moment)
+            target = default if to is None else (to / default.name if to.is_dir() else to)
+            return self._file_copy(target)
         return backups.backup_now(self._store, to, self._clock())
+
+    def _file_copy(self, target: Path) -> Path:
+        """The server desk copied into a new desk file at `target` (written aside, then renamed)."""
+        from fieldnotes_desktop.services.desk_copy import DeskCopyService
+
+        if target.exists():
+            raise DatabaseError(f"{target} exists already; choose another name so it is not overwritten.")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        aside = target.with_name(target.name + ".partial")
+        aside.unlink(missing_ok=True)
+        report = DeskCopyService(self._store).copy_to(aside)
+        if not report.ok:
+            aside.unlink(missing_ok=True)
+            raise DatabaseError(report.summary())
+        os.replace(aside, target)
+        return target
 
     def daily_backup(self, today: dt.date | None = None) -> BackupOutcome:
         """Today's backup if there is none yet, then the rotation (7 daily, 4 weekly)."""
-        if self._store.on_server:
-            return BackupOutcome(None, skipped=f"The desk at {self._store.where} is backed up by its server.")
         day = today if today is not None else self._clock().astimezone().date()
+        if self._store.on_server:
+            # The server keeps the desk; this computer keeps a file copy of it a day as well, so a
+            # server lost with its backups still leaves every writer's last day on their own disk.
+            target = backups.daily_path(self._store.path, day)
+            if target.exists():
+                return BackupOutcome(target, created=False, removed=backups.prune(self._store.path, day))
+            self._file_copy(target)
+            return BackupOutcome(target, created=True, removed=backups.prune(self._store.path, day))
         return backups.daily_backup(self._store, day)
 
     def backups(self) -> list[BackupInfo]:

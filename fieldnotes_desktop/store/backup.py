@@ -147,7 +147,7 @@ def daily_backup(store: Store, today: dt.date) -> BackupOutcome:
     target = daily_path(store.path, today)
     folder = target.parent
     if target.exists():
-        return BackupOutcome(target, created=False, removed=_prune(store.path, today))
+        return BackupOutcome(target, created=False, removed=prune(store.path, today))
     size = sum(p.stat().st_size for p in (store.path, identity.sibling(store.path, "-wal")) if p.exists())
     free = free_space(folder if folder.exists() else store.path.parent)
     if free is not None and free < SPACE_FACTOR * size:
@@ -160,14 +160,15 @@ def daily_backup(store: Store, today: dt.date) -> BackupOutcome:
         )
     remove_partials(folder)
     backup_to(store, target)
-    return BackupOutcome(target, created=True, removed=_prune(store.path, today))
+    return BackupOutcome(target, created=True, removed=prune(store.path, today))
 
 
 def _megabytes(size: int) -> str:
     return f"{size / 1_000_000:.1f} MB"
 
 
-def _prune(db_path: Path, today: dt.date) -> tuple[Path, ...]:
+def prune(db_path: Path, today: dt.date) -> tuple[Path, ...]:
+    """Removes the daily backups the rotation lets go (see `to_remove`); returns them."""
     folder = backups_folder(db_path)
     pattern = _daily_pattern(db_path)
     dated: dict[dt.date, Path] = {}
