@@ -130,9 +130,9 @@ def build_main_window(db_path: Location | str, settings_path: Path | None = None
     # its welcome entry.
     look = None if isinstance(location, ServerDesk) else first_look(db_path, state.last_entry_id(), PAGE_SIZE)
     if look is not None:
-        services = services_package.open_services(db_path, deferred=True)
+        services = services_package.open_services(db_path, deferred=True, author=state.writer_name())
     else:
-        services = _open_services_now(location, instance)
+        services = _open_services_now(location, instance, state.writer_name())
     tasks = Tasks()
     tasks.at_shutdown(services.close)  # after every lane has stopped using it
     theme = ThemeController(app, state.theme())
@@ -209,13 +209,13 @@ def build_main_window(db_path: Location | str, settings_path: Path | None = None
     return window
 
 
-def _open_services_now(db_path: Location, instance: InstanceLock) -> Services:
+def _open_services_now(db_path: Location, instance: InstanceLock, author: str | None) -> Services:
     """Opens the store before the window exists: its refusals stop the start, its upgrade shows a notice."""
     from fieldnotes_desktop import services as services_package
 
     notice = upgrade_notice(db_path)
     try:
-        return services_package.open_services(db_path)
+        return services_package.open_services(db_path, author=author)
     except BaseException:
         instance.release()
         raise

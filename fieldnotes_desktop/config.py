@@ -52,6 +52,32 @@ def desks_dir() -> Path:
     return platformdirs.user_data_path(APP_NAME) / "desks"
 
 
+AUTHOR_ENV = "FIELDNOTES_AUTHOR"
+
+
+def writer_name() -> str:
+    """Who is writing on this computer, for the revisions they make: `FIELDNOTES_AUTHOR`, else the
+    account's full name (its GECOS field on Unix), else the login name. The app's own setting
+    (`[writer] name` in desktop.ini) comes before all of these; the command line has no settings file."""
+    named = os.environ.get(AUTHOR_ENV, "").strip()
+    if named:
+        return named
+    try:
+        import pwd
+
+        full = pwd.getpwuid(os.getuid()).pw_gecos.split(",")[0].strip()
+        if full:
+            return full
+    except (ImportError, KeyError, AttributeError):  # Windows has no pwd; a uid without an entry
+        pass
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return ""
+
+
 def log_dir() -> Path:
     """The folder for the rotating log file."""
     return platformdirs.user_log_path(APP_NAME)

@@ -8,6 +8,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from fieldnotes_desktop import config
 from fieldnotes_desktop.services.clock import Clock, utc_now
 
 if TYPE_CHECKING:
@@ -39,7 +40,7 @@ class Services:
     """
 
     def __init__(self, store: Store | Callable[[], Store], clock: Clock = utc_now, *,
-                 db_path: Path | None = None) -> None:
+                 db_path: Path | None = None, author: str | None = None) -> None:
         """Over `store`, or over the store that `store()` opens when first needed (then `db_path` names it)."""
         if callable(store):
             if db_path is None:
@@ -51,6 +52,7 @@ class Services:
             self._store, self._open, self._db_path = store, None, store.path
         self._opening = threading.Lock()
         self._clock = clock
+        self.author = config.writer_name() if author is None else author  # whose revisions these are
 
     @property
     def store(self) -> Store:
@@ -73,7 +75,7 @@ class Services:
     def entries(self) -> EntryService:
         from fieldnotes_desktop.services.entries import EntryService
 
-        return EntryService(self.store, self._clock)
+        return EntryService(self.store, self._clock, self.author)
 
     @cached_property
     def bulk_edits(self) -> BulkEditService:
@@ -154,7 +156,7 @@ class Services:
 
 def open_services(
     db_path: Location | str, clock: Clock = utc_now, *, read_only: bool = False, create: bool = True,
-    deferred: bool = False,
+    deferred: bool = False, author: str | None = None,
 ) -> Services:
     """Services over the database at `db_path` (a file, or a server desk's address); see
     `open_store` for `read_only` and `create`.
@@ -174,5 +176,6 @@ def open_services(
         return open_store(location, read_only=read_only, create=create)
 
     if deferred:
-        return Services(opened, clock, db_path=location.path if isinstance(location, ServerDesk) else location)
-    return Services(opened(), clock)
+        return Services(opened, clock, db_path=location.path if isinstance(location, ServerDesk) else location,
+                        author=author)
+    return Services(opened(), clock, author=author)

@@ -41,9 +41,10 @@ REVISION_INTERVAL = dt.timedelta(minutes=10)
 class EntryService:
     """Every method is one transaction; what comes out is a frozen record."""
 
-    def __init__(self, store: Store, clock: Clock = utc_now) -> None:
+    def __init__(self, store: Store, clock: Clock = utc_now, author: str = "") -> None:
         self._store = store
         self._clock = clock
+        self._author = author  # recorded with every revision this service makes
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -302,7 +303,7 @@ class EntryService:
             latest = repo.latest_revision(session, entry.id)
             if latest is not None and (latest.reason, latest.title, latest.body) == (reason, entry.title, entry.body):
                 return latest
-        return editing.add_revision(session, entry, reason, now)
+        return editing.add_revision(session, entry, reason, now, self._author)
 
 
 def _checked_slug(session: Session, current: Entry, wanted: object, title: object) -> str:

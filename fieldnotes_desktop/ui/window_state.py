@@ -24,6 +24,11 @@ class WindowState:
         # The last entry belongs to a database: another --db must not open a stranger's id.
         self._db_key = hashlib.sha1(str(db_path.resolve()).encode()).hexdigest()[:12]
 
+    def writer_name(self) -> str | None:
+        """The name this computer's writer gave (`[writer] name`), or None to use the account's."""
+        name = str(self._settings.value("writer/name", "") or "").strip()
+        return name or None
+
     def theme(self) -> ThemeMode:
         value = str(self._settings.value("view/theme", ThemeMode.SYSTEM.value))
         return ThemeMode(value) if value in ThemeMode._value2member_map_ else ThemeMode.SYSTEM

@@ -131,7 +131,10 @@ class RevisionsDialog(QDialog):
     def _on_revisions_loaded(self, revisions: list[Revision]) -> None:
         self._revisions = revisions
         for revision in revisions:
-            item = QTreeWidgetItem([local_time(revision.created_at), REASONS.get(revision.reason, revision.reason), "…"])
+            reason = REASONS.get(revision.reason, revision.reason)
+            if revision.author:
+                reason = f"{reason} · {revision.author}"  # on a shared desk, whose save it was
+            item = QTreeWidgetItem([local_time(revision.created_at), reason, "…"])
             item.setData(0, _REVISION_ROLE, revision)
             item.setTextAlignment(2, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.revision_list.addTopLevelItem(item)
